@@ -1,0 +1,56 @@
+"""Fixtures shared by every app's tests: people in each role, a signed-in client."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from otop.accounts import roles
+from otop.accounts.services import create_user
+
+PASSWORD = "a-long-test-password-2569"
+
+
+@pytest.fixture(autouse=True)
+def _thai_by_default(settings):
+    settings.LANGUAGE_CODE = "th"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user in a role: make_user("cashier")."""
+    counter = {"n": 0}
+
+    def make(role: str, **extra):
+        counter["n"] += 1
+        username = extra.pop("username", f"{role}{counter['n']}")
+        return create_user(username=username, password=PASSWORD, role=role, **extra)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user):
+    """A test client signed in as a new user of a role (None gives an anonymous client)."""
+
+    def make(role: str | None) -> Client:
+        client = Client()
+        if role is not None:
+            client.force_login(make_user(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(roles.MANAGER)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Staff, committee members, producers and customers: everyone who signs in."""
+
+    phone = models.CharField(
+        _("phone"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("Local digits, e.g. 0812345678. Producers sign in with it."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="th"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(fields=["phone"], condition=~Q(phone=""), name="user_phone_unique_when_set"),
+        ]
+        permissions = [
+            ("access_backoffice", _("Can use the staff back office")),
+            ("operate_till", _("Can ring up sales at a register")),
+            ("sit_on_committee", _("Can review and score product applications")),
+            ("use_producer_portal", _("Can use the producer portal")),
+            ("view_people", _("Can see staff and their roles")),
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration; only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

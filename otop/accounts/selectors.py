@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from otop.accounts.models import User
+from otop.accounts.roles import ROLE_LABELS
+
+
+def roles_of(user: User) -> list[str]:
+    return [group.name for group in user.groups.all() if group.name in ROLE_LABELS]
+
+
+@dataclass(frozen=True)
+class Area:
+    label: str
+    url: str
+
+
+# (permission or None for everyone signed in, url name, label). Features add their areas here.
+AREAS = [
+    ("accounts.access_backoffice", "backoffice:dashboard", _("Back office")),
+    ("core.change_centerprofile", "backoffice:center-profile", _("Center profile")),
+    ("accounts.view_people", "backoffice:people", _("Staff and roles")),
+    ("core.view_auditevent", "backoffice:audit", _("Audit log")),
+]
+
+
+def areas_for(user: User) -> list[Area]:
+    """Return the parts of the system a user may open, for their account page."""
+    areas = []
+    for permission, url_name, label in AREAS:
+        if permission is None or user.has_perm(permission):
+            try:
+                areas.append(Area(label=str(label), url=reverse(url_name)))
+            except NoReverseMatch:
+                continue
+    return areas
+
+
+def people_with_roles() -> QuerySet[User]:
+    from django.contrib.auth.models import Group
+
+    return (
+        User.objects.filter(groups__isnull=False)
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
+        .distinct()
+        .order_by("username")
+    )

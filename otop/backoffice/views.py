@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from otop.accounts.selectors import areas_for, people_with_roles
+from otop.backoffice.forms import CenterProfileForm
+from otop.core.models import AuditEvent, CenterProfile
+from otop.core.services import update_center_profile
+
+
+def staff_only(permission: str):
+    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
+
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+@require_GET
+@staff_only("accounts.access_backoffice")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "backoffice/dashboard.html", {"areas": areas_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("core.change_centerprofile")
+def center_profile(request: HttpRequest) -> HttpResponse:
+    profile = CenterProfile.objects.get(pk=CenterProfile.SINGLETON_ID)
+    form = CenterProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        update_center_profile(actor=request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
+        messages.success(request, _("The center's profile was saved."))
+        return redirect("backoffice:center-profile")
+    return render(request, "backoffice/center_profile.html", {"form": form})
+
+
+@require_GET
+@staff_only("accounts.view_people")
+def people(request: HttpRequest) -> HttpResponse:
+    return render(request, "backoffice/people.html", {"people": people_with_roles()})
+
+
+@require_GET
+@staff_only("core.view_auditevent")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("actor")[:200]
+    return render(request, "backoffice/audit.html", {"events": events})

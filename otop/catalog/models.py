@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from otop.core.models import TimeStampedModel
+
+
+class Category(models.Model):
+    """One of the center's product categories (the five of the OTOP programme by default)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Product(TimeStampedModel):
+    """A product on the center's shelf; what is sold is one of its variants."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "under_review", _("Under review")
+        LISTED = "listed", _("Listed")
+        DELISTED = "delisted", _("Delisted")
+
+    code = models.CharField(_("short code"), max_length=12, unique=True, help_text=_("Used in the QR link /p/<code>."))
+    sku = models.CharField(_("SKU"), max_length=40, unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    producer = models.ForeignKey(
+        "producers.Producer", verbose_name=_("producer"), on_delete=models.PROTECT, related_name="products"
+    )
+    description_th = models.TextField(_("short description (Thai)"), blank=True)
+    description_en = models.TextField(_("short description (English)"), blank=True)
+    story_th = models.TextField(_("story (Thai)"), blank=True)
+    story_en = models.TextField(_("story (English)"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    otop_stars = models.PositiveSmallIntegerField(
+        _("OTOP star level"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    is_basket = models.BooleanField(_("gift basket"), default=False)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    length_mm = models.PositiveIntegerField(_("parcel length (mm)"), null=True, blank=True)
+    width_mm = models.PositiveIntegerField(_("parcel width (mm)"), null=True, blank=True)
+    height_mm = models.PositiveIntegerField(_("parcel height (mm)"), null=True, blank=True)
+    fda_number = models.CharField(_("Thai FDA (อย.) number"), max_length=30, blank=True)
+    tcps_number = models.CharField(_("TCPS (มผช.) number"), max_length=30, blank=True)
+    is_halal = models.BooleanField(_("Halal certified"), default=False)
+    gi_name = models.CharField(_("geographical indication (GI)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name_th"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(otop_stars__isnull=True) | Q(otop_stars__gte=1, otop_stars__lte=5),
+                name="product_stars_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Variant(models.Model):
+    """A sellable version of a product (a colour, a size); a product without real variants has one."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=40, unique=True)
+    barcode = models.CharField(_("barcode (EAN-13)"), max_length=13, unique=True, null=True, blank=True)
+    name_th = models.CharField(_("variant (Thai)"), max_length=100, blank=True)
+    name_en = models.CharField(_("variant (English)"), max_length=100, blank=True)
+    price = models.DecimalField(_("price incl. VAT (THB)"), max_digits=12, decimal_places=2)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), null=True, blank=True)
+    is_default = models.BooleanField(_("default variant"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["product_id", "sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=Decimal("0")), name="variant_price_not_negative"),
+            models.UniqueConstraint(fields=["product"], condition=Q(is_default=True), name="one_default_variant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name_th} {self.name_th}".strip()

@@ -1,0 +1,5 @@
+from bench.harness import Context, HttpCase
+
+
+def http_cases(context: Context) -> list[HttpCase]:
+    return [HttpCase("healthz", "/healthz")]

@@ -1,0 +1,50 @@
+from django.core.management import call_command
+
+from otop.accounts.models import User
+from otop.catalog.barcodes import is_valid_ean13
+from otop.catalog.models import Product, Variant
+from otop.geo.models import District
+from otop.producers.models import Producer
+
+
+def snapshot():
+    return list(Product.objects.order_by("sku").values_list("sku", "code", "name_th", "producer__name_th"))[:50]
+
+
+def test_seed_demo_builds_a_believable_center_and_is_idempotent(db):
+    call_command("seed_demo", products=120)
+    assert Product.objects.count() == 120
+    khon_kaen_districts = District.objects.filter(province_id="40")
+    assert set(Producer.objects.filter(province_id="40").values_list("district_id", flat=True)) == set(
+        khon_kaen_districts.values_list("code", flat=True)
+    )
+    assert Producer.objects.exclude(province_id="40").exists()
+    assert set(Product.objects.values_list("category__code", flat=True)) == {
+        "food",
+        "textiles",
+        "household",
+        "souvenirs",
+        "herbal",
+    }
+    assert not Product.objects.filter(name_en="").exists()
+    assert not Product.objects.filter(story_th="").exists()
+    assert all(is_valid_ean13(code) for code in Variant.objects.values_list("barcode", flat=True))
+    assert set(User.objects.values_list("groups__name", flat=True)) >= {
+        "manager",
+        "staff",
+        "cashier",
+        "committee",
+        "producer",
+        "customer",
+    }
+    first = snapshot()
+    call_command("seed_demo", products=120)
+    assert Product.objects.count() == 120
+    assert snapshot() == first
+
+
+def test_seed_demo_grows_to_a_larger_catalogue(db):
+    call_command("seed_demo", products=50)
+    call_command("seed_demo", products=80)
+    assert Product.objects.count() == 80
+    assert Product.objects.values("code").distinct().count() == 80

@@ -1,0 +1,83 @@
+import pytest
+from django.test import Client
+
+from otop.core.models import OpeningException
+
+
+@pytest.mark.django_db
+def test_thai_home_page_shows_the_center_categories_and_hours(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.templates[0].name == "storefront/home.html"
+    assert '<html lang="th">' in html
+    assert "ศูนย์ส่งเสริมและพัฒนาสินค้า OTOP จังหวัดขอนแก่น" in html
+    for name in ["อาหารและเครื่องดื่ม", "ผ้าและเครื่องแต่งกาย", "ของใช้และของตกแต่ง", "ของที่ระลึก", "สมุนไพรที่ไม่ใช่อาหาร"]:
+        assert name in html
+    assert "ทุกวัน 08:00–18:00" in html
+    assert "รวมวันหยุดนักขัตฤกษ์" in html
+    assert 'href="/en/"' in html
+
+
+@pytest.mark.django_db
+def test_english_home_page(client):
+    html = client.get("/en/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Khon Kaen OTOP Promotion and Development Center" in html
+    assert "Food and drinks" in html
+    assert "Every day 08:00–18:00" in html
+    assert 'href="/"' in html
+
+
+@pytest.mark.django_db
+def test_opening_exception_shows_with_a_buddhist_era_date(client, settings):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    OpeningException.objects.create(day=today, is_closed=True, note_th="ปิดปรับปรุง", note_en="Closed for repairs")
+    html = client.get("/").content.decode()
+    assert "วันนี้ปิด" in html
+    assert f"{today.year + 543}" in html
+    assert "ปิดปรับปรุง" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "text"), [("/no-such-page/", "ไม่พบหน้านี้"), ("/en/no-such-page/", "Page not found")])
+def test_custom_404_in_both_languages(client, path, text):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_server_error_shows_a_bilingual_page_and_no_stack_trace(settings):
+    from django.urls import path
+
+    from otop import urls as project_urls
+
+    def broken(request):
+        raise RuntimeError("secret internals")
+
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = type(
+        "Urls", (), {"urlpatterns": [path("broken", broken)], "handler500": project_urls.handler500}
+    )
+    response = Client(raise_request_exception=False).get("/broken")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "ขออภัย ระบบขัดข้อง" in html and "Sorry, something went wrong" in html
+    assert "secret internals" not in html and "Traceback" not in html
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_home_page_sends_a_strict_content_security_policy(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from otop.api import api
+from otop.core import views as core_views
+
+handler404 = "otop.core.views.page_not_found"
+handler500 = "otop.core.views.server_error"
+
+# Outside the language prefix: machines and links that must never change.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+]
+
+# Thai pages at /..., English pages at /en/...
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("otop.accounts.urls")),
+    path("backoffice/", include("otop.backoffice.urls")),
+    path("", include("otop.storefront.urls")),
+    prefix_default_language=False,
+)
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

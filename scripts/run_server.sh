@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Serve the site with gunicorn and run the background-task worker beside it (make run).
+set -euo pipefail
+port=${1:-8000}
+workers=${2:-2}
+cd "$(dirname "$0")/.."
+export DEBUG=${DEBUG:-false}
+
+.venv/bin/python manage.py db_worker --interval 2 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+cat <<TXT
+
+  OTOP Center is running at http://127.0.0.1:${port}/   (English: http://127.0.0.1:${port}/en/)
+  Back office: http://127.0.0.1:${port}/backoffice/   Admin: http://127.0.0.1:${port}/admin/
+  API docs:    http://127.0.0.1:${port}/api/v1/docs
+
+  Demo sign-ins (password for all: otop-demo-2569):
+    manager · staff · cashier · committee1, committee2, committee3 · customer
+    producer (or sign in with the phone number 0812345678)
+
+TXT
+.venv/bin/gunicorn otop.wsgi --bind "127.0.0.1:${port}" --workers "${workers}" --access-logfile - --log-level warning
