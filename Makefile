@@ -26,7 +26,6 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 
 # --- run ----------------------------------------------------------------------------------
@@ -65,8 +64,18 @@ bench: setup
 	$(BIN)/python -m bench.run
 	if [ "$${BENCH_POSTGRES:-1}" != "0" ]; then scripts/with_postgres.sh $(BIN)/python -m bench.run; fi
 
+# `make messages` refreshes the project catalogue (locale/: templates/ and the foundation apps);
+# `make messages APP=catalog` refreshes otop/catalog/locale/. Both compile the .mo files, which are committed.
+FOUNDATION_APPS := core geo accounts notifications producers catalog backoffice storefront demo
 messages:
-	$(BIN)/python manage.py makemessages -l th -l en --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+ifdef APP
+	cd otop/$(APP) && PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages -l th -l en --no-obsolete
+	cd otop/$(APP) && PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin compilemessages -v0
+else
+	$(BIN)/python manage.py makemessages -l th -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var \
+		--ignore=tests $(foreach app,$(filter-out $(FOUNDATION_APPS),$(notdir $(patsubst %/apps.py,%,$(wildcard otop/*/apps.py)))),--ignore=otop/$(app))
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+endif
 
 clean:
 	rm -rf $(VENV) node_modules var

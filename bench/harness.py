@@ -64,6 +64,11 @@ def time_case(case: TimedCase) -> Timing:
         return samples[min(len(samples) - 1, int(round(p / 100 * (len(samples) - 1))))]
 
     return Timing(
-        name=case.name, count=len(samples), p50_ms=percentile(50), p95_ms=percentile(95), p99_ms=percentile(99),
-        mean_ms=statistics.fmean(samples), goal=case.goal,
+        name=case.name,
+        count=len(samples),
+        p50_ms=percentile(50),
+        p95_ms=percentile(95),
+        p99_ms=percentile(99),
+        mean_ms=statistics.fmean(samples),
+        goal=case.goal,
     )

@@ -29,7 +29,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8099"))
 def _env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="otop.settings", DEBUG="false", DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="otop.settings",
+        DEBUG="false",
+        DATABASE_URL=database_url,
         TASK_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
     )
     return env
@@ -52,7 +54,10 @@ def _bench_modules():
 
 def _wrk(url: str, seconds: int, connections: int) -> dict:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     text = result.stdout
     units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -63,8 +68,12 @@ def _wrk(url: str, seconds: int, connections: int) -> dict:
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    return {"requests_per_s": rps, "p50_ms": latency("50"), "p99_ms": latency("99"),
-            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+    return {
+        "requests_per_s": rps,
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
 
 
 def main() -> int:
@@ -73,8 +82,10 @@ def main() -> int:
     connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
     bench_dir = ROOT / "var" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
-    database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or (
-        f"sqlite:///{bench_dir / f'bench-{products}.sqlite3'}"
+    database_url = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or (f"sqlite:///{bench_dir / f'bench-{products}.sqlite3'}")
     )
     database = "postgresql" if database_url.startswith("postgres") else "sqlite"
     env = _env(database_url)
@@ -90,14 +101,30 @@ def main() -> int:
     context = Context(base_url=f"http://127.0.0.1:{PORT}", products=products, database=database)
     modules = list(_bench_modules())
     http_cases: list[HttpCase] = [case for m in modules if hasattr(m, "http_cases") for case in m.http_cases(context)]
-    timed_cases: list[TimedCase] = [case for m in modules if hasattr(m, "timed_cases") for case in m.timed_cases(context)]
+    timed_cases: list[TimedCase] = [
+        case for m in modules if hasattr(m, "timed_cases") for case in m.timed_cases(context)
+    ]
 
-    results: dict = {"database": database, "products": products, "machine": f"{os.cpu_count()} cores",
-                     "http": [], "timed": []}
+    results: dict = {
+        "database": database,
+        "products": products,
+        "machine": f"{os.cpu_count()} cores",
+        "http": [],
+        "timed": [],
+    }
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "otop.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "otop.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _attempt in range(100):
@@ -111,8 +138,11 @@ def main() -> int:
             urllib.request.urlopen(context.base_url + case.path, timeout=10).read()  # warm caches
             row = _wrk(context.base_url + case.path, seconds, connections)
             results["http"].append({"name": case.name, "path": case.path, "goal": case.goal, **row})
-            print(f"{case.name:<32} {row['requests_per_s']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-                  f"{row['errors']:>8}  {case.goal}", flush=True)
+            print(
+                f"{case.name:<32} {row['requests_per_s']:>9.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+                f"{row['errors']:>8}  {case.goal}",
+                flush=True,
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -122,8 +152,11 @@ def main() -> int:
         for case in timed_cases:
             timing = time_case(case)
             results["timed"].append({**asdict(timing), **case.extra})
-            print(f"{timing.name:<40} {timing.count:>5} {timing.p50_ms:>8.2f} {timing.p95_ms:>8.2f} "
-                  f"{timing.p99_ms:>8.2f}  {timing.goal}", flush=True)
+            print(
+                f"{timing.name:<40} {timing.count:>5} {timing.p50_ms:>8.2f} {timing.p95_ms:>8.2f} "
+                f"{timing.p99_ms:>8.2f}  {timing.goal}",
+                flush=True,
+            )
             for key, value in case.extra.items():
                 print(f"    {key}: {value}")
 

@@ -21,6 +21,12 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("otop.accounts.urls")),
     path("backoffice/", include("otop.backoffice.urls")),
+    path("selection/", include("otop.selection.urls")),
+    path("inventory/", include("otop.inventory.urls")),
+    path("orders/", include("otop.orders.urls")),
+    path("payments/", include("otop.payments.urls")),
+    path("pos/", include("otop.pos.urls")),
+    path("workspace/", include("otop.workspace.urls")),
     path("", include("otop.storefront.urls")),
     prefix_default_language=False,
 )

@@ -66,11 +66,38 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def all_role_permissions() -> dict[str, list[str]]:
+    """The lists above plus what each feature app declares in otop/<app>/permissions.py.
+
+    A feature app's permissions module has ROLE_PERMISSIONS = {role: ["app.codename", ...]}
+    (and may have AREAS, see accounts.selectors), so features add rights without editing this file.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    merged = {role: list(names) for role, names in ROLE_PERMISSIONS.items()}
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("otop."):
+            continue
+        try:
+            module = import_module(f"{app_config.name}.permissions")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app_config.name}.permissions":
+                raise
+            continue
+        for role, names in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            if role not in merged:
+                raise ValueError(f"{app_config.name}.permissions names an unknown role {role!r}")
+            merged[role].extend(name for name in names if name not in merged[role])
+    return merged
+
+
 def sync_roles() -> None:
     """Create the role groups and give each exactly its permissions."""
     from django.contrib.auth.models import Group, Permission
 
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in all_role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = []
         for name in names:

@@ -29,10 +29,30 @@ AREAS = [
 ]
 
 
+def all_areas() -> list[tuple]:
+    """AREAS above plus each feature app's `AREAS` in otop/<app>/permissions.py."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    areas = list(AREAS)
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("otop."):
+            continue
+        try:
+            module = import_module(f"{app_config.name}.permissions")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app_config.name}.permissions":
+                raise
+            continue
+        areas.extend(getattr(module, "AREAS", []))
+    return areas
+
+
 def areas_for(user: User) -> list[Area]:
     """Return the parts of the system a user may open, for their account page."""
     areas = []
-    for permission, url_name, label in AREAS:
+    for permission, url_name, label in all_areas():
         if permission is None or user.has_perm(permission):
             try:
                 areas.append(Area(label=str(label), url=reverse(url_name)))

@@ -60,7 +60,29 @@ def seed_demo(*, products: int = 300, seed: int = 2569) -> SeedReport:
             producer.user = User.objects.get(username="producer")
             producer.save(update_fields=["user"])
     products_created = _seed_products(products, seed)
+    _seed_feature_apps(products=products, seed=seed)
     return SeedReport(producers_created=producers_created, products_created=products_created, accounts_created=accounts)
+
+
+def _seed_feature_apps(*, products: int, seed: int) -> None:
+    """Let each feature app add its demo data: otop/<app>/demo.py with seed(*, products, seed).
+
+    Each must be idempotent and deterministic like this module; they run in INSTALLED_APPS order.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for app_config in apps.get_app_configs():
+        if not app_config.name.startswith("otop.") or app_config.name == "otop.demo":
+            continue
+        try:
+            module = import_module(f"{app_config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app_config.name}.demo":
+                raise
+            continue
+        module.seed(products=products, seed=seed)
 
 
 def _fill_center_profile(profile: CenterProfile) -> None:
