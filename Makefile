@@ -66,7 +66,7 @@ bench: setup
 
 # `make messages` refreshes the project catalogue (locale/: templates/ and the foundation apps);
 # `make messages APP=catalog` refreshes otop/catalog/locale/. Both compile the .mo files, which are committed.
-FOUNDATION_APPS := core geo accounts notifications producers catalog backoffice storefront demo
+FOUNDATION_APPS := core geo accounts notifications backoffice demo
 messages:
 ifdef APP
 	cd otop/$(APP) && PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages -l th -l en --no-obsolete

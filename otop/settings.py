@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "otop.notifications",
     "otop.producers",
     "otop.catalog",
+    "otop.search",
     "otop.selection",
     "otop.inventory",
     "otop.orders",

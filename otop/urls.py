@@ -27,6 +27,9 @@ urlpatterns += i18n_patterns(
     path("payments/", include("otop.payments.urls")),
     path("pos/", include("otop.pos.urls")),
     path("workspace/", include("otop.workspace.urls")),
+    # Apps included at the root choose their own first path segment (catalog: /p/<code>, ...).
+    path("", include("otop.catalog.urls")),
+    path("", include("otop.producers.urls")),
     path("", include("otop.storefront.urls")),
     prefix_default_language=False,
 )
