@@ -56,8 +56,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
-    "otop.core",
+    # geo before core: reference data is put back in this order (the center's profile names a province).
     "otop.geo",
+    "otop.core",
     "otop.accounts",
     "otop.notifications",
     "otop.producers",

@@ -6,3 +6,17 @@ class CoreConfig(AppConfig):
     name = "otop.core"
     label = "core"
     verbose_name = _("Center")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="otop.core.reference_data")
+
+
+def _ensure_reference_data(sender, apps=None, **kwargs) -> None:
+    """Put back reference data after a migrate or a test flush (see otop/core/reference.py)."""
+    from django.apps import apps as global_apps
+
+    from otop.core.reference import ensure_all_reference_data
+
+    ensure_all_reference_data(global_apps)

@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from otop.geo.loading import load_places
+    from otop.geo.reference import ensure_reference_data
 
-    load_places(
-        apps.get_model("geo", "Province"),
-        apps.get_model("geo", "District"),
-        apps.get_model("geo", "Subdistrict"),
-    )
+    ensure_reference_data(apps)
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ from otop.notifications.models import OutboundMessage
 from otop.notifications.services import notify_by_email
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_email_is_queued_after_commit_and_sent_by_the_task(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with transaction.atomic():
@@ -21,7 +21,7 @@ def test_an_email_is_queued_after_commit_and_sent_by_the_task(settings):
     assert "กลุ่มทอผ้า" in mail.outbox[0].body
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_action_sends_nothing(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -1,0 +1,272 @@
+"""Writes of stock. Every change is a StockMove plus an update of the StockLevel in one transaction.
+
+Rule for every function here: lock the levels (in primary-key order), check under the lock,
+then write with F() expressions. Refused actions raise before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from otop.catalog.models import Variant
+from otop.inventory.errors import InvalidQuantity, OutOfStock, ReservationClosed, Shortage
+from otop.inventory.locks import ensure_stock_levels, lock_stock_levels
+from otop.inventory.models import Location, Reservation, ReservationLine, StockLevel, StockMove, StockShortfall
+from otop.inventory.selectors import online_locations
+
+
+@dataclass
+class SaleResult:
+    moves: list[StockMove] = field(default_factory=list)
+    shortfalls: list[Shortage] = field(default_factory=list)
+
+
+def _quantities(items: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Sum the quantities per variant id, refusing anything that is not a whole number above zero."""
+    wanted: dict[int, int] = defaultdict(int)
+    for variant_id, quantity in items:
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            raise InvalidQuantity(quantity)
+        wanted[int(variant_id)] += quantity
+    if not wanted:
+        raise InvalidQuantity(0)
+    return dict(wanted)
+
+
+def _variants(variant_ids: Iterable[int]) -> dict[int, Variant]:
+    return {v.pk: v for v in Variant.objects.filter(pk__in=list(variant_ids)).select_related("product")}
+
+
+def _shortage(variant: Variant, requested: int, available: int) -> Shortage:
+    name = " ".join(part for part in (variant.product.name_th, variant.name_th) if part)
+    return Shortage(variant_id=variant.pk, sku=variant.sku, name=name, requested=requested, available=available)
+
+
+@transaction.atomic
+def receive_stock(
+    *,
+    variant: Variant,
+    location: Location,
+    quantity: int,
+    actor,
+    reason: str = StockMove.Reason.PURCHASE,
+    reference: str = "",
+    note: str = "",
+) -> StockMove:
+    """Add delivered or returned goods to a location and record the move."""
+    _quantities([(variant.pk, quantity)])
+    ensure_stock_levels(variant_ids=[variant.pk], location_ids=[location.pk])
+    lock_stock_levels(variant_ids=[variant.pk], location_ids=[location.pk])
+    StockLevel.objects.filter(variant=variant, location=location).update(on_hand=F("on_hand") + quantity)
+    return StockMove.objects.create(
+        variant=variant,
+        to_location=location,
+        quantity=quantity,
+        reason=reason,
+        actor=_who(actor),
+        reference=reference,
+        note=note,
+    )
+
+
+def reserve_stock(
+    *, items: Iterable[tuple[int, int]], reference: str, expires_at: datetime | None, actor=None
+) -> Reservation:
+    """Hold stock for an order from the locations that sell online; all or nothing.
+
+    Raises OutOfStock naming every item that is short; nothing is held then.
+    """
+    wanted = _quantities(items)
+    variants = _variants(wanted)
+    unknown = set(wanted) - set(variants)
+    if unknown:
+        raise InvalidQuantity(sorted(unknown))
+    locations = online_locations()
+    priority = {loc.pk: index for index, loc in enumerate(locations)}
+    with transaction.atomic():
+        levels = lock_stock_levels(variant_ids=list(wanted), location_ids=list(priority))
+        by_variant: dict[int, list[StockLevel]] = defaultdict(list)
+        for level in sorted(levels, key=lambda lv: priority[lv.location_id]):
+            by_variant[level.variant_id].append(level)
+        shortages = []
+        for variant_id, quantity in wanted.items():
+            available = sum(level.available for level in by_variant[variant_id])
+            if available < quantity:
+                shortages.append(_shortage(variants[variant_id], quantity, available))
+        if shortages:
+            raise OutOfStock(shortages)
+        reservation = Reservation.objects.create(reference=reference, expires_at=expires_at)
+        lines = []
+        for variant_id, quantity in wanted.items():
+            remaining = quantity
+            for level in by_variant[variant_id]:
+                take = min(remaining, level.available)
+                if take <= 0:
+                    continue
+                StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") + take)
+                lines.append(
+                    ReservationLine(
+                        reservation=reservation, variant_id=variant_id, location_id=level.location_id, quantity=take
+                    )
+                )
+                remaining -= take
+                if remaining == 0:
+                    break
+        ReservationLine.objects.bulk_create(lines)
+    return reservation
+
+
+def _lock_reservation(reservation: Reservation) -> Reservation:
+    return Reservation.objects.select_for_update().get(pk=reservation.pk)
+
+
+@transaction.atomic
+def commit_reservation(*, reservation: Reservation, actor=None) -> list[StockMove]:
+    """Turn held stock into a sale (the order is paid). Committing twice returns the first moves."""
+    reservation = _lock_reservation(reservation)
+    if reservation.status == Reservation.Status.COMMITTED:
+        return list(StockMove.objects.filter(reference=reservation.reference, reason=StockMove.Reason.SALE))
+    if reservation.status != Reservation.Status.ACTIVE:
+        raise ReservationClosed(reservation.reference, reservation.get_status_display())
+    lines = list(reservation.lines.all())
+    lock_stock_levels(
+        variant_ids={line.variant_id for line in lines}, location_ids={line.location_id for line in lines}
+    )
+    moves = []
+    for line in lines:
+        StockLevel.objects.filter(variant_id=line.variant_id, location_id=line.location_id).update(
+            on_hand=F("on_hand") - line.quantity, reserved=F("reserved") - line.quantity
+        )
+        moves.append(
+            StockMove(
+                variant_id=line.variant_id,
+                from_location_id=line.location_id,
+                quantity=line.quantity,
+                reason=StockMove.Reason.SALE,
+                actor=_who(actor),
+                reference=reservation.reference,
+            )
+        )
+    StockMove.objects.bulk_create(moves)
+    Reservation.objects.filter(pk=reservation.pk).update(status=Reservation.Status.COMMITTED, closed_at=timezone.now())
+    return moves
+
+
+@transaction.atomic
+def release_reservation(*, reservation: Reservation, reason: str = "cancelled") -> None:
+    """Give held stock back (order cancelled or unpaid in time). Releasing twice does nothing."""
+    reservation = _lock_reservation(reservation)
+    if reservation.status != Reservation.Status.ACTIVE:
+        return
+    lines = list(reservation.lines.all())
+    lock_stock_levels(
+        variant_ids={line.variant_id for line in lines}, location_ids={line.location_id for line in lines}
+    )
+    for line in lines:
+        StockLevel.objects.filter(variant_id=line.variant_id, location_id=line.location_id).update(
+            reserved=F("reserved") - line.quantity
+        )
+    Reservation.objects.filter(pk=reservation.pk).update(
+        status=Reservation.Status.RELEASED, closed_at=timezone.now(), release_reason=reason[:40]
+    )
+
+
+def expire_reservations(*, now: datetime | None = None) -> int:
+    """Release every held reservation whose time ran out; return how many."""
+    now = now or timezone.now()
+    expired = Reservation.objects.filter(status=Reservation.Status.ACTIVE, expires_at__lte=now).order_by("pk")
+    count = 0
+    for reservation in expired:
+        release_reservation(reservation=reservation, reason="expired")
+        count += 1
+    return count
+
+
+@transaction.atomic
+def sell_now(
+    *, items: Iterable[tuple[int, int]], location: Location, actor, reference: str, allow_shortfall: bool = False
+) -> SaleResult:
+    """Take sold goods out of one location at once (a counter sale).
+
+    Without allow_shortfall a missing unit refuses the whole sale (OutOfStock, nothing taken).
+    With it (offline sales syncing later) the sale is always recorded: what stock there is leaves,
+    and each missing quantity is returned in `shortfalls` and stored for the manager.
+    """
+    wanted = _quantities(items)
+    variants = _variants(wanted)
+    unknown = set(wanted) - set(variants)
+    if unknown:
+        raise InvalidQuantity(sorted(unknown))
+    ensure_stock_levels(variant_ids=list(wanted), location_ids=[location.pk])
+    levels = {lv.variant_id: lv for lv in lock_stock_levels(variant_ids=list(wanted), location_ids=[location.pk])}
+    shortages = [
+        _shortage(variants[variant_id], quantity, levels[variant_id].available)
+        for variant_id, quantity in wanted.items()
+        if levels[variant_id].available < quantity
+    ]
+    if shortages and not allow_shortfall:
+        raise OutOfStock(shortages)
+    result = SaleResult(shortfalls=shortages)
+    for variant_id, quantity in wanted.items():
+        take = min(quantity, max(levels[variant_id].available, 0))
+        if take:
+            StockLevel.objects.filter(pk=levels[variant_id].pk).update(on_hand=F("on_hand") - take)
+            result.moves.append(
+                StockMove(
+                    variant_id=variant_id,
+                    from_location=location,
+                    quantity=take,
+                    reason=StockMove.Reason.SALE,
+                    actor=_who(actor),
+                    reference=reference,
+                )
+            )
+    StockMove.objects.bulk_create(result.moves)
+    StockShortfall.objects.bulk_create(
+        StockShortfall(
+            variant_id=s.variant_id, location=location, quantity=s.requested - max(s.available, 0), reference=reference
+        )
+        for s in shortages
+    )
+    return result
+
+
+@transaction.atomic
+def return_to_stock(
+    *,
+    items: Iterable[tuple[int, int]],
+    location: Location,
+    actor,
+    reference: str,
+    reason: str = StockMove.Reason.RETURN_TO_SHELF,
+) -> list[StockMove]:
+    """Put goods back on a location (a refund or a voided sale) through the ledger."""
+    wanted = _quantities(items)
+    ensure_stock_levels(variant_ids=list(wanted), location_ids=[location.pk])
+    lock_stock_levels(variant_ids=list(wanted), location_ids=[location.pk])
+    moves = []
+    for variant_id, quantity in wanted.items():
+        StockLevel.objects.filter(variant_id=variant_id, location=location).update(on_hand=F("on_hand") + quantity)
+        moves.append(
+            StockMove(
+                variant_id=variant_id,
+                to_location=location,
+                quantity=quantity,
+                reason=reason,
+                actor=_who(actor),
+                reference=reference,
+            )
+        )
+    StockMove.objects.bulk_create(moves)
+    return moves
+
+
+def _who(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
