@@ -23,10 +23,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+# Hashed, compressed static files; collected again only when a source file changed.
+STATIC_SOURCES := $(shell find static otop -path '*/static/*' -type f 2>/dev/null)
+var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed node_modules/.installed
+	mkdir -p var
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0 --ignore "*.map"
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed var/static/staticfiles.json
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v0
-	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 
 # --- run ----------------------------------------------------------------------------------
 run: setup
