@@ -27,7 +27,7 @@ node_modules/.installed: package.json package-lock.json
 STATIC_SOURCES := $(shell find static otop -path '*/static/*' -type f 2>/dev/null)
 var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed node_modules/.installed
 	mkdir -p var
-	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0 --ignore "*.map"
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 	touch $@
 
 setup: $(VENV)/.installed node_modules/.installed var/static/staticfiles.json
