@@ -1,3 +1,370 @@
-from ninja import Router
+"""The till's JSON API: sales (idempotent by the device's sale id), shifts, numbers, Z-reports."""
 
-router = Router(tags=["pos"])
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Router, Schema
+
+from otop.api import require_permission, signed_in
+from otop.core.money import to_satang
+from otop.core.selectors import center_profile
+from otop.payments import promptpay
+from otop.pos import printing, selectors, services
+from otop.pos.errors import InvalidSale
+from otop.pos.models import Register, Sale, Shift
+
+router = Router(tags=["pos"], auth=signed_in)
+
+TILL = "accounts.operate_till"
+
+
+def _register(request: HttpRequest, code: str) -> Register:
+    require_permission(request, TILL)
+    return get_object_or_404(Register, code=code, is_active=True)
+
+
+class ShiftOut(Schema):
+    id: int
+    register: str
+    status: str
+    opened_at: datetime
+    starting_cash: Decimal
+    closed_at: datetime | None = None
+    expected_cash: Decimal | None = None
+    counted_cash: Decimal | None = None
+    variance: Decimal | None = None
+    z_report_url: str
+
+
+def _shift_out(shift: Shift) -> ShiftOut:
+    return ShiftOut(
+        id=shift.pk,
+        register=shift.register.code,
+        status=shift.status,
+        opened_at=shift.opened_at,
+        starting_cash=shift.starting_cash,
+        closed_at=shift.closed_at,
+        expected_cash=shift.expected_cash,
+        counted_cash=shift.counted_cash,
+        variance=shift.variance,
+        z_report_url=reverse("pos:z-report-pdf", args=[shift.pk]),
+    )
+
+
+class OpenShiftIn(Schema):
+    starting_cash: Decimal
+
+
+class CloseShiftIn(Schema):
+    counted_cash: Decimal
+
+
+@router.post("/pos/registers/{code}/shifts", response={201: ShiftOut}, summary="Open a shift on a register")
+def open_shift(request: HttpRequest, code: str, payload: OpenShiftIn):
+    register = _register(request, code)
+    shift = services.open_shift(register=register, actor=request.user, starting_cash=payload.starting_cash)
+    return 201, _shift_out(shift)
+
+
+@router.get("/pos/shifts/{shift_id}", response=ShiftOut, summary="A shift")
+def get_shift(request: HttpRequest, shift_id: int):
+    require_permission(request, TILL)
+    return _shift_out(get_object_or_404(Shift.objects.select_related("register"), pk=shift_id))
+
+
+@router.post("/pos/shifts/{shift_id}/close", response=ShiftOut, summary="Close a shift with the counted cash")
+def close_shift(request: HttpRequest, shift_id: int, payload: CloseShiftIn):
+    require_permission(request, TILL)
+    shift = get_object_or_404(Shift.objects.select_related("register"), pk=shift_id)
+    shift = services.close_shift(shift=shift, counted_cash=payload.counted_cash, actor=request.user)
+    return _shift_out(shift)
+
+
+class RowOut(Schema):
+    label: str
+    count: int
+    amount: Decimal
+
+
+class ZReportOut(Schema):
+    shift: ShiftOut
+    sales_count: int
+    takings: Decimal
+    vat: Decimal
+    discounts: Decimal
+    voids_count: int
+    voids_amount: Decimal
+    refunds_count: int
+    refunds_amount: Decimal
+    expected_cash: Decimal
+    by_method: list[RowOut]
+    by_category: list[RowOut]
+    by_producer: list[RowOut]
+    first_receipt: str
+    last_receipt: str
+    offline_sales: int
+    shortfall_sales: int
+
+
+@router.get("/pos/shifts/{shift_id}/z-report", response=ZReportOut, summary="The shift's Z-report")
+def get_z_report(request: HttpRequest, shift_id: int):
+    require_permission(request, TILL)
+    shift = get_object_or_404(Shift.objects.select_related("register"), pk=shift_id)
+    report = selectors.z_report(shift)
+    return ZReportOut(
+        shift=_shift_out(shift),
+        sales_count=report.totals.sales_count,
+        takings=report.totals.gross,
+        vat=report.totals.vat,
+        discounts=report.totals.discounts,
+        voids_count=report.totals.voids_count,
+        voids_amount=report.totals.voids_amount,
+        refunds_count=report.totals.refunds_count,
+        refunds_amount=report.totals.refunds_amount,
+        expected_cash=shift.expected_cash if shift.expected_cash is not None else services.expected_cash_in(shift),
+        by_method=[RowOut(label=r.label, count=r.count, amount=r.amount) for r in report.by_method],
+        by_category=[RowOut(label=r.label, count=r.count, amount=r.amount) for r in report.by_category],
+        by_producer=[RowOut(label=r.label, count=r.count, amount=r.amount) for r in report.by_producer],
+        first_receipt=report.first_receipt,
+        last_receipt=report.last_receipt,
+        offline_sales=report.offline_sales,
+        shortfall_sales=report.shortfall_sales,
+    )
+
+
+class BlocksIn(Schema):
+    device_id: str
+
+
+class BlockOut(Schema):
+    first: int
+    last: int
+
+
+class BlocksOut(Schema):
+    blocks: list[BlockOut]
+    used: list[int]
+
+
+@router.post(
+    "/pos/registers/{code}/number-blocks",
+    response=BlocksOut,
+    summary="Reserve receipt numbers for a device (returns its unfinished blocks; idempotent)",
+)
+def reserve_numbers(request: HttpRequest, code: str, payload: BlocksIn):
+    register = _register(request, code)
+    if not payload.device_id or len(payload.device_id) > 64:
+        raise InvalidSale("device_id")
+    numbers = services.reserve_number_block(register=register, device_id=payload.device_id, actor=request.user)
+    return BlocksOut(blocks=[BlockOut(first=b.first_number, last=b.last_number) for b in numbers.blocks],
+                     used=numbers.used)  # fmt: skip
+
+
+class LineIn(Schema):
+    variant_id: int | None = None
+    menu_item_id: int | None = None
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal = Decimal("0.00")
+    modifiers: dict = {}
+
+
+class PaymentIn(Schema):
+    method: str
+    amount: Decimal
+    tendered: Decimal | None = None
+    reference: str = ""
+
+
+class SaleIn(Schema):
+    register: str
+    device_sale_id: uuid.UUID
+    shift_id: int
+    receipt_number: int
+    sold_at: datetime | None = None
+    lines: list[LineIn]
+    payments: list[PaymentIn]
+    bill_discount: Decimal = Decimal("0.00")
+    recorded_offline: bool = False
+    approval_pin: str = ""
+
+
+class SaleLineOut(Schema):
+    name: str
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal
+    total: Decimal
+    modifiers: list
+    shortfall_quantity: int
+
+
+class SaleOut(Schema):
+    id: int
+    device_sale_id: uuid.UUID
+    register: str
+    receipt_number: int
+    receipt_code: str
+    sold_at: datetime
+    status: str
+    subtotal: Decimal
+    bill_discount: Decimal
+    total: Decimal
+    vat: Decimal
+    change_due: Decimal
+    has_shortfall: bool
+    recorded_offline: bool
+    replayed: bool
+    receipt_url: str
+    lines: list[SaleLineOut]
+
+
+def _sale_out(sale: Sale, *, replayed: bool = False) -> SaleOut:
+    return SaleOut(
+        id=sale.pk,
+        device_sale_id=sale.device_sale_id,
+        register=sale.register.code,
+        receipt_number=sale.receipt_number,
+        receipt_code=sale.receipt_code,
+        sold_at=sale.sold_at,
+        status=sale.status,
+        subtotal=sale.subtotal,
+        bill_discount=sale.bill_discount,
+        total=sale.total,
+        vat=sale.vat,
+        change_due=sale.change_due,
+        has_shortfall=sale.has_shortfall,
+        recorded_offline=sale.recorded_offline,
+        replayed=replayed,
+        receipt_url=reverse("pos:receipt", args=[sale.pk]),
+        lines=[
+            SaleLineOut(
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                total=line.total,
+                modifiers=line.modifiers,
+                shortfall_quantity=line.shortfall_quantity,
+            )
+            for line in sale.lines.all()
+        ],  # fmt: skip
+    )
+
+
+@router.post(
+    "/pos/sales",
+    response={200: SaleOut, 201: SaleOut},
+    summary="Record a paid sale; sending the same device_sale_id again returns the first (200) and changes nothing",
+)
+def post_sale(request: HttpRequest, payload: SaleIn):
+    register = _register(request, payload.register)
+    data = services.SaleInput(
+        device_sale_id=payload.device_sale_id,
+        shift_id=payload.shift_id,
+        receipt_number=payload.receipt_number,
+        sold_at=payload.sold_at,
+        lines=[
+            services.LineInput(
+                variant_id=line.variant_id,
+                menu_item_id=line.menu_item_id,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                modifiers=line.modifiers,
+            )
+            for line in payload.lines
+        ],  # fmt: skip
+        payments=[
+            services.PaymentInput(method=p.method, amount=p.amount, tendered=p.tendered, reference=p.reference)
+            for p in payload.payments
+        ],
+        bill_discount=payload.bill_discount,
+        recorded_offline=payload.recorded_offline,
+        approval_pin=payload.approval_pin,
+    )
+    recorded = services.record_sale(register=register, actor=request.user, data=data)
+    return (201 if recorded.created else 200), _sale_out(recorded.sale, replayed=not recorded.created)
+
+
+class VoidIn(Schema):
+    reason: str
+    manager_pin: str
+
+
+@router.post("/pos/sales/{sale_id}/void", response=SaleOut, summary="Void or refund a sale with a manager's PIN")
+def void_sale(request: HttpRequest, sale_id: int, payload: VoidIn):
+    require_permission(request, TILL)
+    sale = get_object_or_404(Sale, pk=sale_id)
+    services.void_sale(sale=sale, reason=payload.reason, manager_pin=payload.manager_pin, actor=request.user)
+    return _sale_out(Sale.objects.select_related("register").get(pk=sale.pk))
+
+
+class PrintOut(Schema):
+    printed: bool
+    bytes_sent: int
+
+
+@router.post("/pos/sales/{sale_id}/print", response=PrintOut, summary="Print the receipt on the register's printer")
+def print_sale(request: HttpRequest, sale_id: int):
+    require_permission(request, TILL)
+    sale = selectors.sale_for_receipt(sale_id)
+    if not sale.register.printer_host:
+        raise InvalidSale("no printer")
+    sent = printing.print_receipt(sale=sale, host=sale.register.printer_host, port=sale.register.printer_port)
+    return PrintOut(printed=True, bytes_sent=sent)
+
+
+class ItemOut(Schema):
+    id: int
+    barcode: str
+    sku: str
+    price: Decimal
+    name_th: str
+    name_en: str
+
+
+@router.get("/pos/lookup", response=ItemOut, summary="The item with a barcode (the scanner path)")
+def lookup(request: HttpRequest, code: str):
+    require_permission(request, TILL)
+    variant = selectors.variant_for_barcode(code)
+    if variant is None:
+        raise Http404
+    return selectors.variant_row(variant)
+
+
+@router.get("/pos/search", response=list[ItemOut], summary="Items by name")
+def search(request: HttpRequest, q: str):
+    require_permission(request, TILL)
+    return [selectors.variant_row(v) for v in selectors.search_variants(q)]
+
+
+class QrOut(Schema):
+    payload: str
+    svg: str
+    amount: Decimal
+
+
+@router.get("/pos/promptpay", response=QrOut, summary="A PromptPay QR for an exact amount")
+def promptpay_qr(request: HttpRequest, amount: Decimal):
+    require_permission(request, TILL)
+    amount = to_satang(amount)
+    try:
+        payload = promptpay.build_payload(center_profile().promptpay_id, amount)
+    except promptpay.InvalidPromptPay as error:
+        raise InvalidSale(str(error)) from None
+    return QrOut(payload=payload, svg=promptpay.qr_svg(payload, scale=5), amount=amount)
+
+
+def z_report_pdf_response(shift: Shift) -> HttpResponse:
+    from otop.pos.documents import z_report_pdf
+
+    response = HttpResponse(z_report_pdf(shift), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="z-report-{shift.register.code}-{shift.pk}.pdf"'
+    return response

@@ -1,0 +1,237 @@
+"""Reads for the till: lookups by barcode and name, the offline catalogue snapshot, shift totals, Z-reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from otop.catalog.models import Product, Variant
+from otop.core.money import ZERO, to_satang
+from otop.pos.models import MenuItem, MenuOption, Payment, Register, Sale, SaleLine, SaleVoid, Shift
+
+SNAPSHOT_FIELDS = ("id", "barcode", "sku", "price", "name_th", "product__name_th", "product__name_en", "name_en")
+
+
+def registers() -> QuerySet[Register]:
+    return Register.objects.filter(is_active=True).order_by("code")
+
+
+def open_shift_of(register: Register) -> Shift | None:
+    return Shift.objects.filter(register=register, status=Shift.Status.OPEN).first()
+
+
+def sellable_variants() -> QuerySet[Variant]:
+    return Variant.objects.filter(is_active=True, product__status=Product.Status.LISTED)
+
+
+def variant_for_barcode(code: str) -> Variant | None:
+    """Return the sellable variant with this EAN-13 (one indexed lookup: the scanner path)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return sellable_variants().select_related("product").filter(Q(barcode=code) | Q(sku=code)).first()
+
+
+def search_variants(query: str, *, limit: int = 20) -> list[Variant]:
+    """Find sellable variants by name or SKU.
+
+    One function so that the site's Thai search (otop.search) can take over here without the
+    register changing.
+    """
+    query = (query or "").strip()
+    if not query:
+        return []
+    try:
+        from otop.search import selectors as search_selectors  # noqa: F401 - present once the storefront lands
+    except ImportError:
+        search_selectors = None
+    if search_selectors is not None and hasattr(search_selectors, "search_variants"):
+        return list(search_selectors.search_variants(query, limit=limit))
+    return list(
+        sellable_variants()
+        .select_related("product")
+        .filter(Q(product__name_th__icontains=query) | Q(product__name_en__icontains=query) | Q(sku__iexact=query))
+        .order_by("product__name_th", "sort_order")[:limit]
+    )
+
+
+def variant_row(variant: Variant) -> dict:
+    """The shape the register keeps for an item (in the offline snapshot and in answers)."""
+    name_th = f"{variant.product.name_th} {variant.name_th}".strip()
+    name_en = f"{variant.product.name_en or variant.product.name_th} {variant.name_en}".strip()
+    return {"id": variant.pk, "barcode": variant.barcode or "", "sku": variant.sku, "price": str(variant.price),
+            "name_th": name_th, "name_en": name_en}  # fmt: skip
+
+
+def catalog_snapshot() -> list[dict]:
+    """Every sellable variant as compact rows, for the register's offline price list."""
+    rows = sellable_variants().order_by("id").values_list(*SNAPSHOT_FIELDS)
+    return [
+        {
+            "id": pk,
+            "barcode": barcode or "",
+            "sku": sku,
+            "price": str(price),
+            "name_th": f"{product_th} {variant_th}".strip(),
+            "name_en": f"{product_en or product_th} {variant_en}".strip(),
+        }
+        for pk, barcode, sku, price, variant_th, product_th, product_en, variant_en in rows.iterator(chunk_size=5000)
+    ]
+
+
+def best_sellers(register: Register, *, limit: int = 8, now: datetime | None = None) -> list[Variant]:
+    """The variants sold most at this register over the last 30 days (its quick keys)."""
+    since = (now or timezone.now()) - timedelta(days=30)
+    top = (
+        SaleLine.objects.filter(
+            sale__register=register, sale__sold_at__gte=since, sale__status=Sale.Status.COMPLETED, variant__isnull=False
+        )
+        .values("variant_id")
+        .annotate(sold=Sum("quantity"))
+        .order_by("-sold", "variant_id")[:limit]
+    )
+    ids = [row["variant_id"] for row in top]
+    found = sellable_variants().select_related("product").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def menu_of(register: Register) -> tuple[list[MenuItem], list[MenuOption]]:
+    items = list(MenuItem.objects.filter(register=register, is_active=True).order_by("sort_order", "code"))
+    options = list(MenuOption.objects.filter(register=register).order_by("group", "sort_order"))
+    return items, options
+
+
+# --- shift figures and the Z-report --------------------------------------------------------
+
+
+@dataclass
+class Row:
+    label: str
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class ShiftTotals:
+    sales_count: int = 0
+    gross: Decimal = ZERO
+    vat: Decimal = ZERO
+    discounts: Decimal = ZERO
+    by_method: dict[str, Decimal] = field(default_factory=dict)
+    voids_count: int = 0
+    voids_amount: Decimal = ZERO
+    refunds_count: int = 0
+    refunds_amount: Decimal = ZERO
+    cash_out: Decimal = ZERO  # cash handed back for voids and refunds done in this shift
+
+    @property
+    def cash_net(self) -> Decimal:
+        return self.by_method.get(Payment.Method.CASH, ZERO) - self.cash_out
+
+
+def _cash_of(sale_ids: list[int]) -> Decimal:
+    if not sale_ids:
+        return ZERO
+    return Payment.objects.filter(sale_id__in=sale_ids, method=Payment.Method.CASH).aggregate(s=Sum("amount"))[
+        "s"
+    ] or Decimal("0.00")
+
+
+def shift_totals(shift: Shift) -> ShiftTotals:
+    """Sales taken in a shift (voided ones count until voided: they were paid, then paid back)."""
+    totals = ShiftTotals()
+    sales = Sale.objects.filter(shift=shift)
+    paid = sales.aggregate(
+        count=Count("id"), total=Sum("total"), vat=Sum("vat"), discount=Sum("bill_discount")
+    )  # every sale rung up, completed or not
+    line_discounts = SaleLine.objects.filter(sale__shift=shift).aggregate(d=Sum("discount"))["d"] or ZERO
+    totals.sales_count = paid["count"]
+    for row in Payment.objects.filter(sale__shift=shift).values("method").annotate(amount=Sum("amount")):
+        totals.by_method[row["method"]] = row["amount"]
+    voids = list(SaleVoid.objects.filter(shift=shift).select_related("sale"))
+    for record in voids:
+        if record.sale.status == Sale.Status.VOIDED:
+            totals.voids_count += 1
+            totals.voids_amount += record.sale.total
+        else:
+            totals.refunds_count += 1
+            totals.refunds_amount += record.sale.total
+    totals.cash_out = _cash_of([record.sale_id for record in voids])
+    # Net takings: what was rung up in the shift minus what this shift paid back.
+    totals.gross = (paid["total"] or ZERO) - totals.voids_amount - totals.refunds_amount
+    totals.vat = paid["vat"] or ZERO
+    totals.discounts = (paid["discount"] or ZERO) + line_discounts
+    return totals
+
+
+@dataclass
+class ZReport:
+    shift: Shift
+    totals: ShiftTotals
+    by_method: list[Row]
+    by_category: list[Row]
+    by_producer: list[Row]
+    first_receipt: str
+    last_receipt: str
+    shortfall_sales: int
+    offline_sales: int
+
+
+def z_report(shift: Shift) -> ZReport:
+    """The end-of-shift report: completed sales by payment method, category and producer."""
+    totals = shift_totals(shift)
+    completed = Sale.objects.filter(shift=shift, status=Sale.Status.COMPLETED)
+    labels = dict(Payment.Method.choices)
+    by_method = [
+        Row(label=str(labels[row["method"]]), count=row["count"], amount=row["amount"])
+        for row in Payment.objects.filter(sale__in=completed)
+        .values("method")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("method")
+    ]
+    # Bill discounts are spread over the lines in proportion, so the rows add up to the takings.
+    lines = list(
+        SaleLine.objects.filter(sale__in=completed).values(
+            "sale_id", "category_name", "producer_name", "total", "sale__subtotal", "sale__bill_discount"
+        )
+    )
+    by_category: dict[str, list] = defaultdict(lambda: [0, ZERO])
+    by_producer: dict[str, list] = defaultdict(lambda: [0, ZERO])
+    for line in lines:
+        amount = line["total"]
+        if line["sale__bill_discount"] and line["sale__subtotal"]:
+            amount = to_satang(amount - line["sale__bill_discount"] * line["total"] / line["sale__subtotal"])
+        for table, key in ((by_category, line["category_name"]), (by_producer, line["producer_name"] or "—")):
+            table[key][0] += 1
+            table[key][1] += amount
+    numbers = list(Sale.objects.filter(shift=shift).order_by("receipt_number").values_list("receipt_number", flat=True))
+    prefix = shift.register.receipt_prefix
+    return ZReport(
+        shift=shift,
+        totals=totals,
+        by_method=by_method,
+        by_category=[Row(k, v[0], v[1]) for k, v in sorted(by_category.items())],
+        by_producer=[Row(k, v[0], v[1]) for k, v in sorted(by_producer.items())],
+        first_receipt=f"{prefix}-{numbers[0]:06d}" if numbers else "",
+        last_receipt=f"{prefix}-{numbers[-1]:06d}" if numbers else "",
+        shortfall_sales=Sale.objects.filter(shift=shift, has_shortfall=True).count(),
+        offline_sales=Sale.objects.filter(shift=shift, recorded_offline=True).count(),
+    )
+
+
+def sales_needing_review(*, limit: int = 100) -> QuerySet[Sale]:
+    return (
+        Sale.objects.filter(needs_review=True)
+        .select_related("register", "cashier")
+        .prefetch_related("lines")
+        .order_by("-sold_at")[:limit]
+    )
+
+
+def sale_for_receipt(pk: int) -> Sale:
+    return Sale.objects.select_related("register", "cashier", "shift").prefetch_related("lines", "payments").get(pk=pk)
