@@ -31,7 +31,7 @@ def _register(request: HttpRequest, code: str) -> Register:
 
 class ShiftOut(Schema):
     id: int
-    register: str
+    register_code: str
     status: str
     opened_at: datetime
     starting_cash: Decimal
@@ -45,7 +45,7 @@ class ShiftOut(Schema):
 def _shift_out(shift: Shift) -> ShiftOut:
     return ShiftOut(
         id=shift.pk,
-        register=shift.register.code,
+        register_code=shift.register.code,
         status=shift.status,
         opened_at=shift.opened_at,
         starting_cash=shift.starting_cash,
@@ -183,7 +183,7 @@ class PaymentIn(Schema):
 
 
 class SaleIn(Schema):
-    register: str
+    register_code: str
     device_sale_id: uuid.UUID
     shift_id: int
     receipt_number: int
@@ -208,7 +208,7 @@ class SaleLineOut(Schema):
 class SaleOut(Schema):
     id: int
     device_sale_id: uuid.UUID
-    register: str
+    register_code: str
     receipt_number: int
     receipt_code: str
     sold_at: datetime
@@ -229,7 +229,7 @@ def _sale_out(sale: Sale, *, replayed: bool = False) -> SaleOut:
     return SaleOut(
         id=sale.pk,
         device_sale_id=sale.device_sale_id,
-        register=sale.register.code,
+        register_code=sale.register.code,
         receipt_number=sale.receipt_number,
         receipt_code=sale.receipt_code,
         sold_at=sale.sold_at,
@@ -264,7 +264,7 @@ def _sale_out(sale: Sale, *, replayed: bool = False) -> SaleOut:
     summary="Record a paid sale; sending the same device_sale_id again returns the first (200) and changes nothing",
 )
 def post_sale(request: HttpRequest, payload: SaleIn):
-    register = _register(request, payload.register)
+    register = _register(request, payload.register_code)
     data = services.SaleInput(
         device_sale_id=payload.device_sale_id,
         shift_id=payload.shift_id,

@@ -66,6 +66,9 @@ class ReceiptCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["register", "series"], name="one_counter_per_register_series")]
 
+    def __str__(self) -> str:
+        return f"{self.register_id}/{self.series}: {self.next_number}"
+
 
 class NumberBlock(models.Model):
     """A range of receipt numbers [first, last] handed to one device so it can number sales offline."""
@@ -83,6 +86,9 @@ class NumberBlock(models.Model):
             models.CheckConstraint(condition=Q(first_number__lte=models.F("last_number")), name="block_not_empty"),
             models.UniqueConstraint(fields=["register", "first_number"], name="block_starts_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.register_id}: {self.first_number}–{self.last_number}"
 
 
 class Shift(models.Model):
@@ -191,6 +197,9 @@ class SaleLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Payment(models.Model):
     class Method(models.TextChoices):
@@ -206,6 +215,9 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["sale", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount}"
 
 
 class TaxInvoice(models.Model):
@@ -225,6 +237,9 @@ class TaxInvoice(models.Model):
             models.UniqueConstraint(fields=["register", "number"], name="tax_invoice_number_once_per_register"),
         ]
 
+    def __str__(self) -> str:
+        return self.code
+
     @property
     def code(self) -> str:
         return f"{self.register.receipt_prefix}-TI-{self.number:06d}"
@@ -240,6 +255,9 @@ class SaleVoid(models.Model):
     done_at = models.DateTimeField()
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="voids")
 
+    def __str__(self) -> str:
+        return f"{self.sale_id}: {self.reason}"
+
 
 class ManagerPin(models.Model):
     """A manager's approval PIN, stored only as a password hash."""
@@ -247,6 +265,9 @@ class ManagerPin(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="till_pin")
     pin_hash = models.CharField(max_length=128)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.user_id)
 
 
 class MenuItem(models.Model):
@@ -297,3 +318,6 @@ class MenuOption(models.Model):
     class Meta:
         ordering = ["register", "group", "sort_order"]
         constraints = [models.UniqueConstraint(fields=["register", "code"], name="option_code_once_per_register")]
+
+    def __str__(self) -> str:
+        return self.name_th

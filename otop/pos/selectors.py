@@ -137,9 +137,8 @@ class ShiftTotals:
 def _cash_of(sale_ids: list[int]) -> Decimal:
     if not sale_ids:
         return ZERO
-    return Payment.objects.filter(sale_id__in=sale_ids, method=Payment.Method.CASH).aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal("0.00")
+    cash = Payment.objects.filter(sale_id__in=sale_ids, method=Payment.Method.CASH).aggregate(s=Sum("amount"))["s"]
+    return to_satang(cash or ZERO)
 
 
 def shift_totals(shift: Shift) -> ShiftTotals:
@@ -152,7 +151,7 @@ def shift_totals(shift: Shift) -> ShiftTotals:
     line_discounts = SaleLine.objects.filter(sale__shift=shift).aggregate(d=Sum("discount"))["d"] or ZERO
     totals.sales_count = paid["count"]
     for row in Payment.objects.filter(sale__shift=shift).values("method").annotate(amount=Sum("amount")):
-        totals.by_method[row["method"]] = row["amount"]
+        totals.by_method[row["method"]] = to_satang(row["amount"])
     voids = list(SaleVoid.objects.filter(shift=shift).select_related("sale"))
     for record in voids:
         if record.sale.status == Sale.Status.VOIDED:
@@ -163,9 +162,9 @@ def shift_totals(shift: Shift) -> ShiftTotals:
             totals.refunds_amount += record.sale.total
     totals.cash_out = _cash_of([record.sale_id for record in voids])
     # Net takings: what was rung up in the shift minus what this shift paid back.
-    totals.gross = (paid["total"] or ZERO) - totals.voids_amount - totals.refunds_amount
-    totals.vat = paid["vat"] or ZERO
-    totals.discounts = (paid["discount"] or ZERO) + line_discounts
+    totals.gross = to_satang((paid["total"] or ZERO) - totals.voids_amount - totals.refunds_amount)
+    totals.vat = to_satang(paid["vat"] or ZERO)
+    totals.discounts = to_satang((paid["discount"] or ZERO) + line_discounts)
     return totals
 
 
@@ -188,7 +187,7 @@ def z_report(shift: Shift) -> ZReport:
     completed = Sale.objects.filter(shift=shift, status=Sale.Status.COMPLETED)
     labels = dict(Payment.Method.choices)
     by_method = [
-        Row(label=str(labels[row["method"]]), count=row["count"], amount=row["amount"])
+        Row(label=str(labels[row["method"]]), count=row["count"], amount=to_satang(row["amount"]))
         for row in Payment.objects.filter(sale__in=completed)
         .values("method")
         .annotate(count=Count("id"), amount=Sum("amount"))
@@ -215,8 +214,8 @@ def z_report(shift: Shift) -> ZReport:
         shift=shift,
         totals=totals,
         by_method=by_method,
-        by_category=[Row(k, v[0], v[1]) for k, v in sorted(by_category.items())],
-        by_producer=[Row(k, v[0], v[1]) for k, v in sorted(by_producer.items())],
+        by_category=[Row(k, v[0], to_satang(v[1])) for k, v in sorted(by_category.items())],
+        by_producer=[Row(k, v[0], to_satang(v[1])) for k, v in sorted(by_producer.items())],
         first_receipt=f"{prefix}-{numbers[0]:06d}" if numbers else "",
         last_receipt=f"{prefix}-{numbers[-1]:06d}" if numbers else "",
         shortfall_sales=Sale.objects.filter(shift=shift, has_shortfall=True).count(),

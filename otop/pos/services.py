@@ -356,9 +356,6 @@ def _check_payments(payments: list[PaymentInput], total: Decimal) -> Decimal:
 
 @transaction.atomic
 def _record_new_sale(*, register: Register, actor: Any, data: SaleInput, now: datetime | None) -> Sale:
-    from otop.inventory import selectors as stock_selectors
-    from otop.inventory import services as stock_services
-
     now = now or timezone.now()
     if not data.lines:
         raise InvalidSale(_("A sale needs at least one line."))
@@ -420,19 +417,11 @@ def _record_new_sale(*, register: Register, actor: Any, data: SaleInput, now: da
             for payment in data.payments
         ]
     )
-    _take_stock(
-        sale=sale,
-        priced=priced,
-        register=register,
-        actor=actor,
-        stock_services=stock_services,
-        location=stock_selectors.location,
-        offline=data.recorded_offline,
-    )
+    _take_stock(sale=sale, priced=priced, register=register, actor=actor, offline=data.recorded_offline)
     return sale
 
 
-def _take_stock(*, sale, priced, register, actor, stock_services, location, offline: bool) -> None:
+def _take_stock(*, sale: Sale, priced: list[_PricedLine], register: Register, actor: Any, offline: bool) -> None:
     """Take the sale's goods from the register's location; recipe ingredients from the tea store.
 
     A sale rung up offline has already happened: it is recorded whatever the ledger says, and what
@@ -444,6 +433,11 @@ def _take_stock(*, sale, priced, register, actor, stock_services, location, offl
         target = ingredients if entry.line.menu_item_id else goods
         for variant_id, quantity in entry.stock_items:
             target[variant_id] = target.get(variant_id, 0) + quantity
+    if not goods and not ingredients:
+        return
+    from otop.inventory import services as stock_services
+    from otop.inventory.selectors import location
+
     shortfalls = []
     if goods:
         result = stock_services.sell_now(

@@ -296,7 +296,7 @@
 
   function payloadOf(t) {
     return {
-      register: config.register,
+      register_code: config.register,
       device_sale_id: crypto.randomUUID(),
       shift_id: config.shiftId,
       sold_at: new Date().toISOString(),
@@ -402,7 +402,7 @@
   }
 
   async function pendingSales() {
-    return (await posDb.all("queue")).filter((p) => p.register === config.register);
+    return (await posDb.all("queue")).filter((p) => p.register_code === config.register);
   }
 
   async function refreshPending() {
