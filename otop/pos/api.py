@@ -9,7 +9,9 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from otop.api import require_permission, signed_in
 from otop.core.money import to_satang
@@ -69,7 +71,7 @@ class CloseShiftIn(Schema):
 def open_shift(request: HttpRequest, code: str, payload: OpenShiftIn):
     register = _register(request, code)
     shift = services.open_shift(register=register, actor=request.user, starting_cash=payload.starting_cash)
-    return 201, _shift_out(shift)
+    return Status(201, _shift_out(shift))
 
 
 @router.get("/pos/shifts/{shift_id}", response=ShiftOut, summary="A shift")
@@ -160,7 +162,7 @@ class BlocksOut(Schema):
 def reserve_numbers(request: HttpRequest, code: str, payload: BlocksIn):
     register = _register(request, code)
     if not payload.device_id or len(payload.device_id) > 64:
-        raise InvalidSale("device_id")
+        raise InvalidSale(_("A device needs an id."))
     numbers = services.reserve_number_block(register=register, device_id=payload.device_id, actor=request.user)
     return BlocksOut(blocks=[BlockOut(first=b.first_number, last=b.last_number) for b in numbers.blocks],
                      used=numbers.used)  # fmt: skip
@@ -290,7 +292,7 @@ def post_sale(request: HttpRequest, payload: SaleIn):
         approval_pin=payload.approval_pin,
     )
     recorded = services.record_sale(register=register, actor=request.user, data=data)
-    return (201 if recorded.created else 200), _sale_out(recorded.sale, replayed=not recorded.created)
+    return Status(201 if recorded.created else 200, _sale_out(recorded.sale, replayed=not recorded.created))
 
 
 class VoidIn(Schema):
@@ -316,7 +318,7 @@ def print_sale(request: HttpRequest, sale_id: int):
     require_permission(request, TILL)
     sale = selectors.sale_for_receipt(sale_id)
     if not sale.register.printer_host:
-        raise InvalidSale("no printer")
+        raise InvalidSale(_("This register has no receipt printer."))
     sent = printing.print_receipt(sale=sale, host=sale.register.printer_host, port=sale.register.printer_port)
     return PrintOut(printed=True, bytes_sent=sent)
 
