@@ -170,6 +170,7 @@ class Booking(TimeStampedModel):
             ("manage_bookings", _("Can book for others, block times and check people in")),
             ("record_booking_payment", _("Can record a payment for a booking")),
             ("view_utilisation", _("Can see how much the spaces are used")),
+            ("rotate_wifi", _("Can change the guests' WiFi password")),
         ]
         indexes = [models.Index(fields=["space", "starts_at"])]
         constraints = [
