@@ -30,7 +30,7 @@ def grid_times(space: Space) -> list[tuple[str, str]]:
 
 
 class TimeRangeForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start = forms.ChoiceField(label=_("From"))
     end = forms.ChoiceField(label=_("Until"))
 
@@ -72,7 +72,7 @@ class PaymentForm(forms.Form):
 
 class WifiForm(forms.Form):
     space = forms.ModelChoiceField(label=_("Space"), queryset=Space.objects.filter(is_active=True))
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     password = forms.CharField(
         label=_("New password"), max_length=64, required=False, help_text=_("Leave empty for a random password.")
     )

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from otop.core.models import CenterProfile
 from otop.notifications.models import OutboundMessage
 from otop.workspace import demo
 from otop.workspace.models import Booking, WifiCredential
@@ -30,6 +32,8 @@ def _book(page, base_url: str, day, *, name: str, phone: str, email: str) -> Non
 
 def test_someone_books_tomorrow_on_a_phone_and_a_second_person_is_refused(live_server, phone, browser):
     demo.seed(products=0, seed=1)
+    CenterProfile.objects.update(promptpay_id="0994000000006")
+    cache.clear()
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     _book(phone, live_server.url, tomorrow, name="สมหญิง ใจดี", phone="081 234 5678", email="somying@example.com")
