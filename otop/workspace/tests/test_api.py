@@ -16,7 +16,8 @@ def post(client: Client, path: str, body: dict, language: str = "th"):
 
 def body_for(day, start: int, end: int) -> dict:
     return {
-        "space": "meeting-room", "starts_at": f"{day:%Y-%m-%d}T{start:02d}:00:00", "ends_at": f"{day:%Y-%m-%d}T{end:02d}:00:00",
+        "space": "meeting-room",
+        "starts_at": f"{day:%Y-%m-%d}T{start:02d}:00:00", "ends_at": f"{day:%Y-%m-%d}T{end:02d}:00:00",
         "name": "Somchai", "phone": "0898765432", "purpose": "Training",
     }  # fmt: skip
 

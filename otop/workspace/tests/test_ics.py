@@ -22,7 +22,8 @@ def test_calendar_has_crlf_lines_utc_times_and_the_event():
     text = calendar(
         uid="WSABC@otop-center", sequence=2,
         starts_at=datetime(2026, 6, 2, 3, 0, tzinfo=UTC), ends_at=datetime(2026, 6, 2, 5, 0, tzinfo=UTC),
-        summary="Meeting room, OTOP", location="Khon Kaen", description="WiFi: x; y", now=datetime(2026, 6, 1, tzinfo=UTC),
+        summary="Meeting room, OTOP", location="Khon Kaen", description="WiFi: x; y",
+        now=datetime(2026, 6, 1, tzinfo=UTC),
     )  # fmt: skip
     assert text.split("\r\n")[:13] == [
         "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//OTOP Center//Co-working bookings//TH", "CALSCALE:GREGORIAN",
