@@ -15,7 +15,23 @@ from otop.workspace.services import create_booking
 from otop.workspace.tests.conftest import at
 from otop.workspace.tests.factories import SpaceFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional (committed data, real locks) but without serialized_rollback: restoring the
+# serialized reference data fails on SQLite after another transactional test's flush has
+# re-created the role groups under new ids. These tests need no reference data: the center's
+# opening hours come from a profile put in the shared cache, which every thread reads.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _center_open_8_to_18():
+    from datetime import time
+
+    from django.core.cache import cache
+
+    from otop.core.models import CenterProfile
+    from otop.core.selectors import PROFILE_CACHE_KEY
+
+    cache.set(PROFILE_CACHE_KEY, CenterProfile(opens_at=time(8, 0), closes_at=time(18, 0)), 600)
 
 
 def _book_concurrently(space, windows):
