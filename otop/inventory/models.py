@@ -381,6 +381,12 @@ class Settlement(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def period_last_day(self):
+        from datetime import timedelta
+
+        return self.period_end - timedelta(days=1)
+
 
 class SettlementLine(models.Model):
     settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="lines")
