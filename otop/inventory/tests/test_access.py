@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from otop.inventory import services
 from otop.inventory.tests.factories import ProducerFactory, VariantFactory
@@ -66,7 +67,7 @@ def test_refused_writes_change_nothing(client_for):
     variant = VariantFactory()
     services.record_sale_lines(lines=[(variant.pk, 1, Decimal("10.00"))], reference="o", channel="web")
     staff = client_for("staff")
-    month = date.today().replace(day=1).strftime("%Y-%m")
+    month = timezone.localdate().replace(day=1).strftime("%Y-%m")
     assert staff.post("/inventory/settlements/", {"month": month}).status_code == 403
     assert client_for("cashier").post("/inventory/stocktakes/", {"location": "shop"}).status_code == 403
     assert (Settlement.objects.count(), Stocktake.objects.count()) == (0, 0)
