@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -47,7 +48,7 @@ def record_intake(
         if missing:
             raise CostPriceRequired(missing)
     intake = Intake.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}",
+        number=f"tmp-{uuid.uuid4().hex[:12]}",  # replaced by IN-<pk> below
         producer=producer,
         kind=kind,
         location=location,
