@@ -49,3 +49,86 @@ class ReservationClosed(Conflict):
             _("The stock held for %(reference)s was already released (%(status)s).")
             % {"reference": reference, "status": status}
         )
+
+
+class SameLocation(DomainError):
+    code = "same_location"
+
+    def __init__(self):
+        super().__init__(_("Choose two different locations to move stock between."))
+
+
+class WrongProducer(DomainError):
+    code = "wrong_producer"
+
+    def __init__(self, skus: list[str], producer: str):
+        super().__init__(
+            _("These items are not made by %(producer)s: %(skus)s") % {"producer": producer, "skus": ", ".join(skus)},
+            fields={"items": skus},
+        )
+
+
+class CostPriceRequired(DomainError):
+    code = "cost_price_required"
+
+    def __init__(self, skus: list[str]):
+        super().__init__(
+            _("An outright purchase needs a cost price for every item: %(skus)s") % {"skus": ", ".join(skus)},
+            fields={"items": skus},
+        )
+
+
+class SettlementExists(Conflict):
+    code = "settlement_exists"
+
+    def __init__(self, producer: str, number: str):
+        super().__init__(
+            _("%(producer)s already has a settlement for this period (%(number)s); it cannot be made twice.")
+            % {"producer": producer, "number": number}
+        )
+
+
+class NothingToSettle(DomainError):
+    code = "nothing_to_settle"
+
+    def __init__(self, producer: str):
+        super().__init__(_("%(producer)s has no consigned sales to settle in this period.") % {"producer": producer})
+
+
+class SettlementAlreadyPaid(Conflict):
+    code = "settlement_paid"
+
+    def __init__(self, number: str):
+        super().__init__(_("Settlement %(number)s is already marked as paid.") % {"number": number})
+
+
+class StocktakeClosed(Conflict):
+    code = "stocktake_closed"
+
+    def __init__(self):
+        super().__init__(_("This count sheet is already approved or cancelled."))
+
+
+class UnknownBarcode(DomainError):
+    code = "unknown_barcode"
+
+    def __init__(self, code: str):
+        super().__init__(_("No item has the barcode or SKU %(code)s.") % {"code": code}, fields={"code": [code]})
+
+
+class CountBelowHeld(Conflict):
+    code = "count_below_held"
+
+    def __init__(self, skus: list[str]):
+        super().__init__(
+            _("Fewer units were counted than are held for orders: %(skus)s. Settle those orders first.")
+            % {"skus": ", ".join(skus)},
+            fields={"items": skus},
+        )
+
+
+class SaleAlreadyRecorded(Conflict):
+    code = "sale_recorded"
+
+    def __init__(self, reference: str):
+        super().__init__(_("%(reference)s was recorded with other lines.") % {"reference": reference})

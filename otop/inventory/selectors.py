@@ -44,3 +44,84 @@ def available_quantities(*, variant_ids: Iterable[int], location_codes: Iterable
 def on_hand(*, variant_id: int, location_code: str) -> int:
     level = StockLevel.objects.filter(variant_id=variant_id, location__code=location_code).first()
     return level.on_hand if level else 0
+
+
+def stock_levels(*, query: str = "", location_code: str = "", producer=None):
+    """Stock levels with their item, product and location, for lists (only rows that hold or held stock)."""
+    from django.db.models import Q
+
+    levels = StockLevel.objects.select_related("variant__product__producer", "location").exclude(on_hand=0, reserved=0)
+    if query:
+        levels = levels.filter(
+            Q(variant__sku__icontains=query)
+            | Q(variant__barcode=query)
+            | Q(variant__product__name_th__icontains=query)
+            | Q(variant__product__name_en__icontains=query)
+        )
+    if location_code:
+        levels = levels.filter(location__code=location_code)
+    if producer is not None:
+        levels = levels.filter(variant__product__producer=producer)
+    return levels.order_by("variant__product__name_th", "variant__sku", "location__reserve_priority")
+
+
+def recent_moves(*, query: str = "", limit: int = 200):
+    from django.db.models import Q
+
+    from otop.inventory.models import StockMove
+
+    moves = StockMove.objects.select_related("variant__product", "from_location", "to_location", "actor")
+    if query:
+        moves = moves.filter(Q(variant__sku__iexact=query) | Q(reference__icontains=query))
+    return moves.order_by("-created_at", "-id")[:limit]
+
+
+def low_stock_items():
+    """Items at or below their threshold, with their stock over all locations (lowest first)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from otop.inventory.models import LowStockThreshold
+
+    total = (
+        StockLevel.objects.filter(variant_id=OuterRef("variant_id"))
+        .values("variant_id")
+        .annotate(total=Sum("on_hand"))
+        .values("total")
+    )
+    return (
+        LowStockThreshold.objects.select_related("variant__product__producer")
+        .annotate(on_hand=Coalesce(Subquery(total), 0))
+        .filter(on_hand__lte=F("minimum"))
+        .order_by("on_hand", "variant__sku")
+    )
+
+
+def producer_stock(*, producer) -> list[dict]:
+    """A producer's items at the center: on hand and held, summed over the locations."""
+    rows = (
+        StockLevel.objects.filter(variant__product__producer=producer)
+        .values("variant_id", "variant__sku", "variant__product__name_th", "variant__name_th")
+        .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+        .order_by("variant__product__name_th", "variant__sku")
+    )
+    return [
+        {
+            "variant_id": row["variant_id"],
+            "sku": row["variant__sku"],
+            "name": " ".join(p for p in (row["variant__product__name_th"], row["variant__name_th"]) if p),
+            "on_hand": row["on_hand"],
+            "available": row["on_hand"] - row["reserved"],
+        }
+        for row in rows
+    ]
+
+
+def unpaid_settlements():
+    from otop.inventory.models import Settlement
+
+    return (
+        Settlement.objects.filter(status=Settlement.Status.OPEN, net_payable__gt=0)
+        .select_related("producer__payout_account")
+        .order_by("producer__name_th", "period_start")
+    )

@@ -10,13 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from otop.catalog.models import Variant
-from otop.inventory.errors import InvalidQuantity, OutOfStock, ReservationClosed, Shortage
+from otop.inventory.errors import InvalidQuantity, OutOfStock, ReservationClosed, SameLocation, Shortage
 from otop.inventory.locks import ensure_stock_levels, lock_stock_levels
 from otop.inventory.models import Location, Reservation, ReservationLine, StockLevel, StockMove, StockShortfall
 from otop.inventory.selectors import online_locations
@@ -65,6 +66,7 @@ def receive_stock(
     ensure_stock_levels(variant_ids=[variant.pk], location_ids=[location.pk])
     lock_stock_levels(variant_ids=[variant.pk], location_ids=[location.pk])
     StockLevel.objects.filter(variant=variant, location=location).update(on_hand=F("on_hand") + quantity)
+    _check_low_stock_after_commit([variant.pk])
     return StockMove.objects.create(
         variant=variant,
         to_location=location,
@@ -156,6 +158,7 @@ def commit_reservation(*, reservation: Reservation, actor=None) -> list[StockMov
         )
     StockMove.objects.bulk_create(moves)
     Reservation.objects.filter(pk=reservation.pk).update(status=Reservation.Status.COMMITTED, closed_at=timezone.now())
+    _check_low_stock_after_commit([line.variant_id for line in lines])
     return moves
 
 
@@ -235,6 +238,7 @@ def sell_now(
         )
         for s in shortages
     )
+    _check_low_stock_after_commit(list(wanted))
     return result
 
 
@@ -265,7 +269,82 @@ def return_to_stock(
             )
         )
     StockMove.objects.bulk_create(moves)
+    _check_low_stock_after_commit(list(wanted))
     return moves
+
+
+@transaction.atomic
+def transfer_stock(
+    *, variant: Variant, from_location: Location, to_location: Location, quantity: int, actor, note: str = ""
+) -> StockMove:
+    """Move units from one location to another (one move from → to); only units not held for orders move."""
+    _quantities([(variant.pk, quantity)])
+    if from_location.pk == to_location.pk:
+        raise SameLocation()
+    ensure_stock_levels(variant_ids=[variant.pk], location_ids=[from_location.pk, to_location.pk])
+    levels = {
+        lv.location_id: lv
+        for lv in lock_stock_levels(variant_ids=[variant.pk], location_ids=[from_location.pk, to_location.pk])
+    }
+    source = levels[from_location.pk]
+    if source.available < quantity:
+        variant = _variants([variant.pk])[variant.pk]
+        raise OutOfStock([_shortage(variant, quantity, source.available)])
+    StockLevel.objects.filter(pk=source.pk).update(on_hand=F("on_hand") - quantity)
+    StockLevel.objects.filter(pk=levels[to_location.pk].pk).update(on_hand=F("on_hand") + quantity)
+    return StockMove.objects.create(
+        variant=variant,
+        from_location=from_location,
+        to_location=to_location,
+        quantity=quantity,
+        reason=StockMove.Reason.TRANSFER,
+        actor=_who(actor),
+        reference=f"transfer:{from_location.code}-{to_location.code}",
+        note=note,
+    )
+
+
+REMOVAL_REASONS = (StockMove.Reason.DAMAGE, StockMove.Reason.RETURN_TO_PRODUCER, StockMove.Reason.ADJUSTMENT)
+
+
+@transaction.atomic
+def remove_stock(
+    *,
+    variant: Variant,
+    location: Location,
+    quantity: int,
+    actor,
+    reason: str = StockMove.Reason.DAMAGE,
+    reference: str = "",
+    note: str = "",
+) -> StockMove:
+    """Take units out of a location that were not sold: damaged, returned to the producer, or a correction."""
+    _quantities([(variant.pk, quantity)])
+    if reason not in REMOVAL_REASONS:
+        raise ValueError(f"not a removal reason: {reason}")
+    ensure_stock_levels(variant_ids=[variant.pk], location_ids=[location.pk])
+    (level,) = lock_stock_levels(variant_ids=[variant.pk], location_ids=[location.pk])
+    if level.available < quantity:
+        variant = _variants([variant.pk])[variant.pk]
+        raise OutOfStock([_shortage(variant, quantity, level.available)])
+    StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") - quantity)
+    _check_low_stock_after_commit([variant.pk])
+    return StockMove.objects.create(
+        variant=variant,
+        from_location=location,
+        quantity=quantity,
+        reason=reason,
+        actor=_who(actor),
+        reference=reference,
+        note=note,
+    )
+
+
+def _check_low_stock_after_commit(variant_ids: list[int]) -> None:
+    """Once the stock change is committed, see whether an item crossed its low-stock threshold."""
+    from otop.inventory.services.lowstock import check_low_stock
+
+    transaction.on_commit(partial(check_low_stock, variant_ids=tuple(sorted(set(variant_ids)))))
 
 
 def _who(actor):

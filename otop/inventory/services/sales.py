@@ -1,0 +1,143 @@
+"""The prices that sales and returns used, kept for producer settlements (the ledger counts units only).
+
+The storefront calls record_sale_lines when an order is paid, the till when a sale is rung up,
+and record_return_lines for refunds. Each document (reference) is recorded once: calling again
+with the same reference returns what was recorded the first time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from otop.catalog.models import Variant
+from otop.core.money import line_total, parse_amount
+from otop.core.selectors import center_profile
+from otop.inventory.errors import InvalidQuantity
+from otop.inventory.models import CommissionRate, Intake, IntakeLine, SoldItem
+
+SaleLine = tuple[int, int, Decimal]  # (variant_id, quantity, unit price incl. VAT)
+
+
+def record_sale_lines(
+    *, lines: Iterable[SaleLine], reference: str, channel: str, sold_at: datetime | None = None
+) -> list[SoldItem]:
+    """Record what a paid order or a rung-up sale sold, at which prices. Idempotent by reference."""
+    return _record(SoldItem.Kind.SALE, lines=lines, reference=reference, channel=channel, at=sold_at)
+
+
+def record_return_lines(
+    *, lines: Iterable[SaleLine], reference: str, channel: str, returned_at: datetime | None = None
+) -> list[SoldItem]:
+    """Record goods brought back and the amounts refunded (unit price per unit). Idempotent by reference."""
+    return _record(SoldItem.Kind.RETURN, lines=lines, reference=reference, channel=channel, at=returned_at)
+
+
+def _record(kind: str, *, lines, reference: str, channel: str, at: datetime | None) -> list[SoldItem]:
+    if channel not in SoldItem.Channel.values:
+        raise ValueError(f"unknown sales channel {channel!r}")
+    existing = list(SoldItem.objects.filter(kind=kind, reference=reference).order_by("line_no"))
+    if existing:
+        return existing
+    lines = [(int(variant_id), quantity, parse_amount(price)) for variant_id, quantity, price in lines]
+    for _variant_id, quantity, price in lines:
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            raise InvalidQuantity(quantity)
+        if price < 0:
+            raise InvalidQuantity(price)
+    if not lines:
+        raise InvalidQuantity(0)
+    at = at or timezone.now()
+    variants = {v.pk: v for v in Variant.objects.filter(pk__in=[line[0] for line in lines]).select_related("product")}
+    unknown = sorted({line[0] for line in lines} - set(variants))
+    if unknown:
+        raise InvalidQuantity(unknown)
+    terms = consignment_terms(variants.values())
+    items = []
+    for number, (variant_id, quantity, price) in enumerate(lines, start=1):
+        variant = variants[variant_id]
+        percent, producer_price, consigned = terms[variant_id]
+        items.append(
+            SoldItem(
+                kind=kind,
+                line_no=number,
+                variant=variant,
+                producer_id=variant.product.producer_id,
+                quantity=quantity,
+                unit_price=price,
+                amount=line_total(price, quantity),
+                commission_percent=percent,
+                producer_unit_price=producer_price,
+                consigned=consigned,
+                sold_at=at,
+                reference=reference,
+                channel=channel,
+            )
+        )
+    try:
+        with transaction.atomic():
+            SoldItem.objects.bulk_create(items)
+    except IntegrityError:
+        # The same document was recorded at the same moment by another request: return that one.
+        recorded = list(SoldItem.objects.filter(kind=kind, reference=reference).order_by("line_no"))
+        if not recorded:
+            raise
+        return recorded
+    return items
+
+
+def commission_percent_for(variant: Variant) -> Decimal:
+    return consignment_terms([variant])[variant.pk][0]
+
+
+def consignment_terms(variants: Iterable[Variant]) -> dict[int, tuple[Decimal, Decimal | None, bool]]:
+    """Per variant: (commission %, producer's unit price or None, on consignment?).
+
+    The latest intake of the item decides: an outright purchase is not paid out again; a consignment
+    line may carry the producer's price or its own commission. Otherwise the product's rate, then the
+    producer's, then the center's default.
+    """
+    variants = list(variants)
+    latest: dict[int, IntakeLine] = {}
+    for line in (
+        IntakeLine.objects.filter(variant_id__in=[v.pk for v in variants])
+        .select_related("intake")
+        .order_by("variant_id", "-intake__received_at", "-id")
+    ):
+        latest.setdefault(line.variant_id, line)
+    product_rates = dict(
+        CommissionRate.objects.filter(product_id__in={v.product_id for v in variants}).values_list(
+            "product_id", "percent"
+        )
+    )
+    from otop.producers.models import Producer
+
+    producer_rates = dict(
+        Producer.objects.filter(pk__in={v.product.producer_id for v in variants}).values_list(
+            "pk", "commission_percent"
+        )
+    )
+    default = center_profile().default_commission_percent
+    terms = {}
+    for variant in variants:
+        percent = product_rates.get(variant.product_id)
+        if percent is None:
+            percent = producer_rates.get(variant.product.producer_id)
+        if percent is None:
+            percent = default
+        line = latest.get(variant.pk)
+        producer_price = None
+        consigned = True
+        if line is not None:
+            if line.intake.kind == Intake.Kind.PURCHASE:
+                consigned = False
+            elif line.producer_price is not None:
+                producer_price = line.producer_price
+            elif line.commission_percent is not None:
+                percent = line.commission_percent
+        terms[variant.pk] = (Decimal(percent), producer_price, consigned)
+    return terms
