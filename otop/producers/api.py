@@ -66,9 +66,7 @@ def _out(producer: Producer, *, with_bank: bool) -> ProducerOut:
         otop_stars=producer.otop_stars,
         story_th=producer.story_th,
         bank_accounts=[
-            BankAccountOut(
-                bank=a.bank, account_number=a.account_number, account_name=a.account_name, status=a.status
-            )
+            BankAccountOut(bank=a.bank, account_number=a.account_number, account_name=a.account_name, status=a.status)
             for a in producer.bank_accounts.all()
         ]
         if with_bank

@@ -86,7 +86,16 @@ class StaffProducerForm(PortalProfileForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tax_id"].widget.attrs.update(inputmode="numeric")
-        self.order_fields(["kind", *SELF_SERVICE_FIELDS[:7], *self.ADDRESS_FIELDS.values(), *STAFF_FIELDS[10:], "story_th", "story_en"])
+        self.order_fields(
+            [
+                "kind",
+                *SELF_SERVICE_FIELDS[:7],
+                *self.ADDRESS_FIELDS.values(),
+                *STAFF_FIELDS[10:],
+                "story_th",
+                "story_en",
+            ]
+        )
 
 
 class PortalAccountForm(forms.Form):

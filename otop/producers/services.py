@@ -96,7 +96,9 @@ def update_producer(
 
 
 @transaction.atomic
-def open_portal_account(*, actor: User, producer: Producer, phone: str, password: str | None = None) -> tuple[User, str]:
+def open_portal_account(
+    *, actor: User, producer: Producer, phone: str, password: str | None = None
+) -> tuple[User, str]:
     """Give a producer a portal sign-in by phone; return the user and the (new) password to hand over."""
     phone = normalize_thai_phone(phone)
     if User.objects.filter(phone=phone).exists():
@@ -186,9 +188,7 @@ def confirm_bank_account(*, actor: User, account: BankAccount, now: Any = None) 
         summary=str(account),
         data={"bank_account": account.pk},
     )
-    notify.producer(
-        producer=account.producer, event="bank_account_confirmed", context={"account": str(account)}
-    )
+    notify.producer(producer=account.producer, event="bank_account_confirmed", context={"account": str(account)})
     return account
 
 
@@ -200,7 +200,10 @@ def reject_bank_account(*, actor: User, account: BankAccount) -> BankAccount:
     account.status = BankAccount.Status.REJECTED
     account.save(update_fields=["status", "updated_at"])
     record_audit_event(
-        actor=actor, action="producers.bank_account_rejected", target=account.producer, data={"bank_account": account.pk}
+        actor=actor,
+        action="producers.bank_account_rejected",
+        target=account.producer,
+        data={"bank_account": account.pk},
     )
     return account
 
@@ -229,9 +232,7 @@ def add_certification(
             fields["number"] = fields.pop("__all__")
         raise InvalidProducerData(_("Some fields are missing or not valid."), fields=fields) from error
     certification.save()
-    record_audit_event(
-        actor=actor, action="producers.certification_added", target=producer, summary=str(certification)
-    )
+    record_audit_event(actor=actor, action="producers.certification_added", target=producer, summary=str(certification))
     return certification
 
 

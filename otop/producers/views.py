@@ -57,7 +57,9 @@ def _show_domain_error(form: Any, error: DomainError) -> None:
     if not error.fields:
         form.add_error(None, error.message)
     for name, field_messages in error.fields.items():
-        target = name if name in form.fields else form.ADDRESS_FIELDS.get(name) if hasattr(form, "ADDRESS_FIELDS") else None
+        target = (
+            name if name in form.fields else form.ADDRESS_FIELDS.get(name) if hasattr(form, "ADDRESS_FIELDS") else None
+        )
         for message in field_messages:
             form.add_error(target if target in form.fields else None, message)
 
@@ -145,9 +147,7 @@ def portal_apply(request: HttpRequest, producer: Producer) -> HttpResponse:
 @require_GET
 @portal_view
 def portal_application(request: HttpRequest, producer: Producer, application_id: int) -> HttpResponse:
-    application = get_object_or_404(
-        selection_selectors.applications_for_producer(producer=producer), pk=application_id
-    )
+    application = get_object_or_404(selection_selectors.applications_for_producer(producer=producer), pk=application_id)
     decision = selection_selectors.latest_decision(application)
     context = {
         "application": application,
@@ -161,9 +161,7 @@ def portal_application(request: HttpRequest, producer: Producer, application_id:
 @require_http_methods(["GET", "POST"])
 @portal_view
 def portal_resubmit(request: HttpRequest, producer: Producer, application_id: int) -> HttpResponse:
-    application = get_object_or_404(
-        selection_selectors.applications_for_producer(producer=producer), pk=application_id
-    )
+    application = get_object_or_404(selection_selectors.applications_for_producer(producer=producer), pk=application_id)
     if application.status != Application.Status.CHANGES_REQUESTED:
         return redirect("producers:portal-application", application_id=application.pk)
     form = ApplicationForm(request.POST or None, request.FILES or None, instance=application, producer=producer)

@@ -61,8 +61,10 @@ def criterion_results(application: Application, result: Tally) -> list[Criterion
 
 
 def applications_for_producer(*, producer: Producer) -> QuerySet[Application]:
-    return Application.objects.filter(producer=producer).select_related("category", "product").order_by(
-        "-submitted_at", "-id"
+    return (
+        Application.objects.filter(producer=producer)
+        .select_related("category", "product")
+        .order_by("-submitted_at", "-id")
     )
 
 
@@ -110,9 +112,11 @@ def latest_decision(application: Application) -> Decision | None:
 
 
 def audit_trail(application: Application) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        target_type=Application._meta.label_lower, target_id=str(application.pk)
-    ).select_related("actor").order_by("at", "id")
+    return (
+        AuditEvent.objects.filter(target_type=Application._meta.label_lower, target_id=str(application.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def scored_by(*, member: User, applications: list[Application]) -> set[int]:

@@ -240,7 +240,11 @@ def put_on_agenda(*, actor: User, application: Application, meeting: Meeting) ->
 
 @transaction.atomic
 def score_application(
-    *, member: User, application: Application, scores: Mapping[int, int], comments: Mapping[int, str] | None = None,
+    *,
+    member: User,
+    application: Application,
+    scores: Mapping[int, int],
+    comments: Mapping[int, str] | None = None,
     comment: str = "",
 ) -> Scorecard:
     """Record one member's scores (criterion id → 1–5) for the current round, once.
@@ -316,9 +320,7 @@ def decide_application(
         raise InvalidApplication(_("Give the reason for the decision."), fields={"reason": [_("Required.")]})
     tally = tally_for(application)
     if not tally.proposal:
-        raise InvalidTransition(
-            _("Wait until %(count)s members have scored.") % {"count": decision_rule().min_scorers}
-        )
+        raise InvalidTransition(_("Wait until %(count)s members have scored.") % {"count": decision_rule().min_scorers})
     now = now or timezone.now()
     decision = Decision.objects.create(
         application=application,

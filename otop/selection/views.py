@@ -68,9 +68,9 @@ def _review_context(request: HttpRequest, application: Application) -> dict:
         "conflict": selectors.has_conflict_of_interest(member=request.user, producer=application.producer),
         "can_score": can_score,
         "is_chair": is_chair,
-        "scorecards": selectors.scorecards_of_round(application) if is_chair or request.user.has_perm(
-            "selection.manage_meetings"
-        ) else [],
+        "scorecards": selectors.scorecards_of_round(application)
+        if is_chair or request.user.has_perm("selection.manage_meetings")
+        else [],
         "decision": selectors.latest_decision(application),
         "events": application.events.select_related("actor").order_by("at", "id"),
     }
@@ -128,7 +128,9 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
         return redirect("selection:application", application_id=item.pk)
     context = _review_context(request, item)
     context.update(
-        score_form=ScorecardForm(criteria=list(selectors.active_criteria())), decision_form=form, delist_form=DelistForm()
+        score_form=ScorecardForm(criteria=list(selectors.active_criteria())),
+        decision_form=form,
+        delist_form=DelistForm(),
     )
     return render(request, "selection/application.html", context, status=400)
 
@@ -211,4 +213,3 @@ def backoffice_delist(request: HttpRequest, product_id: int) -> HttpResponse:
     if application_id:
         return redirect("selection:application", application_id=application_id)
     return redirect("selection:backoffice-applications")
-

@@ -2,92 +2,246 @@
 
 import django.core.validators
 import django.db.models.deletion
-import otop.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import otop.core.validators
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('producers', '0001_initial'),
+        ("producers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProducerMember',
+            name="ProducerMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=10, validators=[otop.core.validators.validate_thai_phone], verbose_name='phone')),
-                ('producer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='producers.producer', verbose_name='producer')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='producer_memberships', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        validators=[otop.core.validators.validate_thai_phone],
+                        verbose_name="phone",
+                    ),
+                ),
+                (
+                    "producer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="producers.producer",
+                        verbose_name="producer",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="producer_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group member',
-                'verbose_name_plural': 'group members',
-                'ordering': ['producer_id', 'name'],
+                "verbose_name": "group member",
+                "verbose_name_plural": "group members",
+                "ordering": ["producer_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ProducerPhoto',
+            name="ProducerPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to='producers/photos/', verbose_name='photo')),
-                ('caption_th', models.CharField(blank=True, max_length=200, verbose_name='caption (Thai)')),
-                ('caption_en', models.CharField(blank=True, max_length=200, verbose_name='caption (English)')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('producer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='producers.producer', verbose_name='producer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("image", models.ImageField(upload_to="producers/photos/", verbose_name="photo")),
+                ("caption_th", models.CharField(blank=True, max_length=200, verbose_name="caption (Thai)")),
+                ("caption_en", models.CharField(blank=True, max_length=200, verbose_name="caption (English)")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "producer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="producers.producer",
+                        verbose_name="producer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'producer photo',
-                'verbose_name_plural': 'producer photos',
-                'ordering': ['producer_id', 'sort_order', 'id'],
+                "verbose_name": "producer photo",
+                "verbose_name_plural": "producer photos",
+                "ordering": ["producer_id", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('bank', models.CharField(choices=[('baac', 'Bank for Agriculture and Agricultural Cooperatives (BAAC)'), ('ktb', 'Krungthai Bank'), ('kbank', 'Kasikornbank'), ('scb', 'Siam Commercial Bank'), ('bbl', 'Bangkok Bank'), ('bay', 'Krungsri (Bank of Ayudhya)'), ('gsb', 'Government Savings Bank'), ('ttb', 'TMBThanachart Bank')], max_length=10, verbose_name='bank')),
-                ('account_number', models.CharField(max_length=15, validators=[django.core.validators.RegexValidator('^\\d{10,15}$', 'An account number has 10 to 15 digits.')], verbose_name='account number')),
-                ('account_name', models.CharField(max_length=200, verbose_name='account name')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for staff to confirm'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected'), ('replaced', 'Replaced by a newer account')], default='pending', max_length=10, verbose_name='status')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
-                ('producer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_accounts', to='producers.producer', verbose_name='producer')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "bank",
+                    models.CharField(
+                        choices=[
+                            ("baac", "Bank for Agriculture and Agricultural Cooperatives (BAAC)"),
+                            ("ktb", "Krungthai Bank"),
+                            ("kbank", "Kasikornbank"),
+                            ("scb", "Siam Commercial Bank"),
+                            ("bbl", "Bangkok Bank"),
+                            ("bay", "Krungsri (Bank of Ayudhya)"),
+                            ("gsb", "Government Savings Bank"),
+                            ("ttb", "TMBThanachart Bank"),
+                        ],
+                        max_length=10,
+                        verbose_name="bank",
+                    ),
+                ),
+                (
+                    "account_number",
+                    models.CharField(
+                        max_length=15,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{10,15}$", "An account number has 10 to 15 digits."
+                            )
+                        ],
+                        verbose_name="account number",
+                    ),
+                ),
+                ("account_name", models.CharField(max_length=200, verbose_name="account name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for staff to confirm"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                            ("replaced", "Replaced by a newer account"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed by",
+                    ),
+                ),
+                (
+                    "producer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_accounts",
+                        to="producers.producer",
+                        verbose_name="producer",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bank account',
-                'verbose_name_plural': 'bank accounts',
-                'ordering': ['producer_id', '-created_at', '-id'],
-                'permissions': [('confirm_bankaccount', "Can confirm a producer's bank account")],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'confirmed')), fields=('producer',), name='one_confirmed_bank_account'), models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('producer',), name='one_pending_bank_account')],
+                "verbose_name": "bank account",
+                "verbose_name_plural": "bank accounts",
+                "ordering": ["producer_id", "-created_at", "-id"],
+                "permissions": [("confirm_bankaccount", "Can confirm a producer's bank account")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "confirmed")),
+                        fields=("producer",),
+                        name="one_confirmed_bank_account",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")), fields=("producer",), name="one_pending_bank_account"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Certification',
+            name="Certification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('kind', models.CharField(choices=[('fda', 'Thai FDA (อย.)'), ('tcps', 'Thai Community Product Standard (มผช.)'), ('gi', 'Geographical indication (GI)'), ('halal', 'Halal'), ('organic', 'Organic'), ('gmp', 'GMP'), ('other', 'Other')], max_length=10, verbose_name='kind')),
-                ('number', models.CharField(max_length=50, verbose_name='certificate number')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('expires_on', models.DateField(blank=True, help_text='Empty if it never expires.', null=True, verbose_name='expires on')),
-                ('document', models.FileField(blank=True, upload_to='producers/certifications/', verbose_name='document')),
-                ('expiry_notified_on', models.DateField(blank=True, null=True, verbose_name='expiry flagged on')),
-                ('producer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certifications', to='producers.producer', verbose_name='producer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fda", "Thai FDA (อย.)"),
+                            ("tcps", "Thai Community Product Standard (มผช.)"),
+                            ("gi", "Geographical indication (GI)"),
+                            ("halal", "Halal"),
+                            ("organic", "Organic"),
+                            ("gmp", "GMP"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.CharField(max_length=50, verbose_name="certificate number")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "expires_on",
+                    models.DateField(
+                        blank=True, help_text="Empty if it never expires.", null=True, verbose_name="expires on"
+                    ),
+                ),
+                (
+                    "document",
+                    models.FileField(blank=True, upload_to="producers/certifications/", verbose_name="document"),
+                ),
+                ("expiry_notified_on", models.DateField(blank=True, null=True, verbose_name="expiry flagged on")),
+                (
+                    "producer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certifications",
+                        to="producers.producer",
+                        verbose_name="producer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certification',
-                'verbose_name_plural': 'certifications',
-                'ordering': ['expires_on', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('producer', 'kind', 'number'), name='certification_unique_per_producer'), models.CheckConstraint(condition=models.Q(('issued_on__isnull', True), ('expires_on__isnull', True), ('issued_on__lte', models.F('expires_on')), _connector='OR'), name='certification_issued_before_expiry')],
+                "verbose_name": "certification",
+                "verbose_name_plural": "certifications",
+                "ordering": ["expires_on", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("producer", "kind", "number"), name="certification_unique_per_producer"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("issued_on__isnull", True),
+                            ("expires_on__isnull", True),
+                            ("issued_on__lte", models.F("expires_on")),
+                            _connector="OR",
+                        ),
+                        name="certification_issued_before_expiry",
+                    ),
+                ],
             },
         ),
     ]
