@@ -10,6 +10,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from otop.catalog.models import Category
+from otop.core.validators import normalize_thai_phone
 from otop.geo.selectors import InvalidAddress, resolve_address
 from otop.producers.models import BankAccount, Certification, Producer
 from otop.producers.services import SELF_SERVICE_FIELDS, STAFF_FIELDS
@@ -57,6 +58,9 @@ class AddressMixin(forms.Form):
 
 
 class PortalProfileForm(AddressMixin, forms.ModelForm):
+    # Longer than the stored 10 digits: people type "081-234-5678" or "+66 81 234 5678".
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+
     class Meta:
         model = Producer
         fields = list(SELF_SERVICE_FIELDS)
@@ -67,6 +71,9 @@ class PortalProfileForm(AddressMixin, forms.ModelForm):
         self.initial_address(self.instance)
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
         self.order_fields([*SELF_SERVICE_FIELDS[:7], *self.ADDRESS_FIELDS.values(), "story_th", "story_en"])
+
+    def clean_phone(self) -> str:
+        return normalize_thai_phone(self.cleaned_data["phone"]) if self.cleaned_data["phone"] else ""
 
     def _post_clean(self) -> None:
         # Run the model's field validators (phone, tax ID checksum) on a copy: the service
