@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from otop.api import require_permission, signed_in
 from otop.catalog.models import Category
@@ -158,7 +158,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
         sample_delivered=payload.sample_delivered,
         certifications=certifications,
     )
-    return 201, _out(application)
+    return Status(201, _out(application))
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, summary="One application")
@@ -191,7 +191,7 @@ def create_scores(request: HttpRequest, application_id: int, payload: ScoresIn):
     scores = {by_code[code]: value for code, value in payload.scores.items() if code in by_code}
     services.score_application(member=request.user, application=application, scores=scores, comment=payload.comment)
     tally = selectors.tally_for(application)
-    return 201, TallyOut(scorers=tally.scorers, mean=tally.mean, proposal=tally.proposal)
+    return Status(201, TallyOut(scorers=tally.scorers, mean=tally.mean, proposal=tally.proposal))
 
 
 @router.get("/applications/{application_id}/decision", response=DecisionOut, summary="The latest decision")
@@ -210,4 +210,4 @@ def create_decision(request: HttpRequest, application_id: int, payload: Decision
     decision = services.decide_application(
         chair=request.user, application=application, outcome=payload.outcome, reason=payload.reason
     )
-    return 201, _decision_out(decision)
+    return Status(201, _decision_out(decision))
