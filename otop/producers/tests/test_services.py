@@ -127,7 +127,7 @@ def test_staff_reset_a_producers_password_and_it_signs_in_by_phone(make_user):
     assert user.phone == "0895551234"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_expiring_certifications_are_flagged_once_to_producer_and_staff(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from otop.core.models import CenterProfile

@@ -166,7 +166,7 @@ def test_every_step_is_audited(under_review, committee):
     ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_producer_is_told_of_each_status_change_after_commit(settings, make_user):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from django.utils import timezone
