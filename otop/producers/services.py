@@ -83,7 +83,7 @@ def update_producer(
         raise TypeError(f"fields not changeable here: {sorted(unknown)}")
     if changes.get("phone"):
         changes["phone"] = normalize_thai_phone(changes["phone"])
-    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    producer = Producer.objects.select_for_update(of=("self",)).get(pk=producer.pk)
     changes.update(_place_fields(address))
     before = {name: str(getattr(producer, name)) for name in changes}
     for name, value in changes.items():
@@ -171,7 +171,7 @@ def submit_bank_account(
 @transaction.atomic
 def confirm_bank_account(*, actor: User, account: BankAccount, now: Any = None) -> BankAccount:
     """Make a waiting account the one payouts go to; the previously confirmed one is replaced."""
-    account = BankAccount.objects.select_for_update().select_related("producer").get(pk=account.pk)
+    account = BankAccount.objects.select_for_update(of=("self",)).select_related("producer").get(pk=account.pk)
     if account.status != BankAccount.Status.PENDING:
         raise BankAccountNotPending(_("This bank account is not waiting for confirmation."))
     BankAccount.objects.filter(producer=account.producer, status=BankAccount.Status.CONFIRMED).update(
@@ -194,7 +194,7 @@ def confirm_bank_account(*, actor: User, account: BankAccount, now: Any = None) 
 
 @transaction.atomic
 def reject_bank_account(*, actor: User, account: BankAccount) -> BankAccount:
-    account = BankAccount.objects.select_for_update().select_related("producer").get(pk=account.pk)
+    account = BankAccount.objects.select_for_update(of=("self",)).select_related("producer").get(pk=account.pk)
     if account.status != BankAccount.Status.PENDING:
         raise BankAccountNotPending(_("This bank account is not waiting for confirmation."))
     account.status = BankAccount.Status.REJECTED

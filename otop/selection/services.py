@@ -112,7 +112,9 @@ def _notify(*, application: Application, status: str, note: str) -> None:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("producer", "meeting").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("producer", "meeting").get(pk=application.pk)
+    )
 
 
 def _check_certifications(producer: Producer, certifications: Iterable[Certification]) -> list[Certification]:
@@ -411,7 +413,9 @@ def delist_product(*, actor: User, product: Product, reason: str) -> Delisting:
     reason = reason.strip()
     if not reason:
         raise InvalidApplication(_("Give the reason for delisting."), fields={"reason": [_("Required.")]})
-    product = Product.objects.select_for_update().select_related("producer", "producer__user").get(pk=product.pk)
+    product = (
+        Product.objects.select_for_update(of=("self",)).select_related("producer", "producer__user").get(pk=product.pk)
+    )
     if product.status != Product.Status.LISTED:
         raise InvalidTransition(_("Only a listed product can be delisted."))
     product.status = Product.Status.DELISTED
