@@ -1,0 +1,315 @@
+"""Pages of the producer portal, the public producer page and the staff's producer registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from otop.core.errors import DomainError
+from otop.producers import selectors, services
+from otop.producers.forms import (
+    ApplicationForm,
+    BankAccountForm,
+    CertificationForm,
+    PortalAccountForm,
+    PortalProfileForm,
+    StaffProducerForm,
+)
+from otop.producers.models import BankAccount, Producer
+from otop.selection import selectors as selection_selectors
+from otop.selection import services as selection_services
+from otop.selection.models import Application
+
+
+def portal_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in producers only; the view gets the producer the account belongs to."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("accounts.use_producer_portal"):
+            raise PermissionDenied
+        producer = selectors.producer_of(request.user)
+        if producer is None:
+            raise PermissionDenied
+        return view(request, producer, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_only(permission: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+def _show_domain_error(form: Any, error: DomainError) -> None:
+    if not error.fields:
+        form.add_error(None, error.message)
+    for name, field_messages in error.fields.items():
+        target = (
+            name if name in form.fields else form.ADDRESS_FIELDS.get(name) if hasattr(form, "ADDRESS_FIELDS") else None
+        )
+        for message in field_messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+# --- the producer portal ---------------------------------------------------------------------
+
+
+@require_GET
+@portal_view
+def portal_home(request: HttpRequest, producer: Producer) -> HttpResponse:
+    context = {
+        "producer": producer,
+        "applications": selection_selectors.applications_for_producer(producer=producer),
+        "expiring": selectors.expiring_certifications().filter(producer=producer),
+        "bank_account": producer.confirmed_bank_account,
+        "pending_bank_account": producer.bank_accounts.filter(status=BankAccount.Status.PENDING).first(),
+    }
+    return render(request, "producers/portal/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def portal_profile(request: HttpRequest, producer: Producer) -> HttpResponse:
+    form = PortalProfileForm(request.POST or None, instance=producer)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            services.update_producer(actor=request.user, producer=producer, address=form.address, **changes)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("producers:portal")
+    return render(request, "producers/portal/form.html", {"form": form, "title": _("My profile")})
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def portal_bank_account(request: HttpRequest, producer: Producer) -> HttpResponse:
+    form = BankAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_bank_account(actor=request.user, producer=producer, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("Saved. The new account is used for payouts once the center confirms it."))
+            return redirect("producers:portal")
+    context = {"form": form, "accounts": selectors.bank_accounts_of(producer)}
+    return render(request, "producers/portal/bank_account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def portal_certifications(request: HttpRequest, producer: Producer) -> HttpResponse:
+    form = CertificationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_certification(actor=request.user, producer=producer, **form.cleaned_data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("The certification was added."))
+            return redirect("producers:portal-certifications")
+    context = {"form": form, "certifications": producer.certifications.all()}
+    return render(request, "producers/portal/certifications.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def portal_apply(request: HttpRequest, producer: Producer) -> HttpResponse:
+    form = ApplicationForm(request.POST or None, request.FILES or None, producer=producer)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            application = selection_services.submit_application(actor=request.user, producer=producer, **data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("Your application was sent to the committee."))
+            return redirect("producers:portal-application", application_id=application.pk)
+    return render(request, "producers/portal/apply.html", {"form": form, "producer": producer})
+
+
+@require_GET
+@portal_view
+def portal_application(request: HttpRequest, producer: Producer, application_id: int) -> HttpResponse:
+    application = get_object_or_404(selection_selectors.applications_for_producer(producer=producer), pk=application_id)
+    decision = selection_selectors.latest_decision(application)
+    context = {
+        "application": application,
+        "events": application.events.order_by("at", "id"),
+        "decision": decision,
+        "photos": application.photos.all(),
+    }
+    return render(request, "producers/portal/application.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@portal_view
+def portal_resubmit(request: HttpRequest, producer: Producer, application_id: int) -> HttpResponse:
+    application = get_object_or_404(selection_selectors.applications_for_producer(producer=producer), pk=application_id)
+    if application.status != Application.Status.CHANGES_REQUESTED:
+        return redirect("producers:portal-application", application_id=application.pk)
+    form = ApplicationForm(request.POST or None, request.FILES or None, instance=application, producer=producer)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            selection_services.resubmit_application(actor=request.user, application=application, **data)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("Your application was sent to the committee again."))
+            return redirect("producers:portal-application", application_id=application.pk)
+    return render(request, "producers/portal/apply.html", {"form": form, "producer": producer, "resubmit": True})
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+@require_GET
+def public_page(request: HttpRequest, producer_id: int) -> HttpResponse:
+    try:
+        producer = selectors.producer_with_details(producer_id=producer_id)
+    except Producer.DoesNotExist as error:
+        raise Http404 from error
+    if not producer.is_active:
+        raise Http404
+    context = {
+        "producer": producer,
+        "products": selectors.listed_products_of(producer),
+        "photos": producer.photos.all(),
+        "certifications": producer.certifications.all(),
+    }
+    return render(request, "producers/public.html", context)
+
+
+# --- back office -----------------------------------------------------------------------------
+
+
+@require_GET
+@staff_only("producers.view_producer")
+def backoffice_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    producers = selectors.registry()
+    if query:
+        producers = producers.filter(name_th__icontains=query) | producers.filter(phone__icontains=query)
+    context = {
+        "producers": producers[:200],
+        "query": query,
+        "pending_bank_accounts": selectors.pending_bank_accounts(),
+    }
+    return render(request, "producers/backoffice/list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("producers.add_producer")
+def backoffice_create(request: HttpRequest) -> HttpResponse:
+    form = StaffProducerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            producer = services.register_producer(actor=request.user, address=form.address, **fields)
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("The producer was registered."))
+            return redirect("producers:backoffice-detail", producer_id=producer.pk)
+    return render(request, "producers/backoffice/form.html", {"form": form, "title": _("Register a producer")})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("producers.change_producer")
+def backoffice_edit(request: HttpRequest, producer_id: int) -> HttpResponse:
+    producer = get_object_or_404(selectors.registry(), pk=producer_id)
+    form = StaffProducerForm(request.POST or None, instance=producer)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            services.update_producer(
+                actor=request.user, producer=producer, address=form.address, by_staff=True, **changes
+            )
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("The producer was saved."))
+            return redirect("producers:backoffice-detail", producer_id=producer.pk)
+    return render(request, "producers/backoffice/form.html", {"form": form, "title": producer.name_th})
+
+
+@require_GET
+@staff_only("producers.view_producer")
+def backoffice_detail(request: HttpRequest, producer_id: int) -> HttpResponse:
+    producer = get_object_or_404(selectors.registry(), pk=producer_id)
+    context = {
+        "producer": producer,
+        "can_see_bank": request.user.has_perm("producers.view_bankaccount"),
+        "bank_accounts": selectors.bank_accounts_of(producer),
+        "certifications": producer.certifications.all(),
+        "applications": selection_selectors.applications_for_producer(producer=producer),
+        "products": selectors.listed_products_of(producer),
+        "account_form": PortalAccountForm(initial={"phone": producer.phone}),
+    }
+    return render(request, "producers/backoffice/detail.html", context)
+
+
+@require_POST
+@staff_only("producers.confirm_bankaccount")
+def backoffice_confirm_bank_account(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = get_object_or_404(BankAccount, pk=account_id)
+    try:
+        if request.POST.get("action") == "reject":
+            services.reject_bank_account(actor=request.user, account=account)
+            messages.success(request, _("The bank account was rejected."))
+        else:
+            services.confirm_bank_account(actor=request.user, account=account)
+            messages.success(request, _("The bank account was confirmed."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("producers:backoffice-detail", producer_id=account.producer_id)
+
+
+@require_POST
+@staff_only("producers.change_producer")
+def backoffice_portal_account(request: HttpRequest, producer_id: int) -> HttpResponse:
+    """Open a portal account, or reset its password; the new password is shown once to staff."""
+    producer = get_object_or_404(selectors.registry(), pk=producer_id)
+    try:
+        if producer.user_id:
+            password = services.reset_portal_password(actor=request.user, producer=producer)
+        else:
+            form = PortalAccountForm(request.POST)
+            if not form.is_valid():
+                for error in form.errors.get("phone", []):
+                    messages.error(request, error)
+                return redirect("producers:backoffice-detail", producer_id=producer.pk)
+            _user, password = services.open_portal_account(
+                actor=request.user, producer=producer, phone=form.cleaned_data["phone"]
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("New portal password: %(password)s — give it to the producer.") % {"password": password}
+        )
+    return redirect("producers:backoffice-detail", producer_id=producer.pk)
+
+
+@require_GET
+@staff_only("producers.view_certification")
+def backoffice_expiring(request: HttpRequest) -> HttpResponse:
+    context = {"certifications": selectors.expiring_certifications()}
+    return render(request, "producers/backoffice/expiring.html", context)

@@ -1,0 +1,75 @@
+"""Shapes of the committee's input; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from otop.accounts.models import User
+from otop.core.i18n import localized
+from otop.selection.models import Application, Decision, Meeting
+
+SCORE_CHOICES = [("", "—"), *[(str(value), str(value)) for value in range(1, 6)]]
+
+
+class ScorecardForm(forms.Form):
+    """One 1–5 score and an optional comment per active criterion, and an overall comment."""
+
+    def __init__(self, *args: Any, criteria: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                label=localized(criterion, "name"), choices=SCORE_CHOICES, coerce=int
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": localized(criterion, "name")},
+                required=False,
+                max_length=500,
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"criterion_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+    def comments(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data[f"comment_{c.pk}"] for c in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingForm(forms.ModelForm):
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications on the agenda"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "held_on", "chair"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, waiting: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = (
+            User.objects.filter(groups__permissions__codename="score_application", is_active=True)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["applications"].queryset = waiting
+
+
+class DelistForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for delisting"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,215 @@
+"""Pages of the selection committee: meetings, reviewing and scoring, decisions, letters; staff planning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from otop.catalog.models import Product
+from otop.core.errors import DomainError
+from otop.producers.selectors import producer_of
+from otop.selection import selectors, services
+from otop.selection.forms import DecisionForm, DelistForm, MeetingForm, ScorecardForm
+from otop.selection.letters import decision_letter_pdf
+from otop.selection.models import Application
+
+
+def allowed(permission: str) -> Callable:
+    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
+
+    def decorate(view: Callable) -> Callable:
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+@require_GET
+@allowed("selection.view_meeting")
+def meetings(request: HttpRequest) -> HttpResponse:
+    return render(request, "selection/meetings.html", {"meetings": selectors.meetings()[:100]})
+
+
+@require_GET
+@allowed("selection.view_meeting")
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Go through a meeting's agenda in one sitting: who scored, what the rule proposes."""
+    sitting = get_object_or_404(selectors.meetings(), pk=meeting_id)
+    agenda = list(selectors.meeting_agenda(sitting))
+    mine = selectors.scored_by(member=request.user, applications=agenda)
+    rows = [(application, selectors.tally_for(application), application.pk in mine) for application in agenda]
+    context = {"meeting": sitting, "rows": rows, "is_chair": sitting.chair_id == request.user.pk}
+    return render(request, "selection/meeting.html", context)
+
+
+def _review_context(request: HttpRequest, application: Application) -> dict:
+    tally = selectors.tally_for(application)
+    can_score = (
+        request.user.has_perm("selection.score_application")
+        and application.is_open_for_scoring
+        and selectors.scorecard_of(application=application, member=request.user) is None
+        and not selectors.has_conflict_of_interest(member=request.user, producer=application.producer)
+    )
+    is_chair = application.meeting is not None and application.meeting.chair_id == request.user.pk
+    return {
+        "application": application,
+        "photos": application.photos.all(),
+        "certifications": application.certifications.all(),
+        "tally": tally,
+        "results": selectors.criterion_results(application, tally),
+        "rule": selectors.decision_rule(),
+        "my_scorecard": selectors.scorecard_of(application=application, member=request.user),
+        "conflict": selectors.has_conflict_of_interest(member=request.user, producer=application.producer),
+        "can_score": can_score,
+        "is_chair": is_chair,
+        "scorecards": selectors.scorecards_of_round(application)
+        if is_chair or request.user.has_perm("selection.manage_meetings")
+        else [],
+        "decision": selectors.latest_decision(application),
+        "events": application.events.select_related("actor").order_by("at", "id"),
+    }
+
+
+@require_GET
+@allowed("selection.view_application")
+def application(request: HttpRequest, application_id: int) -> HttpResponse:
+    item = get_object_or_404(selectors.applications_for_review(), pk=application_id)
+    context = _review_context(request, item)
+    context["score_form"] = ScorecardForm(criteria=list(selectors.active_criteria()))
+    context["decision_form"] = DecisionForm(initial={"outcome": context["tally"].proposal})
+    context["delist_form"] = DelistForm()
+    return render(request, "selection/application.html", context)
+
+
+@require_POST
+@allowed("selection.score_application")
+def score(request: HttpRequest, application_id: int) -> HttpResponse:
+    item = get_object_or_404(selectors.applications_for_review(), pk=application_id)
+    form = ScorecardForm(request.POST, criteria=list(selectors.active_criteria()))
+    if form.is_valid():
+        try:
+            services.score_application(
+                member=request.user,
+                application=item,
+                scores=form.scores(),
+                comments=form.comments(),
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your scores were saved."))
+            if item.meeting_id:
+                return redirect("selection:meeting", meeting_id=item.meeting_id)
+        return redirect("selection:application", application_id=item.pk)
+    context = _review_context(request, item)
+    context.update(score_form=form, decision_form=DecisionForm(), delist_form=DelistForm())
+    return render(request, "selection/application.html", context, status=400)
+
+
+@require_POST
+@allowed("selection.decide_application")
+def decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    item = get_object_or_404(selectors.applications_for_review(), pk=application_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_application(chair=request.user, application=item, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The decision was recorded and the producer is being told."))
+        return redirect("selection:application", application_id=item.pk)
+    context = _review_context(request, item)
+    context.update(
+        score_form=ScorecardForm(criteria=list(selectors.active_criteria())),
+        decision_form=form,
+        delist_form=DelistForm(),
+    )
+    return render(request, "selection/application.html", context, status=400)
+
+
+@require_GET
+@login_required
+def letter(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The decision letter as PDF: for the producer it is addressed to, the committee and staff."""
+    item = get_object_or_404(Application.objects.select_related("producer", "category", "product"), pk=application_id)
+    producer = producer_of(request.user)
+    if not (request.user.has_perm("selection.view_application") or (producer and producer.pk == item.producer_id)):
+        raise PermissionDenied
+    decision = selectors.latest_decision(item)
+    if decision is None:
+        messages.error(request, _("There is no decision yet."))
+        return redirect("storefront:home")
+    response = HttpResponse(decision_letter_pdf(decision=decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="decision-{item.pk}-{decision.round}.pdf"'
+    return response
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+@require_GET
+@allowed("selection.manage_meetings")
+def backoffice_applications(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    items = selectors.applications_for_review().order_by("-submitted_at", "-id")
+    if status in Application.Status.values:
+        items = items.filter(status=status)
+    context = {
+        "applications": items[:200],
+        "statuses": Application.Status.choices,
+        "status": status,
+        "meetings": selectors.meetings()[:20],
+    }
+    return render(request, "selection/backoffice/applications.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("selection.manage_meetings")
+def backoffice_plan_meeting(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None, waiting=selectors.waiting_applications())
+    if request.method == "POST" and form.is_valid():
+        try:
+            sitting = services.plan_meeting(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The meeting was planned."))
+            return redirect("selection:meeting", meeting_id=sitting.pk)
+    return render(request, "selection/backoffice/plan_meeting.html", {"form": form})
+
+
+@require_GET
+@allowed("core.view_auditevent")
+def backoffice_audit(request: HttpRequest, application_id: int) -> HttpResponse:
+    item = get_object_or_404(Application, pk=application_id)
+    return render(
+        request, "selection/backoffice/audit.html", {"application": item, "events": selectors.audit_trail(item)}
+    )
+
+
+@require_POST
+@allowed("selection.delist_product")
+def backoffice_delist(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = get_object_or_404(Product, pk=product_id)
+    form = DelistForm(request.POST)
+    if form.is_valid():
+        try:
+            services.delist_product(actor=request.user, product=product, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The product was delisted and the producer is being told."))
+    else:
+        messages.error(request, _("Give the reason for delisting."))
+    application_id = getattr(getattr(product, "application", None), "pk", None)
+    if application_id:
+        return redirect("selection:application", application_id=application_id)
+    return redirect("selection:backoffice-applications")
