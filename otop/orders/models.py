@@ -40,6 +40,9 @@ class OrderNumberCounter(models.Model):
     year = models.PositiveIntegerField(_("year (B.E.)"), primary_key=True)
     last_number = models.PositiveIntegerField(_("last number"), default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
 
 class Order(TimeStampedModel):
     class Status(models.TextChoices):
@@ -141,6 +144,9 @@ class OrderLine(models.Model):
         ordering = ["order", "id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
 
 class OrderEvent(models.Model):
     """One change of an order's status: who, when, from what to what."""
@@ -164,6 +170,9 @@ class OrderEvent(models.Model):
         verbose_name_plural = _("order events")
         ordering = ["order", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
 
 class CartLine(models.Model):
     """A signed-in customer's cart, kept in the account (visitors keep theirs in the session)."""
@@ -174,3 +183,6 @@ class CartLine(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "variant"], name="one_cart_line_per_variant")]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} × {self.quantity}"

@@ -217,13 +217,13 @@ def _notify(order: Order, event: str) -> None:
     from otop.notifications.services import notify_by_email
 
     if order.email:
-        notify_by_email(
-            event=f"orders/{event}", email=order.email, language=order.language, context={"order": order}
-        )
+        notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context={"order": order})
 
 
 @transaction.atomic
-def change_status(*, order: Order, to_status: str, actor: Any = None, note: str = "", now: datetime | None = None) -> Order:
+def change_status(
+    *, order: Order, to_status: str, actor: Any = None, note: str = "", now: datetime | None = None
+) -> Order:
     """Move an order to another state if the TRANSITIONS allow it, with an event (and stock effects)."""
     from otop.inventory import services as inventory
     from otop.inventory.models import Reservation
@@ -264,7 +264,9 @@ def confirm_promptpay_payment(*, order: Order, actor: Any, now: datetime | None 
     from otop.payments.services import confirm_payment
 
     now = now or timezone.now()
-    order = change_status(order=order, to_status=Status.PAID, actor=actor, note=_("PromptPay payment confirmed"), now=now)
+    order = change_status(
+        order=order, to_status=Status.PAID, actor=actor, note=_("PromptPay payment confirmed"), now=now
+    )
     confirm_payment(order=order, actor=actor, now=now)
     return order
 

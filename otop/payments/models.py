@@ -39,3 +39,6 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount} ({self.status})"

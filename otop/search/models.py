@@ -30,4 +30,10 @@ class ProductDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
-        indexes = [models.Index(fields=["is_listed", "category_code"]), models.Index(fields=["is_listed", "district_code"])]
+        indexes = [
+            models.Index(fields=["is_listed", "category_code"]),
+            models.Index(fields=["is_listed", "district_code"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.product_id)

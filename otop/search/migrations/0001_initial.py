@@ -5,33 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0002_default_categories'),
+        ("catalog", "0002_default_categories"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProductDocument',
+            name="ProductDocument",
             fields=[
-                ('product', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='catalog.product')),
-                ('name', models.TextField(blank=True, verbose_name='name tokens')),
-                ('body', models.TextField(blank=True, verbose_name='description tokens')),
-                ('name_loose', models.TextField(blank=True, verbose_name='loose name tokens')),
-                ('body_loose', models.TextField(blank=True, verbose_name='loose description tokens')),
-                ('is_listed', models.BooleanField(default=False, verbose_name='listed')),
-                ('category_code', models.CharField(blank=True, max_length=30, verbose_name='category')),
-                ('district_code', models.CharField(blank=True, max_length=4, verbose_name='district')),
-                ('min_price', models.DecimalField(decimal_places=2, max_digits=12, null=True, verbose_name='lowest price')),
-                ('stars', models.PositiveSmallIntegerField(null=True, verbose_name='OTOP star level')),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='indexed at')),
+                (
+                    "product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="catalog.product",
+                    ),
+                ),
+                ("name", models.TextField(blank=True, verbose_name="name tokens")),
+                ("body", models.TextField(blank=True, verbose_name="description tokens")),
+                ("name_loose", models.TextField(blank=True, verbose_name="loose name tokens")),
+                ("body_loose", models.TextField(blank=True, verbose_name="loose description tokens")),
+                ("is_listed", models.BooleanField(default=False, verbose_name="listed")),
+                ("category_code", models.CharField(blank=True, max_length=30, verbose_name="category")),
+                ("district_code", models.CharField(blank=True, max_length=4, verbose_name="district")),
+                (
+                    "min_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, null=True, verbose_name="lowest price"),
+                ),
+                ("stars", models.PositiveSmallIntegerField(null=True, verbose_name="OTOP star level")),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="indexed at")),
             ],
             options={
-                'verbose_name': 'search document',
-                'verbose_name_plural': 'search documents',
-                'indexes': [models.Index(fields=['is_listed', 'category_code'], name='search_prod_is_list_c77417_idx'), models.Index(fields=['is_listed', 'district_code'], name='search_prod_is_list_7a179a_idx')],
+                "verbose_name": "search document",
+                "verbose_name_plural": "search documents",
+                "indexes": [
+                    models.Index(fields=["is_listed", "category_code"], name="search_prod_is_list_c77417_idx"),
+                    models.Index(fields=["is_listed", "district_code"], name="search_prod_is_list_7a179a_idx"),
+                ],
             },
         ),
     ]

@@ -18,9 +18,7 @@ def shelf(db):
         "mudmee": listed_product(name_th="ผ้าไหมมัดหมี่ ลายนาคน้อย", name_en="Mudmee silk", sku="MUDMEE"),
         "cloth": listed_product(name_th="ผ้าขาวม้า ลายตาราง", name_en="Pha khao ma cloth", sku="CLOTH"),
         "horse": listed_product(name_th="ตุ๊กตาม้า ผ้าฝ้าย", name_en="Horse doll", sku="HORSE-DOLL"),
-        "rice": listed_product(
-            name_th="ข้าวหอมมะลิ", name_en="Jasmine rice", sku="RICE", description_th="ข้าวใหม่ปลอดสาร"
-        ),
+        "rice": listed_product(name_th="ข้าวหอมมะลิ", name_en="Jasmine rice", sku="RICE", description_th="ข้าวใหม่ปลอดสาร"),
         "soap": listed_product(name_th="สบู่สมุนไพร", name_en="Herbal soap", sku="SOAP", description_th="ผสมข้าว"),
     }
 
