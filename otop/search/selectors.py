@@ -143,7 +143,10 @@ def search_products(
         p.pk: p
         for p in Product.objects.filter(pk__in=[pk for pk, _score in ranked])
         .select_related("category", "producer__district")
-        .annotate(min_price=Min("variants__price", filter=Q(variants__is_active=True)))
+        .annotate(
+            min_price=Min("variants__price", filter=Q(variants__is_active=True)),
+            default_variant_id=Min("variants__pk", filter=Q(variants__is_active=True, variants__is_default=True)),
+        )
     }
     return [
         ProductHit(product=products[pk], price=products[pk].min_price, score=score)

@@ -37,7 +37,8 @@ class HomePage:
 
 def _with_prices(queryset):
     return queryset.select_related("category", "producer__district").annotate(
-        min_price=Min("variants__price", filter=Q(variants__is_active=True))
+        min_price=Min("variants__price", filter=Q(variants__is_active=True)),
+        default_variant_id=Min("variants__pk", filter=Q(variants__is_active=True, variants__is_default=True)),
     )
 
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from otop.catalog.models import Category
+from otop.core.errors import DomainError
 from otop.core.selectors import center_profile
 from otop.geo.models import District, Subdistrict
-from otop.inventory.errors import OutOfStock
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
 from otop.orders.errors import InvalidOrder
@@ -126,7 +126,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             message = _("Added to the cart (%(count)s in the cart).") % {"count": in_cart}
     if request.htmx:
         return render(
-            request, "storefront/cart_added.html", {"message": message, "cart_count": cart.view(request).count}
+            request, "storefront/cart_added.html", {"message": message, "cart_count": len(cart.quantities(request))}
         )
     messages.info(request, message)
     return redirect("storefront:cart")
@@ -198,7 +198,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     field = FIELD_NAMES.get(name) or name.removeprefix("delivery.address.")
                     for problem in problems:
                         form.add_error(field if field in form.fields else None, problem)
-            except OutOfStock as error:
+            except DomainError as error:  # OutOfStock, PromptPay not set up
                 form.add_error(None, error.message)
             else:
                 cart.clear(request)
@@ -217,7 +217,10 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
     subdistrict = Subdistrict.objects.filter(
         code=request.GET.get("subdistrict", ""), district_id=request.GET.get("district", "")
     ).first()
-    values = {name: request.GET.get(name, "") for name in ("province", "district", "subdistrict", "postcode")}
+    values = {
+        name: request.GET.get(name, "")
+        for name in ("line1", "line2", "province", "district", "subdistrict", "postcode")
+    }
     if subdistrict and subdistrict.postcode_list and values["postcode"] not in subdistrict.postcode_list:
         values["postcode"] = subdistrict.postcode_list[0]
     if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
