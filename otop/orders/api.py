@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from otop.api import TokenAuth
@@ -125,12 +125,15 @@ def create_order(request: HttpRequest, payload: OrderIn):
         user=user,
         language=(get_language() or "th")[:2],
     )
-    return 201, OrderCreatedOut(
-        number=order.number,
-        status=order.status,
-        total=order.total,
-        promptpay=_promptpay(request, order),
-        expires_at=order.expires_at,
+    return Status(
+        201,
+        OrderCreatedOut(
+            number=order.number,
+            status=order.status,
+            total=order.total,
+            promptpay=_promptpay(request, order),
+            expires_at=order.expires_at,
+        ),
     )
 
 
