@@ -124,7 +124,7 @@ def ranked_product_ids(
             )
         else:
             cursor.execute(
-                f"SELECT d.product_id, ts_rank(d.document, q, '{POSTGRES_WEIGHTS}') AS score "
+                f"SELECT d.product_id, ts_rank('{POSTGRES_WEIGHTS}'::float4[], d.document, q) AS score "
                 "FROM search_productdocument d, CAST(%s AS tsquery) q "
                 f"WHERE d.document @@ q{where} ORDER BY score DESC, d.product_id LIMIT %s OFFSET %s",
                 [_tsquery(terms), *params, limit, offset],
