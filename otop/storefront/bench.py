@@ -14,5 +14,4 @@ def http_cases(context: Context) -> list[HttpCase]:
         ),
         HttpCase("search sai krok", "/search/?q=sai+krok", goal="≥ 30 req/s"),
         HttpCase("suggest ไส้ก", "/search/suggest/?q=%E0%B9%84%E0%B8%AA%E0%B9%89%E0%B8%81"),
-        HttpCase("product page", "/p/d1", goal="≥ 330 req/s (catalog's page)"),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -63,8 +64,21 @@ def districts_with_products() -> list[District]:
     )
 
 
+HOME_CACHE_SECONDS = 30
+
+
 def home_page() -> HomePage:
+    """The home page's data, cached for half a minute (counts and featured products may lag that much)."""
     today = timezone.localdate()
+    key = f"storefront:home:{today.isoformat()}"
+    page = cache.get(key)
+    if page is None:
+        page = _home_page(today)
+        cache.set(key, page, HOME_CACHE_SECONDS)
+    return page
+
+
+def _home_page(today) -> HomePage:
     return HomePage(
         categories=list(categories_with_listed_counts()),
         districts=districts_with_products(),
