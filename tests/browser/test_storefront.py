@@ -57,6 +57,8 @@ def test_customer_orders_on_a_phone_pays_by_promptpay_and_tracks_the_paid_order(
     expect(page.locator("#id_province")).to_have_value("40")
     page.locator("#id_district").select_option("4001")
     expect(page.locator("#id_subdistrict option")).not_to_have_count(1)
+    # htmx wires up swapped-in fields only after settling; a change before that would go unheard.
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping, .htmx-added')")
     page.locator("#id_subdistrict").select_option("400101")
     expect(page.locator("#id_postcode")).to_have_value("40000")
     page.locator("button[type=submit]").last.click()
