@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401 - the feature's pages are added here
+from django.urls import re_path
+
+from otop.orders import views
 
 app_name = "orders"
 
-urlpatterns: list = []
+NUMBER = r"(?P<number>OTOP-\d{4}-\d{6})"
+
+# Staff pages only. Customers track orders on the storefront (/orders/track/), so numbers are matched strictly.
+urlpatterns = [
+    re_path(r"^$", views.order_list, name="list"),
+    re_path(rf"^{NUMBER}/$", views.order_detail, name="detail"),
+    re_path(rf"^{NUMBER}/confirm-payment/$", views.confirm_payment, name="confirm-payment"),
+    re_path(rf"^{NUMBER}/status/$", views.change_status, name="change-status"),
+]

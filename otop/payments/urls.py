@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 - the feature's pages are added here
+from django.urls import path
+
+from otop.payments import views
 
 app_name = "payments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("qr/<str:token>.svg", views.promptpay_qr, name="promptpay-qr"),
+]

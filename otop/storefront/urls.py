@@ -6,4 +6,16 @@ app_name = "storefront"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.suggestions, name="suggest"),
+    path("categories/<slug:code>/", views.category, name="category"),
+    path("districts/<str:code>/", views.district, name="district"),
+    path("cart/", views.cart_page, name="cart"),
+    path("cart/add/", views.cart_add, name="cart-add"),
+    path("cart/update/", views.cart_update, name="cart-update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/address/", views.checkout_address, name="checkout-address"),
+    path("checkout/orders/<str:number>/", views.order_placed, name="order-placed"),
+    path("orders/track/", views.track, name="track"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
 ]

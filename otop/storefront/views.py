@@ -1,12 +1,277 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from otop.storefront.selectors import home_page
+from otop.catalog.models import Category
+from otop.core.errors import DomainError
+from otop.core.selectors import center_profile
+from otop.geo.models import District, Subdistrict
+from otop.orders import selectors as order_selectors
+from otop.orders import services as order_services
+from otop.orders.errors import InvalidOrder
+from otop.payments import selectors as payment_selectors
+from otop.search.selectors import SearchFilters, search_products, suggest
+from otop.storefront import cart
+from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
+from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
+
+SEARCH_PAGE_SIZE = 24
+PLACED_ORDERS_KEY = "placed_orders"
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/home.html", {"page": home_page()})
+
+
+def _listing(request: HttpRequest, *, title: str, fixed: dict[str, str], template_context: dict) -> HttpResponse:
+    form = ListingForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    filters = ListingFilters(
+        category=fixed.get("category") or values.get("category") or "",
+        district=fixed.get("district", ""),
+        min_price=values.get("min_price"),
+        max_price=values.get("max_price"),
+        min_stars=values.get("min_stars"),
+        sort=values.get("sort") or "name",
+    )
+    page_obj, products = product_listing(filters=filters, page=request.GET.get("page") or 1)
+    context = {"title": title, "form": form, "page_obj": page_obj, "products": products, **template_context}
+    template = "storefront/listing.html#results" if request.htmx else "storefront/listing.html"
+    return render(request, template, context)
+
+
+@require_GET
+def category(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_object_or_404(Category, code=code)
+    from otop.core.i18n import localized
+
+    return _listing(request, title=localized(found, "name"), fixed={"category": code}, template_context={})
+
+
+@require_GET
+def district(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_object_or_404(District, code=code)
+    from otop.core.i18n import localized
+
+    title = _("Products from %(district)s") % {"district": localized(found, "name")}
+    return _listing(request, title=title, fixed={"district": code}, template_context={})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = ListingForm(request.GET or None, with_relevance=True)
+    query, hits = "", []
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page = 1
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        filters = SearchFilters(
+            category=form.cleaned_data.get("category") or "",
+            min_price=form.cleaned_data.get("min_price"),
+            max_price=form.cleaned_data.get("max_price"),
+            min_stars=form.cleaned_data.get("min_stars"),
+        )
+        if query:
+            hits = search_products(
+                query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE, filters=filters
+            )
+    context = {
+        "form": form,
+        "query": query,
+        "hits": hits[:SEARCH_PAGE_SIZE],
+        "page": page,
+        "has_next": len(hits) > SEARCH_PAGE_SIZE,
+    }
+    template = "storefront/search.html#results" if request.htmx else "storefront/search.html"
+    return render(request, template, context)
+
+
+@require_GET
+def suggestions(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()
+    found = suggest(query, limit=8) if len(query) >= 2 else []
+    return render(request, "storefront/suggestions.html", {"suggestions": found, "query": query})
+
+
+@require_GET
+def cart_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "storefront/cart.html", {"cart": cart.view(request)})
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    """Add a product to the cart (the story page's form: fields `variant` and `quantity`)."""
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        message = _("Choose a product and a quantity from 1 to 99.")
+        in_cart = 0
+    else:
+        in_cart, available = cart.add(
+            request, variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"]
+        )
+        if available == 0:
+            message = _("Sorry, this product is sold out.")
+        elif in_cart < form.cleaned_data["quantity"]:
+            message = _("Only %(count)s available: your cart has %(count)s.") % {"count": in_cart}
+        else:
+            message = _("Added to the cart (%(count)s in the cart).") % {"count": in_cart}
+    if request.htmx:
+        return render(
+            request, "storefront/cart_added.html", {"message": message, "cart_count": len(cart.quantities(request))}
+        )
+    messages.info(request, message)
+    return redirect("storefront:cart")
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    form = CartLineForm(request.POST)
+    if form.is_valid():
+        cart.set_quantity(request, variant_id=form.cleaned_data["variant"], quantity=form.cleaned_data["quantity"])
+    if request.htmx:
+        return render(request, "storefront/cart.html#lines", {"cart": cart.view(request)})
+    return redirect("storefront:cart")
+
+
+def _checkout_form(request: HttpRequest, data=None) -> CheckoutForm:
+    source = data if data is not None else request.GET
+    province = source.get("province") or (center_profile().province_id if data is None else "")
+    initial = {"province": province}
+    if request.user.is_authenticated:
+        initial.update(
+            name=request.user.get_full_name(), email=request.user.email, phone=getattr(request.user, "phone", "")
+        )
+    return CheckoutForm(data, province=province, district=source.get("district", ""), initial=initial)
+
+
+FIELD_NAMES = {
+    "customer.name": "name",
+    "customer.phone": "phone",
+    "customer.email": "email",
+    "delivery.method": "delivery_method",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest) -> HttpResponse:
+    current = cart.view(request)
+    if not current.items:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("storefront:cart")
+    if request.method == "GET":
+        form = _checkout_form(request)
+    else:
+        form = _checkout_form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                order = order_services.place_order(
+                    items=[(item.variant.sku, item.quantity) for item in current.items],
+                    customer=order_services.CustomerDetails(
+                        name=data["name"],
+                        phone="".join(ch for ch in data["phone"] if ch.isdigit()),
+                        email=data["email"],
+                    ),
+                    delivery_method=data["delivery_method"],
+                    address=order_services.AddressDetails(
+                        line1=data["line1"],
+                        line2=data["line2"],
+                        subdistrict=data["subdistrict"],
+                        district=data["district"],
+                        province=data["province"],
+                        postcode=data["postcode"],
+                    ),
+                    user=request.user,
+                    language=(get_language() or "th")[:2],
+                )
+            except InvalidOrder as error:
+                for name, problems in error.fields.items():
+                    field = FIELD_NAMES.get(name) or name.removeprefix("delivery.address.")
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            except DomainError as error:  # OutOfStock, PromptPay not set up
+                form.add_error(None, error.message)
+            else:
+                cart.clear(request)
+                placed = [*request.session.get(PLACED_ORDERS_KEY, [])[-9:], order.number]
+                request.session[PLACED_ORDERS_KEY] = placed
+                return redirect("storefront:order-placed", number=order.number)
+    context = {"form": form, "cart": current, "parcel_rate": order_services.shop_settings().parcel_rate}
+    return render(request, "storefront/checkout.html", context)
+
+
+@require_GET
+def checkout_address(request: HttpRequest) -> HttpResponse:
+    """The address fields again, with the districts of the chosen province, the subdistricts of the
+    chosen district and the postcode of the chosen subdistrict (htmx dependent selects)."""
+    form = _checkout_form(request)
+    subdistrict = Subdistrict.objects.filter(
+        code=request.GET.get("subdistrict", ""), district_id=request.GET.get("district", "")
+    ).first()
+    values = {
+        name: request.GET.get(name, "")
+        for name in ("line1", "line2", "province", "district", "subdistrict", "postcode")
+    }
+    if subdistrict and subdistrict.postcode_list and values["postcode"] not in subdistrict.postcode_list:
+        values["postcode"] = subdistrict.postcode_list[0]
+    if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
+        values["district"] = values["subdistrict"] = ""
+    form.initial.update(values)
+    return render(request, "storefront/checkout.html#address", {"form": form})
+
+
+@require_GET
+def order_placed(request: HttpRequest, number: str) -> HttpResponse:
+    """The order just placed with its PromptPay QR (only in the browser session that placed it)."""
+    if number not in request.session.get(PLACED_ORDERS_KEY, []):
+        return redirect(reverse("storefront:track") + f"?number={number}")
+    order = order_selectors.order_by_number(number=number)
+    if order is None:
+        raise Http404
+    payment = payment_selectors.promptpay_payment_for(order=order)
+    return render(
+        request,
+        "storefront/order_placed.html",
+        {"order": order, "payment": payment, "qr_url": payment_selectors.qr_path(payment) if payment else ""},
+    )
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    number = (request.GET.get("number") or "").strip()
+    phone = (request.GET.get("phone") or "").strip()
+    order = None
+    searched = bool(number and phone)
+    if searched:
+        order_services.expire_overdue_orders()
+        order = order_selectors.order_for_tracking(number=number, phone=phone)
+    payment = payment_selectors.promptpay_payment_for(order=order) if order else None
+    context = {
+        "order": order,
+        "number": number,
+        "phone": phone,
+        "searched": searched,
+        "payment": payment,
+        "qr_url": payment_selectors.qr_path(payment) if payment and order.status == "pending_payment" else "",
+    }
+    return render(request, "storefront/track.html", context)
+
+
+@require_GET
+def sitemap(request: HttpRequest) -> HttpResponse:
+    from otop.storefront.links import product_url
+
+    base = request.build_absolute_uri("/").rstrip("/")
+    urls = [base + reverse("storefront:home")]
+    urls += [base + reverse("storefront:category", args=[c.code]) for c in Category.objects.all()]
+    urls += [base + product_url(code) for code, _updated in sitemap_codes()]
+    return render(request, "storefront/sitemap.xml", {"urls": urls}, content_type="application/xml")

@@ -1,0 +1,286 @@
+"""Writes of orders: placing one (numbers, prices, stock reservation, PromptPay request), moving it
+through its states (each change an OrderEvent), and letting unpaid ones expire.
+
+Unpaid orders expire lazily: `expire_overdue_orders` runs before each order is placed, when a
+customer tracks an order and when staff open the order list (plus `manage.py expire_orders` for a
+cron), so held stock never stays held long past its time even without a scheduler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from otop.catalog.models import Product, Variant
+from otop.core.money import ZERO, line_total, to_satang
+from otop.core.services import record_audit_event
+from otop.core.thaidates import buddhist_year
+from otop.core.validators import validate_thai_phone
+from otop.geo.selectors import InvalidAddress, resolve_address
+from otop.orders.errors import InvalidOrder, TransitionNotAllowed
+from otop.orders.models import Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
+
+Status = Order.Status
+
+# The one list of allowed status changes. Cancelling releases the held stock; paying commits it.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING_PAYMENT: {Status.PAID, Status.CANCELLED},
+    Status.PAID: {Status.PACKED, Status.REFUNDED},
+    Status.PACKED: {Status.SHIPPED, Status.READY_FOR_PICKUP, Status.REFUNDED},
+    Status.SHIPPED: {Status.COMPLETED, Status.REFUNDED},
+    Status.READY_FOR_PICKUP: {Status.COMPLETED, Status.REFUNDED},
+    Status.COMPLETED: {Status.REFUNDED},
+    Status.CANCELLED: set(),
+    Status.REFUNDED: set(),
+}
+
+# The customer hears about these changes by e-mail.
+NOTIFIED = {Status.PAID, Status.SHIPPED, Status.READY_FOR_PICKUP, Status.CANCELLED, Status.REFUNDED}
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    name: str
+    phone: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class AddressDetails:
+    line1: str = ""
+    line2: str = ""
+    subdistrict: str = ""
+    district: str = ""
+    province: str = ""
+    postcode: str = ""
+
+
+def shop_settings() -> ShopSettings:
+    return ShopSettings.objects.get_or_create(pk=ShopSettings.SINGLETON_ID)[0]
+
+
+def _next_number(*, now: datetime) -> str:
+    """Take the next order number of the Buddhist-era year; rolled back with the order (no gaps)."""
+    year = buddhist_year(timezone.localdate(now).year)
+    OrderNumberCounter.objects.get_or_create(year=year)
+    counter = OrderNumberCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    OrderNumberCounter.objects.filter(year=year).update(last_number=counter.last_number)
+    return f"OTOP-{year}-{counter.last_number:06d}"
+
+
+def _check_items(items: list[tuple[str, int]]) -> tuple[list[tuple[Variant, int]], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    if not items:
+        errors["items"] = [_("Add at least one product.")]
+        return [], errors
+    skus = [sku for sku, _quantity in items]
+    variants = {
+        v.sku: v
+        for v in Variant.objects.filter(
+            sku__in=skus, is_active=True, product__status=Product.Status.LISTED
+        ).select_related("product")
+    }
+    wanted: dict[str, int] = {}
+    for index, (sku, quantity) in enumerate(items):
+        if sku not in variants:
+            errors[f"items.{index}.sku"] = [_("No product on sale has the SKU %(sku)s.") % {"sku": sku}]
+        if not isinstance(quantity, int) or quantity <= 0:
+            errors[f"items.{index}.qty"] = [_("The quantity must be a whole number above zero.")]
+        elif quantity > 999:
+            errors[f"items.{index}.qty"] = [_("At most 999 of one product per order.")]
+        elif sku in variants:
+            wanted[sku] = wanted.get(sku, 0) + quantity
+    return [(variants[sku], quantity) for sku, quantity in wanted.items()], errors
+
+
+def _check_customer(customer: CustomerDetails) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not customer.name.strip():
+        errors["customer.name"] = [_("Please give your name.")]
+    try:
+        validate_thai_phone(customer.phone)
+    except ValidationError as error:
+        errors["customer.phone"] = list(error.messages)
+    if customer.email:
+        try:
+            validate_email(customer.email)
+        except ValidationError:
+            errors["customer.email"] = [_("Enter a valid e-mail address.")]
+    return errors
+
+
+def place_order(
+    *,
+    items: list[tuple[str, int]],
+    customer: CustomerDetails,
+    delivery_method: str,
+    address: AddressDetails | None = None,
+    channel: str = Order.Channel.WEB,
+    user: Any = None,
+    language: str = "th",
+    now: datetime | None = None,
+) -> Order:
+    """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
+
+    Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
+    """
+    from otop.inventory import services as inventory
+    from otop.payments.services import request_promptpay_payment
+
+    now = now or timezone.now()
+    variants, errors = _check_items(items)
+    errors.update(_check_customer(customer))
+    resolved = None
+    if delivery_method not in Order.Delivery.values:
+        errors["delivery.method"] = [_("Choose pickup or parcel delivery.")]
+    elif delivery_method == Order.Delivery.PARCEL:
+        address = address or AddressDetails()
+        if not address.line1.strip():
+            errors["delivery.address.line1"] = [_("Please give the house number and road.")]
+        try:
+            resolved = resolve_address(
+                province=address.province,
+                district=address.district,
+                subdistrict=address.subdistrict,
+                postcode=address.postcode,
+            )
+        except InvalidAddress as error:
+            for name, messages in error.fields.items():
+                errors[f"delivery.address.{name}"] = messages
+    if errors:
+        raise InvalidOrder(_("Some details of the order are missing or not valid."), fields=errors)
+
+    settings_row = shop_settings()
+    lines = [
+        OrderLine(
+            variant=variant,
+            sku=variant.sku,
+            name_th=str(variant),
+            name_en=f"{variant.product.name_en or variant.product.name_th} {variant.name_en}".strip(),
+            unit_price=variant.price,
+            quantity=quantity,
+            line_total=line_total(variant.price, quantity),
+        )
+        for variant, quantity in variants
+    ]
+    subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
+    delivery_fee = settings_row.parcel_rate if delivery_method == Order.Delivery.PARCEL else ZERO
+    expire_overdue_orders(now=now)
+    with transaction.atomic():
+        number = _next_number(now=now)
+        expires_at = now + timedelta(minutes=settings_row.payment_minutes)
+        order = Order.objects.create(
+            number=number,
+            channel=channel,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            customer_name=customer.name.strip(),
+            phone=customer.phone,
+            email=customer.email,
+            language=language,
+            delivery_method=delivery_method,
+            address_line1=address.line1.strip() if resolved and address else "",
+            address_line2=address.line2.strip() if resolved and address else "",
+            subdistrict=resolved.subdistrict if resolved else None,
+            district=resolved.district if resolved else None,
+            province=resolved.province if resolved else None,
+            postcode=resolved.postcode if resolved else "",
+            subtotal=subtotal,
+            delivery_fee=delivery_fee,
+            total=subtotal + delivery_fee,
+            placed_at=now,
+            expires_at=expires_at,
+        )
+        for line in lines:
+            line.order = order
+        OrderLine.objects.bulk_create(lines)
+        # Raises OutOfStock and rolls everything back, the order number included.
+        inventory.reserve_stock(
+            items=[(line.variant_id, line.quantity) for line in lines],
+            reference=order.reservation_reference,
+            expires_at=expires_at,
+        )
+        request_promptpay_payment(order=order)
+        OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
+        _notify(order, "order_placed")
+    return order
+
+
+def _notify(order: Order, event: str) -> None:
+    from otop.notifications.services import notify_by_email
+
+    if order.email:
+        notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context={"order": order})
+
+
+@transaction.atomic
+def change_status(
+    *, order: Order, to_status: str, actor: Any = None, note: str = "", now: datetime | None = None
+) -> Order:
+    """Move an order to another state if the TRANSITIONS allow it, with an event (and stock effects)."""
+    from otop.inventory import services as inventory
+    from otop.inventory.models import Reservation
+
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to_status not in TRANSITIONS[order.status]:
+        raise TransitionNotAllowed(
+            number=order.number, current=order.get_status_display(), wanted=Order.Status(to_status).label
+        )
+    reservation = Reservation.objects.filter(reference=order.reservation_reference).first()
+    if to_status == Status.PAID and reservation is not None:
+        inventory.commit_reservation(reservation=reservation, actor=actor)
+    if to_status == Status.CANCELLED:
+        from otop.payments.services import cancel_pending_payments
+
+        cancel_pending_payments(order=order)
+        if reservation is not None:
+            inventory.release_reservation(reservation=reservation, reason=note[:40] or "cancelled")
+    from_status = order.status
+    order.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.PAID:
+        order.paid_at = now
+        fields.append("paid_at")
+    order.save(update_fields=fields)
+    who = actor if getattr(actor, "is_authenticated", False) else None
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, at=now, actor=who, note=note)
+    record_audit_event(actor=actor, action=f"orders.{to_status}", target=order, summary=order.number)
+    if to_status in NOTIFIED:
+        _notify(order, "status_changed")
+    return order
+
+
+@transaction.atomic
+def confirm_promptpay_payment(*, order: Order, actor: Any, now: datetime | None = None) -> Order:
+    """Staff saw the money arrive: record the payment and mark the order paid (stock is sold)."""
+    from otop.payments.services import confirm_payment
+
+    now = now or timezone.now()
+    order = change_status(
+        order=order, to_status=Status.PAID, actor=actor, note=_("PromptPay payment confirmed"), now=now
+    )
+    confirm_payment(order=order, actor=actor, now=now)
+    return order
+
+
+def expire_overdue_orders(*, now: datetime | None = None) -> int:
+    """Cancel unpaid orders whose time ran out (their stock goes back on sale); returns how many."""
+    now = now or timezone.now()
+    overdue = list(
+        Order.objects.filter(status=Status.PENDING_PAYMENT, expires_at__lte=now).values_list("pk", flat=True)[:200]
+    )
+    for pk in overdue:
+        order = Order.objects.get(pk=pk)
+        try:
+            change_status(order=order, to_status=Status.CANCELLED, note=_("Not paid in time"), now=now)
+        except TransitionNotAllowed:
+            continue  # paid meanwhile
+    return len(overdue)

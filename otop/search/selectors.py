@@ -1,0 +1,177 @@
+"""Search the catalogue: `search_products` for result lists (storefront, API, POS), `suggest` for
+search-as-you-type. Relevance: a word in the name outweighs one in the description, and an exact
+form outweighs a loose one (tone marks missing, soundex)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Min, Q
+
+from otop.catalog.models import Product
+from otop.search.text import QueryTerm, query_terms
+
+# bm25 / ts_rank weights of the columns name, body, name_loose, body_loose.
+SQLITE_WEIGHTS = (10.0, 2.0, 1.0, 0.3)
+POSTGRES_WEIGHTS = "{0.03, 0.1, 0.2, 1.0}"  # order D, C, B, A as PostgreSQL wants it
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    category: str = ""
+    district: str = ""
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    min_stars: int | None = None
+    listed_only: bool = True
+
+
+@dataclass(frozen=True)
+class ProductHit:
+    product: Product  # with category, producer and district loaded
+    price: Decimal | None  # lowest active variant price
+    score: float
+
+    @property
+    def code(self) -> str:
+        return self.product.code
+
+    @property
+    def sku(self) -> str:
+        return self.product.sku
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    name_th: str
+    name_en: str
+
+
+def _fts5_string(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _fts5_query(terms: list[QueryTerm]) -> str:
+    parts = []
+    for term in terms:
+        star = " *" if term.prefix else ""
+        exact = " OR ".join(_fts5_string(t) + star for t in term.exact)
+        alternatives = [f"({{name body}} : ({exact}))"]
+        if term.loose:
+            loose = " OR ".join(_fts5_string(t) + star for t in term.loose)
+            alternatives.append(f"({{name_loose body_loose}} : ({loose}))")
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery_lexeme(token: str, weights: str, prefix: bool) -> str:
+    escaped = token.replace("\\", "\\\\").replace("'", "''")
+    return f"'{escaped}':{'*' if prefix else ''}{weights}"
+
+
+def _tsquery(terms: list[QueryTerm]) -> str:
+    parts = []
+    for term in terms:
+        alternatives = [_tsquery_lexeme(t, "AB", term.prefix) for t in term.exact]
+        alternatives += [_tsquery_lexeme(t, "CD", term.prefix) for t in term.loose]
+        parts.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts)
+
+
+def _filter_sql(filters: SearchFilters, alias: str) -> tuple[str, list]:
+    clauses, params = [], []
+    if filters.listed_only:
+        clauses.append(f"{alias}.is_listed = %s")
+        params.append(True)
+    if filters.category:
+        clauses.append(f"{alias}.category_code = %s")
+        params.append(filters.category)
+    if filters.district:
+        clauses.append(f"{alias}.district_code = %s")
+        params.append(filters.district)
+    if filters.min_price is not None:
+        clauses.append(f"{alias}.min_price >= %s")
+        params.append(filters.min_price)
+    if filters.max_price is not None:
+        clauses.append(f"{alias}.min_price <= %s")
+        params.append(filters.max_price)
+    if filters.min_stars:
+        clauses.append(f"{alias}.stars >= %s")
+        params.append(filters.min_stars)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def ranked_product_ids(
+    query: str, *, limit: int, offset: int = 0, filters: SearchFilters | None = None, prefix_last: bool = False
+) -> list[tuple[int, float]]:
+    """Return (product id, score) best first; higher score is better on both databases."""
+    terms = query_terms(query, prefix_last=prefix_last)
+    if not terms or limit <= 0:
+        return []
+    where, params = _filter_sql(filters or SearchFilters(), "d")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+            cursor.execute(
+                f"SELECT d.product_id, -bm25(search_fts, {weights}) AS score FROM search_fts "
+                "JOIN search_productdocument d ON d.product_id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s{where} ORDER BY bm25(search_fts, {weights}), d.product_id "
+                "LIMIT %s OFFSET %s",
+                [_fts5_query(terms), *params, limit, offset],
+            )
+        else:
+            cursor.execute(
+                f"SELECT d.product_id, ts_rank('{POSTGRES_WEIGHTS}'::float4[], d.document, q) AS score "
+                "FROM search_productdocument d, CAST(%s AS tsquery) q "
+                f"WHERE d.document @@ q{where} ORDER BY score DESC, d.product_id LIMIT %s OFFSET %s",
+                [_tsquery(terms), *params, limit, offset],
+            )
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def search_products(
+    query: str, *, limit: int = 20, offset: int = 0, filters: SearchFilters | None = None
+) -> list[ProductHit]:
+    """Return the products matching a Thai or English query, most relevant first."""
+    ranked = ranked_product_ids(query, limit=min(limit, 100), offset=offset, filters=filters)
+    if not ranked:
+        return []
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(pk__in=[pk for pk, _score in ranked])
+        .select_related("category", "producer__district")
+        .annotate(
+            min_price=Min("variants__price", filter=Q(variants__is_active=True)),
+            default_variant_id=Min("variants__pk", filter=Q(variants__is_active=True, variants__is_default=True)),
+        )
+    }
+    return [
+        ProductHit(product=products[pk], price=products[pk].min_price, score=score)
+        for pk, score in ranked
+        if pk in products
+    ]
+
+
+def suggest(query: str, limit: int = 8) -> list[Suggestion]:
+    """Return product names for search-as-you-type (the last word may be unfinished)."""
+    ranked = ranked_product_ids(query, limit=limit * 3, prefix_last=True)
+    if not ranked:
+        return []
+    rows = {
+        row["pk"]: row
+        for row in Product.objects.filter(pk__in=[pk for pk, _ in ranked]).values("pk", "code", "name_th", "name_en")
+    }
+    suggestions: list[Suggestion] = []
+    seen: set[str] = set()
+    for pk, _score in ranked:
+        row = rows.get(pk)
+        if row is None or row["name_th"] in seen:
+            continue
+        seen.add(row["name_th"])
+        suggestions.append(Suggestion(code=row["code"], name_th=row["name_th"], name_en=row["name_en"]))
+        if len(suggestions) == limit:
+            break
+    return suggestions

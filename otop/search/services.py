@@ -1,0 +1,122 @@
+"""Writes of the search index: called by the catalog and committee flows (and a signal), and by
+`manage.py rebuild_search_index`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Min, Q
+
+from otop.catalog.models import Product
+from otop.search.models import ProductDocument
+from otop.search.text import Tokens, analyse
+
+BATCH = 1000
+
+
+def _document(product: Product, min_price: Decimal | None) -> ProductDocument:
+    name = Tokens()
+    for text in (product.name_th, product.name_en, product.sku, product.code):
+        name.extend(analyse(text))
+    for variant in product.variants.all():
+        if variant.is_active:
+            name.extend(analyse(f"{variant.name_th} {variant.name_en} {variant.sku}"))
+    body = Tokens()
+    district = product.producer.district
+    province = product.producer.province
+    for text in (
+        product.description_th,
+        product.description_en,
+        product.category.name_th,
+        product.category.name_en,
+        product.producer.name_th,
+        product.producer.name_en,
+        district.name_th,
+        district.name_en,
+        province.name_th,
+        province.name_en,
+        product.gi_name,
+    ):
+        body.extend(analyse(text))
+    return ProductDocument(
+        product_id=product.pk,
+        name=" ".join(dict.fromkeys(name.exact)),
+        body=" ".join(dict.fromkeys(body.exact)),
+        name_loose=" ".join(dict.fromkeys(name.loose)),
+        body_loose=" ".join(dict.fromkeys(body.loose)),
+        is_listed=product.status == Product.Status.LISTED,
+        category_code=product.category.code,
+        district_code=district.code,
+        min_price=min_price,
+        stars=product.otop_stars,
+    )
+
+
+def _products(product_ids: list[int]):
+    return (
+        Product.objects.filter(pk__in=product_ids)
+        .select_related("category", "producer__district", "producer__province")
+        .prefetch_related("variants")
+        .annotate(min_price=Min("variants__price", filter=Q(variants__is_active=True)))
+    )
+
+
+def _write_fts(documents: list[ProductDocument], removed_ids: list[int]) -> None:
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's tsvector is a generated column of the document table.
+    ids = [d.product_id for d in documents] + removed_ids
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
+        cursor.executemany(
+            "INSERT INTO search_fts(rowid, name, body, name_loose, body_loose) VALUES (%s, %s, %s, %s, %s)",
+            [(d.product_id, d.name, d.body, d.name_loose, d.body_loose) for d in documents],
+        )
+
+
+@transaction.atomic
+def index_products(*, product_ids: Iterable[int]) -> int:
+    """Bring the search documents of some products up to date (deleted products leave the index)."""
+    wanted = sorted(set(product_ids))
+    indexed = 0
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        products = list(_products(chunk))
+        documents = [_document(product, product.min_price) for product in products]
+        found = {d.product_id for d in documents}
+        missing = [pk for pk in chunk if pk not in found]
+        ProductDocument.objects.filter(product_id__in=chunk).delete()
+        ProductDocument.objects.bulk_create(documents)
+        _write_fts(documents, missing)
+        indexed += len(documents)
+    return indexed
+
+
+def index_product(*, product_id: int) -> None:
+    index_products(product_ids=[product_id])
+
+
+def rebuild_search_index() -> int:
+    """Index every product again from scratch; returns how many were indexed."""
+    with transaction.atomic():
+        ProductDocument.objects.all().delete()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM search_fts")
+    ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    total = 0
+    for start in range(0, len(ids), BATCH * 5):
+        total += index_products(product_ids=ids[start : start + BATCH * 5])
+    return total
+
+
+def index_missing_products() -> int:
+    """Index the products that have no search document yet (after bulk loads)."""
+    ids = list(Product.objects.filter(search_document__isnull=True).order_by("pk").values_list("pk", flat=True))
+    total = 0
+    for start in range(0, len(ids), BATCH * 5):
+        total += index_products(product_ids=ids[start : start + BATCH * 5])
+    return total

@@ -1,0 +1,64 @@
+"""Search for integrations: GET /api/v1/search?q=&limit= (the same search as the site)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from otop.core.i18n import localized
+from otop.search.selectors import SearchFilters, search_products
+from otop.storefront.links import product_url
+
+router = Router(tags=["search"])
+
+
+class SearchHitOut(Schema):
+    code: str
+    sku: str
+    name: str
+    name_th: str
+    name_en: str
+    price: Decimal | None
+    category: str
+    district: str
+    url: str
+    score: float
+
+
+class SearchParams(Schema):
+    q: str
+    limit: int = 20
+    offset: int = 0
+    category: str = ""
+    district: str = ""
+
+
+def hits_out(request: HttpRequest, params: SearchParams) -> list[SearchHitOut]:
+    hits = search_products(
+        params.q,
+        limit=max(1, min(params.limit, 100)),
+        offset=max(0, params.offset),
+        filters=SearchFilters(category=params.category, district=params.district),
+    )
+    return [
+        SearchHitOut(
+            code=hit.product.code,
+            sku=hit.product.sku,
+            name=localized(hit.product, "name"),
+            name_th=hit.product.name_th,
+            name_en=hit.product.name_en,
+            price=hit.price,
+            category=hit.product.category.code,
+            district=hit.product.producer.district_id,
+            url=request.build_absolute_uri(product_url(hit.product.code)),
+            score=round(hit.score, 4),
+        )
+        for hit in hits
+    ]
+
+
+@router.get("/search", response=list[SearchHitOut], auth=None, summary="Search products (Thai or English), best first")
+def search(request: HttpRequest, params: Query[SearchParams]):
+    return hits_out(request, params)

@@ -1,0 +1,135 @@
+"""The shopping cart: in the session for visitors, in the account (orders.CartLine) when signed in.
+
+Quantities are capped by what can still be sold online (inventory.available_quantities).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from otop.catalog.models import Product, Variant
+from otop.core.money import ZERO, line_total
+from otop.inventory.selectors import available_quantities
+from otop.orders.models import CartLine
+
+SESSION_KEY = "cart"
+MAX_QUANTITY = 99
+
+
+@dataclass(frozen=True)
+class CartItem:
+    variant: Variant
+    quantity: int
+    available: int
+
+    @property
+    def line_total(self) -> Decimal:
+        return line_total(self.variant.price, self.quantity)
+
+
+@dataclass(frozen=True)
+class CartView:
+    items: list[CartItem]
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((item.line_total for item in self.items), ZERO)
+
+    @property
+    def count(self) -> int:
+        return sum(item.quantity for item in self.items)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    return request.user.is_authenticated
+
+
+def quantities(request: HttpRequest) -> dict[int, int]:
+    """variant id → quantity of the current visitor's cart."""
+    if _signed_in(request):
+        session_cart = request.session.pop(SESSION_KEY, None)
+        if session_cart:
+            # Signed in with things already in the cart: keep them in the account.
+            for variant_id, quantity in session_cart.items():
+                _save_line(request, int(variant_id), int(quantity), add=True)
+        return dict(CartLine.objects.filter(user=request.user).values_list("variant_id", "quantity"))
+    return {int(k): int(v) for k, v in request.session.get(SESSION_KEY, {}).items()}
+
+
+def _save_line(request: HttpRequest, variant_id: int, quantity: int, *, add: bool) -> None:
+    if _signed_in(request):
+        with transaction.atomic():
+            line = CartLine.objects.select_for_update().filter(user=request.user, variant_id=variant_id).first()
+            new = (line.quantity if line and add else 0) + quantity
+            if new <= 0:
+                CartLine.objects.filter(user=request.user, variant_id=variant_id).delete()
+            elif line:
+                CartLine.objects.filter(pk=line.pk).update(quantity=new)
+            else:
+                CartLine.objects.create(user=request.user, variant_id=variant_id, quantity=new)
+        return
+    cart = dict(request.session.get(SESSION_KEY, {}))
+    key = str(variant_id)
+    new = (int(cart.get(key, 0)) if add else 0) + quantity
+    if new <= 0:
+        cart.pop(key, None)
+    else:
+        cart[key] = new
+    request.session[SESSION_KEY] = cart
+
+
+def _sellable_variant(variant_id: int) -> Variant | None:
+    return (
+        Variant.objects.filter(pk=variant_id, is_active=True, product__status=Product.Status.LISTED)
+        .select_related("product")
+        .first()
+    )
+
+
+def add(request: HttpRequest, *, variant_id: int, quantity: int) -> tuple[int, int]:
+    """Add units to the cart, capped by what is available; returns (quantity now in cart, available)."""
+    if _sellable_variant(variant_id) is None or quantity <= 0:
+        return 0, 0
+    current = quantities(request).get(variant_id, 0)
+    available = available_quantities(variant_ids=[variant_id])[variant_id]
+    target = max(0, min(current + quantity, available, MAX_QUANTITY))
+    _save_line(request, variant_id, target, add=False)
+    return target, available
+
+
+def set_quantity(request: HttpRequest, *, variant_id: int, quantity: int) -> int:
+    """Set a line's quantity (0 removes it), capped by what is available."""
+    available = available_quantities(variant_ids=[variant_id])[variant_id]
+    target = max(0, min(quantity, available, MAX_QUANTITY))
+    _save_line(request, variant_id, target, add=False)
+    return target
+
+
+def clear(request: HttpRequest) -> None:
+    if _signed_in(request):
+        CartLine.objects.filter(user=request.user).delete()
+    request.session.pop(SESSION_KEY, None)
+
+
+def view(request: HttpRequest) -> CartView:
+    """The cart with its products and what is available now (lines no longer on sale are dropped)."""
+    wanted = quantities(request)
+    if not wanted:
+        return CartView(items=[])
+    variants = {
+        v.pk: v
+        for v in Variant.objects.filter(
+            pk__in=wanted, is_active=True, product__status=Product.Status.LISTED
+        ).select_related("product")
+    }
+    available = available_quantities(variant_ids=list(variants))
+    items = [
+        CartItem(variant=variants[pk], quantity=min(quantity, available[pk]), available=available[pk])
+        for pk, quantity in wanted.items()
+        if pk in variants
+    ]
+    return CartView(items=items)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from otop.catalog.selectors import categories
+from otop.geo import selectors as geo
+from otop.orders.models import Order
+from otop.storefront.selectors import SORTS
+
+
+class ListingForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    min_price = forms.DecimalField(label=_("Lowest price"), required=False, min_value=0, decimal_places=2)
+    max_price = forms.DecimalField(label=_("Highest price"), required=False, min_value=0, decimal_places=2)
+    min_stars = forms.TypedChoiceField(
+        label=_("OTOP stars"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any")), *[(n, "★" * n + "+") for n in range(1, 6)]],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("price", _("Price: low to high")),
+            ("-price", _("Price: high to low")),
+            ("stars", _("Star level")),
+            ("new", _("Newest")),
+        ],
+    )
+
+    def __init__(self, *args, with_relevance: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from otop.core.i18n import localized
+
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (c.code, localized(c, "name")) for c in categories()
+        ]
+        if with_relevance:
+            self.fields["sort"].choices = [("", _("Best match"))]
+        assert set(SORTS) >= {value for value, _label in self.fields["sort"].choices if value}
+
+
+class AddToCartForm(forms.Form):
+    variant = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
+
+
+class CartLineForm(forms.Form):
+    variant = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=0, max_value=99)
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("We send the order and its progress here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    delivery_method = forms.ChoiceField(
+        label=_("Delivery"), choices=Order.Delivery.choices, widget=forms.RadioSelect, initial=Order.Delivery.PICKUP
+    )
+    line1 = forms.CharField(label=_("House number, village, road"), max_length=300, required=False)
+    line2 = forms.CharField(label=_("More address details"), max_length=300, required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    subdistrict = forms.ChoiceField(label=_("Subdistrict"), required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=5, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+
+    def __init__(self, *args, province: str = "", district: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from otop.core.i18n import localized
+
+        def options(rows, empty):
+            return [("", empty)] + [(row.code, localized(row, "name")) for row in rows]
+
+        self.fields["province"].choices = options(geo.provinces(), _("Choose a province"))
+        self.fields["district"].choices = options(
+            geo.districts_of(province_code=province) if province else [], _("Choose a district")
+        )
+        self.fields["subdistrict"].choices = options(
+            geo.subdistricts_of(district_code=district) if district else [], _("Choose a subdistrict")
+        )

@@ -1,0 +1,93 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from otop.core.models import CenterProfile
+from otop.inventory import selectors as stock
+from otop.inventory import services as inventory
+from otop.inventory.models import Location
+from otop.orders.models import CartLine
+from otop.search.tests.factories import listed_product
+from tests.role_matrix import assert_answer, matrix_cases
+
+
+@pytest.fixture
+def catalogue(db):
+    CenterProfile.objects.filter(pk=1).update(promptpay_id="0812345678")
+    cache.clear()
+    products = [listed_product(name_th=f"ผ้าไหม ลาย {n}", name_en=f"Silk {n}", sku=f"S-{n}") for n in range(12)]
+    online = stock.location(Location.Code.ONLINE)
+    for product in products[:3]:
+        inventory.receive_stock(variant=product.variants.get(), location=online, quantity=2, actor=None)
+    return products
+
+
+@pytest.mark.parametrize(
+    ("path", "template"),
+    [
+        ("/", "storefront/home.html"),
+        ("/categories/food/", "storefront/listing.html"),
+        ("/districts/4001/", "storefront/listing.html"),
+        ("/search/?q=ผ้าไหม", "storefront/search.html"),
+        ("/en/search/?q=silk", "storefront/search.html"),
+    ],
+)
+def test_public_pages_use_a_fixed_number_of_queries(client, catalogue, path, template):
+    client.get(path)  # warm the per-process caches (center profile, dictionary)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.templates[0].name == template
+    listed_product(name_th="ผ้าไหม ลาย เพิ่ม", name_en="Silk more", sku="S-more")
+    with CaptureQueriesContext(connection) as more:
+        client.get(path)
+    assert len(more) == len(few) <= 12
+
+
+def test_search_results_show_the_products_in_thai(client, catalogue):
+    html = client.get("/search/?q=ผ้าไหม").content.decode()
+    assert html.count('class="product-card"') == 12
+    assert "ผ้าไหม ลาย 0" in html
+
+
+def test_cart_add_is_capped_by_stock_and_remembered_in_the_account(client, catalogue, make_user):
+    variant = catalogue[0].variants.get()
+    response = client.post("/cart/add/", {"variant": variant.pk, "quantity": 5}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "มีสินค้าเพียง 2 ชิ้น" in response.content.decode()
+    assert client.session["cart"] == {str(variant.pk): 2}
+    user = make_user("customer")
+    client.force_login(user)
+    client.get("/cart/")
+    assert list(CartLine.objects.filter(user=user).values_list("variant_id", "quantity")) == [(variant.pk, 2)]
+
+
+def test_sold_out_product_is_not_added(client, catalogue):
+    variant = catalogue[5].variants.get()
+    client.post("/cart/add/", {"variant": variant.pk, "quantity": 1})
+    assert client.session.get("cart", {}) == {}
+
+
+def test_address_fragment_fills_the_postcode(client, db):
+    response = client.get("/checkout/address/?province=40&district=4001&subdistrict=400101", HTTP_HX_REQUEST="true")
+    assert 'value="40000"' in response.content.decode()
+
+
+def test_sitemap_lists_the_products(client, catalogue):
+    response = client.get("/sitemap.xml")
+    assert response["Content-Type"] == "application/xml"
+    assert f"/p/{catalogue[0].code}" in response.content.decode()
+
+
+MATRIX = {
+    "/search/?q=ผ้า": ["in", "in", "in", "in", "in", "in", "in"],
+    "/cart/": ["in", "in", "in", "in", "in", "in", "in"],
+    "/orders/track/": ["in", "in", "in", "in", "in", "in", "in"],
+    "/orders/": ["login", "403", "403", "403", "403", "in", "in"],
+}
+
+
+@pytest.mark.parametrize(("path", "role", "expected"), matrix_cases(MATRIX))
+def test_role_matrix(client_for, path, role, expected):
+    assert_answer(client_for(role).get(path), expected)
