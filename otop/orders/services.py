@@ -237,6 +237,14 @@ def change_status(
     reservation = Reservation.objects.filter(reference=order.reservation_reference).first()
     if to_status == Status.PAID and reservation is not None:
         inventory.commit_reservation(reservation=reservation, actor=actor)
+    if to_status == Status.PAID:
+        # The prices the customer paid, for the producers' monthly settlements.
+        inventory.record_sale_lines(
+            lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+            reference=f"order:{order.number}",
+            channel="web",
+            sold_at=now,
+        )
     if to_status == Status.CANCELLED:
         from otop.payments.services import cancel_pending_payments
 

@@ -418,7 +418,28 @@ def _record_new_sale(*, register: Register, actor: Any, data: SaleInput, now: da
         ]
     )
     _take_stock(sale=sale, priced=priced, register=register, actor=actor, offline=data.recorded_offline)
+    _record_sold_goods(sale=sale, priced=priced, register=register)
     return sale
+
+
+def _record_sold_goods(*, sale: Sale, priced: list[_PricedLine], register: Register) -> None:
+    """Record the goods sold, at their shelf price, for the producers' settlements.
+
+    Producers are paid on the shelf price: a discount given at the till is the center's, not theirs.
+    Tea-menu items are the center's own and are not recorded.
+    """
+    from otop.inventory import services as stock_services
+
+    lines = [
+        (entry.line.variant_id, entry.line.quantity, entry.line.unit_price) for entry in priced if entry.line.variant_id
+    ]
+    if lines:
+        stock_services.record_sale_lines(
+            lines=lines,
+            reference=sale.receipt_code,
+            channel="tea" if register.location_code == "tea" else "counter",
+            sold_at=sale.sold_at,
+        )
 
 
 def _take_stock(*, sale: Sale, priced: list[_PricedLine], register: Register, actor: Any, offline: bool) -> None:
@@ -537,6 +558,14 @@ def void_sale(*, sale: Sale, reason: str, manager_pin: str, actor: Any, now: dat
             location=stock_selectors.location(sale.register.location_code),
             actor=actor,
             reference=sale.receipt_code,
+        )
+        stock_services.record_return_lines(
+            lines=[
+                (line.variant_id, line.quantity, line.unit_price) for line in sale.lines.filter(variant__isnull=False)
+            ],
+            reference=sale.receipt_code,
+            channel="tea" if sale.register.location_code == "tea" else "counter",
+            returned_at=now or timezone.now(),
         )
     sale.status = Sale.Status.VOIDED if sale.shift_id == shift.pk else Sale.Status.REFUNDED
     sale.save(update_fields=["status", "updated_at"])
