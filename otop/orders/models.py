@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from otop.core.models import TimeStampedModel
 
@@ -47,11 +48,12 @@ class OrderNumberCounter(models.Model):
 class Order(TimeStampedModel):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", _("Waiting for payment")
-        PAID = "paid", _("Paid")
+        # Contexts keep these words apart from the same English words in other apps' catalogues.
+        PAID = "paid", pgettext_lazy("order status", "Paid")
         PACKED = "packed", _("Packed")
         SHIPPED = "shipped", _("Shipped")
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("order status", "Completed")
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
@@ -106,7 +108,7 @@ class Order(TimeStampedModel):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("sales order", "order")
         verbose_name_plural = _("orders")
         ordering = ["-placed_at"]
         permissions = [("confirm_payment", _("Can confirm that an order's payment arrived"))]

@@ -38,26 +38,15 @@ def variant_for_barcode(code: str) -> Variant | None:
 
 
 def search_variants(query: str, *, limit: int = 20) -> list[Variant]:
-    """Find sellable variants by name or SKU.
+    """Find sellable variants by SKU, or by name with the site's Thai search."""
+    from otop.search.selectors import search_variants as thai_search
 
-    One function so that the site's Thai search (otop.search) can take over here without the
-    register changing.
-    """
     query = (query or "").strip()
     if not query:
         return []
-    try:
-        from otop.search import selectors as search_selectors  # noqa: F401 - present once the storefront lands
-    except ImportError:
-        search_selectors = None
-    if search_selectors is not None and hasattr(search_selectors, "search_variants"):
-        return list(search_selectors.search_variants(query, limit=limit))
-    return list(
-        sellable_variants()
-        .select_related("product")
-        .filter(Q(product__name_th__icontains=query) | Q(product__name_en__icontains=query) | Q(sku__iexact=query))
-        .order_by("product__name_th", "sort_order")[:limit]
-    )
+    by_sku = list(sellable_variants().select_related("product").filter(sku__iexact=query)[:1])
+    found = by_sku + [v for v in thai_search(query, limit=limit) if v.pk not in {x.pk for x in by_sku}]
+    return found[:limit]
 
 
 def variant_row(variant: Variant) -> dict:

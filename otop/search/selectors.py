@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Min, Q
 
-from otop.catalog.models import Product
+from otop.catalog.models import Product, Variant
 from otop.search.text import QueryTerm, query_terms
 
 # bm25 / ts_rank weights of the columns name, body, name_loose, body_loose.
@@ -175,3 +175,18 @@ def suggest(query: str, limit: int = 8) -> list[Suggestion]:
         if len(suggestions) == limit:
             break
     return suggestions
+
+
+def search_variants(query: str, *, limit: int = 20) -> list[Variant]:
+    """Return the sellable variants of the best-matching products (the register's name search).
+
+    The last word may be unfinished, as the cashier is still typing.
+    """
+    ranked = ranked_product_ids(query, limit=limit, prefix_last=True)
+    if not ranked:
+        return []
+    order = {pk: position for position, (pk, _score) in enumerate(ranked)}
+    variants = Variant.objects.filter(
+        product_id__in=order, is_active=True, product__status=Product.Status.LISTED
+    ).select_related("product")
+    return sorted(variants, key=lambda v: (order[v.product_id], v.sort_order, v.pk))[:limit]

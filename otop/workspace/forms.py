@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from otop.core.selectors import center_profile
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
@@ -31,7 +32,7 @@ def grid_times(space: Space) -> list[tuple[str, str]]:
 
 class TimeRangeForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    start = forms.ChoiceField(label=_("From"))
+    start = forms.ChoiceField(label=pgettext_lazy("booking start time", "From"))
     end = forms.ChoiceField(label=_("Until"))
 
     def __init__(self, *args, space: Space, **kwargs):

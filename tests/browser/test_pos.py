@@ -36,8 +36,8 @@ def sign_in(page, url):
 
 
 def open_shift(page, cash):
-    page.wait_for_function("window.otopPos !== undefined")
-    page.evaluate("window.otopPos.ready")
+    # The page's CSP forbids eval, so wait on a DOM mark rather than a JavaScript predicate.
+    expect(page.locator("html[data-pos-ready='true']")).to_be_attached()
     page.locator("#starting-cash").fill(cash)
     page.get_by_role("button", name="เปิดกะ").click()
     expect(page.locator("#scan")).to_be_focused()
@@ -138,7 +138,7 @@ def test_a_cashiers_day_online_offline_and_at_the_tea_corner(live_server, deskto
 
     # Close the shop's shift: 1000 + 450.50 + 120.00 + 120.00 + 250.50 in the drawer.
     page.goto(live_server.url + "/pos/shop/")
-    page.wait_for_function("window.otopPos !== undefined")
+    expect(page.locator("html[data-pos-ready='true']")).to_be_attached()
     page.get_by_role("button", name="ปิดกะ").click()
     page.locator("#counted-cash").fill("1941.00")
     page.locator("#close-shift-form").get_by_role("button", name="ปิดกะ").click()

@@ -58,7 +58,8 @@ def test_customer_orders_on_a_phone_pays_by_promptpay_and_tracks_the_paid_order(
     page.locator("#id_district").select_option("4001")
     expect(page.locator("#id_subdistrict option")).not_to_have_count(1)
     # htmx wires up swapped-in fields only after settling; a change before that would go unheard.
-    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping, .htmx-added')")
+    # (Waited for through the DOM: the page's CSP forbids the eval a JavaScript predicate needs.)
+    expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-added")).to_have_count(0)
     page.locator("#id_subdistrict").select_option("400101")
     expect(page.locator("#id_postcode")).to_have_value("40000")
     page.locator("button[type=submit]").last.click()
@@ -70,6 +71,7 @@ def test_customer_orders_on_a_phone_pays_by_promptpay_and_tracks_the_paid_order(
     expect(page.locator(".promptpay-payee")).to_contain_text("บริษัท ขอนแก่น โอทอป อินเตอร์ เทรดเดอร์ จำกัด")
     qr = page.locator("img.promptpay-qr")
     expect(qr).to_be_visible()
+    expect(qr).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('img.promptpay-qr').naturalWidth") > 0
     assert parse_payload(order.payments.get().payload).amount == Decimal("1760.75")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -529,5 +529,7 @@
     sync,
     pending: async () => (await pendingSales()).length,
   };
+  // A mark the page can be checked for (tests, kiosk monitors) once the catalogue and numbers are in.
+  window.otopPos.ready.then(() => { document.documentElement.dataset.posReady = "true"; });
   setInterval(sync, 20000);
 })();
