@@ -14,11 +14,11 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from otop import env
 from otop.accounts import roles
 from otop.core.money import to_satang
 from otop.core.selectors import opening_hours_on
@@ -64,7 +64,7 @@ TRANSITIONS = {
 
 
 def default_site_url() -> str:
-    return env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.SITE_URL
 
 
 # --- rules ----------------------------------------------------------------------------------
