@@ -65,9 +65,8 @@ def ean13_svg(code: str, *, module_width: float = 1.0, height: float = 40.0) -> 
             start = position
             while position < len(modules) and modules[position] == "1":
                 position += 1
-            parts.append(
-                f"M{(start + quiet) * module_width:g} 0h{(position - start) * module_width:g}v{height:g}h-{(position - start) * module_width:g}z"
-            )
+            bar = (position - start) * module_width
+            parts.append(f"M{(start + quiet) * module_width:g} 0h{bar:g}v{height:g}h-{bar:g}z")
         else:
             position += 1
     width = (len(modules) + 2 * quiet) * module_width
