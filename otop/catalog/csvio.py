@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from otop.catalog.barcodes import generated_ean13, is_valid_ean13
 from otop.catalog.models import Category, Product, Variant
-from otop.catalog.services import new_product_code, sanitize_story
+from otop.catalog.services import random_product_code, sanitize_story
 from otop.core.money import InvalidAmount, parse_amount
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
@@ -151,8 +151,8 @@ def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport
     for row, line in zip(rows, lines, strict=True):
         problems: list[Problem] = []
 
-        def problem(column: str, msgid: str, line: int = line, problems: list = problems, **params: Any) -> None:
-            problems.append(Problem(line, column, msgid, params))
+        def problem(where: str, msgid: str, /, _line: int = line, _problems: list = problems, **params: Any) -> None:
+            _problems.append(Problem(_line, where, msgid, params))
 
         values: dict[str, Any] = {}
         for name in REQUIRED:
@@ -303,6 +303,9 @@ def _save(rows: list[_Row], report: ImportReport) -> None:
         product.sku: product
         for product in Product.objects.filter(sku__in=[row.sku for row in rows]).prefetch_related("variants")
     }
+    new_products: list[Product] = []
+    new_variants: list[Variant] = []
+    changed_variants: list[Variant] = []
     for row in rows:
         values = row.values
         present = values.keys()
@@ -323,10 +326,10 @@ def _save(rows: list[_Row], report: ImportReport) -> None:
             fields["otop_stars"] = _optional_int(row, "otop_stars")
         product = products.get(row.sku)
         if product is None:
-            product = Product.objects.create(
-                sku=row.sku, code=new_product_code(), status=Product.Status.LISTED, **fields
-            )
+            product = Product(sku=row.sku, status=Product.Status.LISTED, **fields)
             variant = Variant(product=product, sku=row.sku, is_default=True, price=values["price"])
+            new_products.append(product)
+            new_variants.append(variant)
             report.created += 1
         else:
             for name, value in fields.items():
@@ -334,16 +337,46 @@ def _save(rows: list[_Row], report: ImportReport) -> None:
             product.save()
             variant = next(v for v in product.variants.all() if v.is_default)
             variant.price = values["price"]
+            changed_variants.append(variant)
             report.updated += 1
         variant.weight_grams = product.weight_grams
         if values.get("barcode"):
             variant.barcode = values["barcode"]
         if isinstance(values.get("stock"), int):
             _receive_initial_stock(variant, values["stock"])
+    # New rows go in with a few bulk statements: 5,000 rows must import in seconds.
+    _give_codes(new_products)
+    Product.objects.bulk_create(new_products, batch_size=500)
+    for variant in new_variants:
+        variant.product_id = variant.product.pk
+    Variant.objects.bulk_create(new_variants, batch_size=500)
+    for variant in changed_variants:
         variant.save()
-        if not variant.barcode:
-            variant.barcode = generated_ean13(variant.pk)
-            variant.save(update_fields=["barcode"])
+    without_barcode = [variant for variant in new_variants + changed_variants if not variant.barcode]
+    if without_barcode and without_barcode[0].pk is None:  # a backend that returns no ids from bulk inserts
+        ids = dict(Variant.objects.filter(sku__in=[v.sku for v in without_barcode]).values_list("sku", "pk"))
+        for variant in without_barcode:
+            variant.pk = ids[variant.sku]
+    for variant in without_barcode:
+        variant.barcode = generated_ean13(variant.pk)
+    Variant.objects.bulk_update(without_barcode, ["barcode"], batch_size=500)
+
+
+def _give_codes(products: list[Product]) -> None:
+    """Give new products short QR codes, drawing again for the rare code already taken."""
+    pending = products
+    while pending:
+        for product in pending:
+            product.code = random_product_code()
+        codes = [product.code for product in pending]
+        taken = set(Product.objects.filter(code__in=codes).values_list("code", flat=True))
+        seen: set[str] = set()
+        retry = []
+        for product in pending:
+            if product.code in taken or product.code in seen:
+                retry.append(product)
+            seen.add(product.code)
+        pending = retry
 
 
 def _receive_initial_stock(variant: Variant, quantity: int) -> None:

@@ -58,10 +58,14 @@ def clean_barcode(value: str | None) -> str | None:
 _CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
+def random_product_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _index in range(7))
+
+
 def new_product_code() -> str:
     """Return an unused short code for a product's QR link (/p/<code>)."""
     while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _index in range(7))
+        code = random_product_code()
         if not Product.objects.filter(code=code).exists():
             return code
 
