@@ -266,6 +266,7 @@ def add_product_photo(
     photo = ProductPhoto(product=product, alt_th=alt_th, alt_en=alt_en, sort_order=0 if last is None else last + 1)
     photo.image.save(f"{stem}.{PHOTO_FORMATS[image_format]}", ContentFile(_encode(clean, image_format)), save=False)
     photo.thumbnail.save(f"{stem}.webp", ContentFile(_encode(thumbnail, "WEBP")), save=False)
+    photo.width, photo.height = clean.size
     photo.save()
     touch_product(product)
     record_audit_event(actor=actor, action="catalog.photo_added", target=product, summary=photo.image.name)

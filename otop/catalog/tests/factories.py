@@ -24,6 +24,7 @@ class ProducerFactory(DjangoModelFactory):
 class ProductFactory(DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"t{n:05d}")
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
