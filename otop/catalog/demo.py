@@ -7,17 +7,17 @@ import random
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db.models import Count
 from PIL import Image, ImageDraw
 
 from otop.catalog.models import Category, Product, Variant
-from otop.catalog.services import add_product_photo, create_product, set_basket_component
-from otop.producers.models import Producer
+from otop.catalog.services import add_product_photo, set_basket_component, update_product
 
 PHOTOS = 6
 BASKETS = [
-    ("DEMO-GB-1", "กระเช้าของฝากขอนแก่น", "Khon Kaen treats basket", Decimal("990.00"), ["food"] * 4),
-    ("DEMO-GB-2", "กระเช้าผ้าไหมและชาใบหม่อน", "Silk and mulberry tea basket", Decimal("2490.00"), ["textiles", "food"]),
-    ("DEMO-GB-3", "กระเช้าสมุนไพรเพื่อสุขภาพ", "Herbal wellness basket", Decimal("790.00"), ["herbal"] * 3),
+    ("กระเช้าของฝากขอนแก่น", "Khon Kaen treats basket", Decimal("990.00"), ["food"] * 4),
+    ("กระเช้าผ้าไหมและชาใบหม่อน", "Silk and mulberry tea basket", Decimal("2490.00"), ["textiles", "food"]),
+    ("กระเช้าสมุนไพรเพื่อสุขภาพ", "Herbal wellness basket", Decimal("790.00"), ["herbal"] * 3),
 ]
 
 
@@ -49,23 +49,34 @@ def seed(*, products: int, seed: int) -> None:
             alt_th=product.name_th,
             alt_en=product.name_en,
         )
-    center_producer = Producer.objects.filter(otop_registration_number="DEMO-0001").first()
-    if center_producer is None:
+    _seed_baskets(products=products)
+
+
+def _seed_baskets(*, products: int) -> None:
+    # The demo promises exactly `products` products, so the baskets are made from the last few
+    # single-variant demo products rather than added beside them.
+    if products < 20 or Product.objects.filter(sku__startswith="DEMO-", is_basket=True).exists():
         return
     souvenirs = Category.objects.get(code="souvenirs")
-    for sku, name_th, name_en, price, categories in BASKETS:
-        if Product.objects.filter(sku=sku).exists():
-            continue
-        basket = create_product(
-            sku=sku,
+    candidates = list(
+        Product.objects.filter(sku__startswith="DEMO-", is_basket=False)
+        .annotate(variant_count=Count("variants"))
+        .filter(variant_count=1)
+        .order_by("-sku")[: len(BASKETS)]
+    )
+    for product, (name_th, name_en, price, categories) in zip(candidates, BASKETS, strict=False):
+        Product.objects.filter(pk=product.pk).update(is_basket=True)
+        product.is_basket = True
+        update_product(
+            product=product,
+            actor=None,
+            price=price,
             name_th=name_th,
             name_en=name_en,
             category=souvenirs,
-            producer=center_producer,
-            price=price,
-            actor=None,
-            is_basket=True,
             status=Product.Status.LISTED,
+            description_th=name_th,
+            description_en=name_en,
             story_th="<p>จัดกระเช้าโดยศูนย์ รวมสินค้าจากหลายอำเภอของขอนแก่น</p>",
             story_en="<p>Put together by the center from products of several Khon Kaen districts.</p>",
         )
@@ -79,10 +90,11 @@ def seed(*, products: int, seed: int) -> None:
                     product__is_basket=False,
                 )
                 .exclude(product__producer_id__in=used)
+                .select_related("product")
                 .order_by("sku")
                 .first()
             )
             if variant is None:
                 continue
             used.add(variant.product.producer_id)
-            set_basket_component(basket=basket, variant=variant, quantity=1, actor=None)
+            set_basket_component(basket=product, variant=variant, quantity=1, actor=None)
