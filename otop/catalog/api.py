@@ -117,14 +117,13 @@ class ProductFilters(Schema):
     offset: int = 0
 
 
-def _product_out(request: HttpRequest, product: Product, *, detail: bool = False) -> dict:
+def _product_out(request: HttpRequest, product: Product, availability: dict, *, detail: bool = False) -> dict:
     variants = list(product.variants.all())
     default = next((variant for variant in variants if variant.is_default), variants[0] if variants else None)
     producer = product.producer
     photos = getattr(product, "photo_list", None)
     if photos is None:
         photos = list(product.photos.all())
-    availability = selectors.product_availability(product)
     data = {
         "sku": product.sku,
         "code": product.code,
@@ -200,11 +199,12 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]):
         query=filters.q.strip(),
     )
     page = list(products[offset : offset + limit])
+    availability = selectors.availability_by_product(page)
     return {
         "count": products.count(),
         "limit": limit,
         "offset": offset,
-        "items": [_product_out(request, product) for product in page],
+        "items": [_product_out(request, product, availability[product.pk]) for product in page],
     }
 
 
@@ -214,4 +214,4 @@ def get_product(request: HttpRequest, sku: str):
     product = products.filter(sku=sku).first()
     if product is None:
         raise Http404
-    return _product_out(request, product, detail=True)
+    return _product_out(request, product, selectors.product_availability(product), detail=True)

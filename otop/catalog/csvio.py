@@ -131,9 +131,10 @@ def read_catalog_csv(data: bytes) -> tuple[list[dict[str, str]], list[int], list
     return rows, lines, []
 
 
-def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport) -> list[_Row]:
+def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport, *, stock_location: str) -> list[_Row]:
     """Check every row and collect every problem; return the rows converted to values."""
     places = _Places()
+    on_hand = _on_hand_by_sku([row.get("sku", "") for row in rows if row.get("stock")], stock_location)
     categories = {}
     for category in Category.objects.all():
         for key in (category.code, category.name_th, category.name_en.lower()):
@@ -242,6 +243,16 @@ def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport
                     )
                 else:
                     values[column] = int(text)
+        if isinstance(values.get("stock"), int) and values["stock"] < on_hand.get(sku, 0):
+            problem(
+                "stock",
+                gettext_noop(
+                    "The stock of %(sku)s is already %(on_hand)s; an import only adds goods. "
+                    "Count lower stock in a stocktake."
+                ),
+                sku=sku,
+                on_hand=on_hand[sku],
+            )
         if problems:
             report.problems.extend(problems)
             continue
@@ -249,19 +260,28 @@ def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport
     return converted
 
 
-def import_catalog(*, data: bytes, actor: Any = None, dry_run: bool = False) -> ImportReport:
+STOCK_LOCATIONS = ("backstore", "shop")
+
+
+def import_catalog(
+    *, data: bytes, actor: Any = None, dry_run: bool = False, stock_location: str = "backstore"
+) -> ImportReport:
     """Import a catalog CSV: validate every row, then save all of them in one transaction, or none.
 
     Products are matched by SKU (updated when they exist); producers by name + province + district
-    (created when new). New products are listed: the file is the center's shelf.
+    (created when new). New products are listed: the file is the center's shelf. `stock` is the
+    quantity on hand at `stock_location` after the import: the difference is received through the
+    inventory ledger (consignment intake), so importing the same file twice receives nothing more.
     """
+    if stock_location not in STOCK_LOCATIONS:
+        raise ValueError(f"stock goes to one of {STOCK_LOCATIONS}, not {stock_location!r}")
     report = ImportReport(dry_run=dry_run)
     rows, lines, problems = read_catalog_csv(data)
     report.rows = len(rows)
     if problems:
         report.problems = problems
         return report
-    converted = _validate(rows, lines, report)
+    converted = _validate(rows, lines, report, stock_location=stock_location)
     if report.problems or dry_run:
         if dry_run and not report.problems:
             existing = set(Product.objects.filter(sku__in=[row.sku for row in converted]).values_list("sku", flat=True))
@@ -269,7 +289,7 @@ def import_catalog(*, data: bytes, actor: Any = None, dry_run: bool = False) -> 
             report.created = len(converted) - len(existing)
         return report
     with transaction.atomic():
-        _save(converted, report)
+        _save(converted, report, actor=actor, stock_location=stock_location)
         record_audit_event(
             actor=actor,
             action="catalog.imported",
@@ -297,8 +317,9 @@ def _optional_int(row: _Row, column: str) -> int | None:
     return row.values.get(column) if row.values.get(column) != "" else None
 
 
-def _save(rows: list[_Row], report: ImportReport) -> None:
+def _save(rows: list[_Row], report: ImportReport, *, actor: Any, stock_location: str) -> None:
     producers: dict = {}
+    deliveries: list[tuple[Variant, int]] = []
     products = {
         product.sku: product
         for product in Product.objects.filter(sku__in=[row.sku for row in rows]).prefetch_related("variants")
@@ -343,7 +364,7 @@ def _save(rows: list[_Row], report: ImportReport) -> None:
         if values.get("barcode"):
             variant.barcode = values["barcode"]
         if isinstance(values.get("stock"), int):
-            _receive_initial_stock(variant, values["stock"])
+            deliveries.append((variant, values["stock"]))
     # New rows go in with a few bulk statements: 5,000 rows must import in seconds.
     _give_codes(new_products)
     Product.objects.bulk_create(new_products, batch_size=500)
@@ -360,6 +381,7 @@ def _save(rows: list[_Row], report: ImportReport) -> None:
     for variant in without_barcode:
         variant.barcode = generated_ean13(variant.pk)
     Variant.objects.bulk_update(without_barcode, ["barcode"], batch_size=500)
+    _receive_stock(deliveries, location_code=stock_location, actor=actor)
 
 
 def _give_codes(products: list[Product]) -> None:
@@ -379,17 +401,55 @@ def _give_codes(products: list[Product]) -> None:
         pending = retry
 
 
-def _receive_initial_stock(variant: Variant, quantity: int) -> None:
-    # Until the inventory ledger exists the delivered quantity is kept on the variant.
-    variant.initial_quantity = quantity
+def _on_hand_by_sku(skus: list[str], location_code: str) -> dict[str, int]:
+    from otop.inventory.models import StockLevel
+
+    return dict(
+        StockLevel.objects.filter(variant__sku__in=skus, location__code=location_code).values_list(
+            "variant__sku", "on_hand"
+        )
+    )
+
+
+def _receive_stock(deliveries: list[tuple[Variant, int]], *, location_code: str, actor: Any) -> None:
+    """Receive what each row's stock adds to what is on hand, through the inventory ledger."""
+    from otop.inventory.models import StockMove
+    from otop.inventory.selectors import location
+    from otop.inventory.services import receive_stock
+
+    if not deliveries:
+        return
+    where = location(location_code)
+    on_hand = _on_hand_by_sku([variant.sku for variant, _quantity in deliveries], location_code)
+    for variant, quantity in deliveries:
+        missing = quantity - on_hand.get(variant.sku, 0)
+        if missing > 0:
+            receive_stock(
+                variant=variant,
+                location=where,
+                quantity=missing,
+                actor=actor,
+                reason=StockMove.Reason.CONSIGNMENT_INTAKE,
+                reference="catalog-csv",
+            )
 
 
 # --- export -----------------------------------------------------------------------------------
 
 
-def export_rows(products: QuerySet[Product] | None = None) -> Iterable[list[str]]:
-    """Yield the header then one row per product, in the import format (the default variant's price)."""
+def export_rows(products: QuerySet[Product] | None = None, *, stock_location: str = "backstore") -> Iterable[list[str]]:
+    """Yield the header then one row per product, in the import format.
+
+    Price and barcode are the default variant's; stock is what is on hand at `stock_location`.
+    """
+    from otop.inventory.models import StockLevel
+
     yield COLUMNS
+    stock = dict(
+        StockLevel.objects.filter(location__code=stock_location, variant__is_default=True).values_list(
+            "variant_id", "on_hand"
+        )
+    )
     products = (
         (products if products is not None else Product.objects.all())
         .select_related("category", "producer__province", "producer__district")
@@ -414,13 +474,13 @@ def export_rows(products: QuerySet[Product] | None = None) -> Iterable[list[str]
             product.story_en,
             (variant.barcode or "") if variant else "",
             "" if product.weight_grams is None else str(product.weight_grams),
-            str(variant.initial_quantity) if variant else "",
+            str(stock[variant.pk]) if variant and variant.pk in stock else "",
             "" if product.otop_stars is None else str(product.otop_stars),
         ]
 
 
-def export_catalog_csv(products: QuerySet[Product] | None = None) -> str:
+def export_catalog_csv(products: QuerySet[Product] | None = None, *, stock_location: str = "backstore") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(export_rows(products))
+    writer.writerows(export_rows(products, stock_location=stock_location))
     return buffer.getvalue()

@@ -134,4 +134,9 @@ class LabelsForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file (UTF-8)"))
+    stock_location = forms.ChoiceField(
+        label=_("the stock column counts goods in"),
+        choices=[("backstore", _("the back store")), ("shop", _("the shop floor"))],
+        initial="backstore",
+    )
     dry_run = forms.BooleanField(label=_("only check the file, save nothing"), required=False)

@@ -101,8 +101,6 @@ class Variant(models.Model):
     is_default = models.BooleanField(_("default variant"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    # Until the inventory ledger exists, the quantity delivered with a CSV import is kept here.
-    initial_quantity = models.PositiveIntegerField(_("initial quantity"), default=0)
 
     class Meta:
         verbose_name = _("variant")

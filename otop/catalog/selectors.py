@@ -89,24 +89,39 @@ def _available_quantities():
 def product_availability(product: Product) -> dict:
     """Return {"in_store": n, "online": n, "variants": {id: {"in_store": n, "online": n}}}.
 
-    Counts are None while the inventory is not there to ask. In-store is the shop floor;
-    online is what the inventory offers the web shop by default.
+    In-store is the shop floor; online is what the inventory offers web and LINE orders.
+    Counts are None when there is no inventory to ask.
     """
-    variants = [variant for variant in product.variants.all() if variant.is_active]
-    ids = [variant.pk for variant in variants]
-    per_variant = {variant_id: {"in_store": None, "online": None} for variant_id in ids}
+    return availability_by_product([product])[product.pk]
+
+
+def availability_by_product(products: Iterable[Product]) -> dict[int, dict]:
+    """product_availability for many products in two queries (their variants must be prefetched)."""
+    products = list(products)
+    variants_of = {
+        product.pk: [variant for variant in product.variants.all() if variant.is_active] for product in products
+    }
+    ids = [variant.pk for variants in variants_of.values() for variant in variants]
     available_quantities = _available_quantities()
     if available_quantities is None or not ids:
-        return {"in_store": None, "online": None, "variants": per_variant}
-    in_store = available_quantities(variant_ids=ids, location_codes=["shop"])
-    online = available_quantities(variant_ids=ids)
-    for variant_id in ids:
-        per_variant[variant_id] = {"in_store": in_store.get(variant_id, 0), "online": online.get(variant_id, 0)}
-    return {
-        "in_store": sum(row["in_store"] for row in per_variant.values()),
-        "online": sum(row["online"] for row in per_variant.values()),
-        "variants": per_variant,
-    }
+        in_store: dict[int, int | None] = dict.fromkeys(ids)
+        online: dict[int, int | None] = dict.fromkeys(ids)
+    else:
+        in_store = available_quantities(variant_ids=ids, location_codes=["shop"])
+        online = available_quantities(variant_ids=ids)
+    result = {}
+    for product in products:
+        per_variant = {
+            variant.pk: {"in_store": in_store.get(variant.pk), "online": online.get(variant.pk)}
+            for variant in variants_of[product.pk]
+        }
+        known = [row for row in per_variant.values() if row["in_store"] is not None]
+        result[product.pk] = {
+            "in_store": sum(row["in_store"] for row in known) if known else None,
+            "online": sum(row["online"] for row in known) if known else None,
+            "variants": per_variant,
+        }
+    return result
 
 
 # --- back office ------------------------------------------------------------------------------

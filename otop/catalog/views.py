@@ -337,7 +337,10 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and form.is_valid():
         report = import_catalog(
-            data=form.cleaned_data["file"].read(), actor=request.user, dry_run=form.cleaned_data["dry_run"]
+            data=form.cleaned_data["file"].read(),
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            stock_location=form.cleaned_data["stock_location"],
         )
         if report.ok and not report.dry_run:
             messages.success(

@@ -5,6 +5,8 @@ from decimal import Decimal
 from otop.catalog.models import Product, Variant
 from otop.catalog.tests.factories import ProducerFactory, ProductFactory
 from otop.geo.models import District
+from otop.inventory.selectors import location
+from otop.inventory.services import receive_stock
 
 
 def test_the_list_filters_and_pages_listed_products(client, db):
@@ -12,6 +14,9 @@ def test_the_list_filters_and_pages_listed_products(client, db):
     cheap = ProductFactory(sku="A-1", name_th="ข้าวหอมมะลิ", default_variant__price=Decimal("120.00"))
     dear = ProductFactory(sku="A-2", name_th="ผ้าไหม", producer=other_district)
     ProductFactory(sku="A-3", status=Product.Status.DRAFT)
+    cheap_variant = Variant.objects.get(product=cheap)
+    for code, quantity in (("shop", 3), ("backstore", 7), ("tea", 5)):
+        receive_stock(variant=cheap_variant, location=location(code), quantity=quantity, actor=None)
 
     body = client.get("/api/v1/products").json()
     assert (body["count"], [item["sku"] for item in body["items"]]) == (2, ["A-1", "A-2"])
@@ -27,7 +32,7 @@ def test_the_list_filters_and_pages_listed_products(client, db):
     assert item["price"] == "120.00"
     assert item["story_url"] == f"http://testserver/products/{cheap.code}/"
     assert item["qr_url"] == f"http://testserver/p/{cheap.code}/qr.svg"
-    assert item["availability"] == {"in_store": None, "online": None}
+    assert item["availability"] == {"in_store": 3, "online": 10}
 
 
 def test_staff_may_list_drafts(client_for, db):
@@ -62,5 +67,5 @@ def test_an_unknown_or_draft_product_answers_404_in_the_error_format(client, db)
 def test_the_list_runs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries):
     for _ in range(15):
         ProductFactory()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         assert len(client.get("/api/v1/products?limit=15").json()["items"]) == 15

@@ -9,6 +9,8 @@ from django.utils import translation
 from otop.catalog.barcodes import is_valid_ean13
 from otop.catalog.csvio import COLUMNS, export_catalog_csv, import_catalog
 from otop.catalog.models import Product, Variant
+from otop.inventory.models import StockLevel, StockMove
+from otop.inventory.selectors import available_quantities
 from otop.producers.models import Producer
 
 HEADER = ",".join(COLUMNS)
@@ -38,13 +40,21 @@ def test_a_good_file_creates_listed_products_their_producers_and_barcodes(db):
     assert silk.otop_stars == 4
     assert silk.weight_grams == 350
     variant = Variant.objects.get(product=silk)
-    assert (variant.sku, variant.barcode, variant.price, variant.initial_quantity, variant.is_default) == (
+    assert (variant.sku, variant.barcode, variant.price, variant.is_default) == (
         "KK-001",
         "8850000000010",
         Decimal("2500.00"),
-        12,
         True,
     )
+    (move,) = StockMove.objects.filter(variant=variant)
+    assert (move.to_location.code, move.quantity, move.reason, move.reference) == (
+        "backstore",
+        12,
+        StockMove.Reason.CONSIGNMENT_INTAKE,
+        "catalog-csv",
+    )
+    assert available_quantities(variant_ids=[variant.pk]) == {variant.pk: 12}
+    assert not StockMove.objects.filter(variant__sku="KK-002").exists()  # no stock column value
     paste = Variant.objects.get(sku="KK-002")
     assert paste.product.producer.district.code == "4001"  # the province defaults to the center's
     assert paste.barcode.startswith("21") and is_valid_ean13(paste.barcode)
@@ -99,17 +109,38 @@ def test_reimporting_updates_by_sku_and_a_dry_run_saves_nothing(db):
 
     report = _import(changed)
     assert (report.created, report.updated, report.producers_created) == (0, 2, 0)
+    assert StockMove.objects.count() == 1  # stock 12 was already on hand: nothing more received
     silk = Product.objects.get(sku="KK-001")
     assert silk.name_en == "Mudmee silk (naga pattern)"
     assert Variant.objects.get(sku="KK-001").price == Decimal("2700.00")
     assert Product.objects.count() == 2
 
 
+def test_more_stock_is_received_and_less_is_refused(db):
+    _import(GOOD)
+    _import(GOOD.replace(",350,12,4", ",350,20,4"), stock_location="shop")
+    more = _import(GOOD.replace(",350,12,4", ",350,15,4"))
+    assert more.ok
+    variant = Variant.objects.get(sku="KK-001")
+    assert list(StockLevel.objects.filter(variant=variant).order_by("location__code").values_list(
+        "location__code", "on_hand"
+    )) == [("backstore", 15), ("shop", 20)]  # fmt: skip
+
+    less = _import(GOOD.replace(",350,12,4", ",350,9,4"))
+    assert [problem.message("en") for problem in less.problems] == [
+        "The stock of KK-001 is already 15; an import only adds goods. Count lower stock in a stocktake."
+    ]
+    assert StockLevel.objects.get(variant=variant, location__code="backstore").on_hand == 15
+
+
 def test_export_writes_the_import_format_and_round_trips(db):
     _import(GOOD)
     exported = export_catalog_csv()
     assert exported.splitlines()[0] == HEADER
+    assert exported.splitlines()[1].endswith(",8850000000010,350,12,4")
 
+    StockMove.objects.all().delete()
+    StockLevel.objects.all().delete()
     Variant.objects.all().delete()
     Product.objects.all().delete()
     report = _import(exported)
@@ -135,7 +166,7 @@ def test_the_command_reports_problems_in_the_chosen_language(db, tmp_path, capsy
 
 def test_five_thousand_rows_import(db):
     rows = [HEADER] + [
-        f"BULK-{n:05d},สินค้า {n},Item {n},food,{10 + n % 90}.00,กลุ่มผู้ผลิต {n % 50},ขอนแก่น,ชนบท,,,,,,100,5,3"
+        f"BULK-{n:05d},สินค้า {n},Item {n},food,{10 + n % 90}.00,กลุ่มผู้ผลิต {n % 50},ขอนแก่น,ชนบท,,,,,,100,,3"
         for n in range(5000)
     ]
     report = _import("\n".join(rows) + "\n")

@@ -13,6 +13,8 @@ from PIL import Image
 from otop.catalog.models import Product, QrScanDay, Variant
 from otop.catalog.services import record_qr_scan
 from otop.catalog.tests.factories import ProductFactory
+from otop.inventory.selectors import location
+from otop.inventory.services import receive_stock
 
 
 def test_the_qr_link_shows_the_story_in_thai_and_counts_the_scan(client, db):
@@ -87,13 +89,14 @@ def test_the_story_page_runs_a_fixed_number_of_queries_and_caches_its_fragment(c
 
     with CaptureQueriesContext(connection) as cached:
         assert client.get("/products/kk12345/").status_code == 200
-    assert len(cached) == 2  # the product with its category/producer/places, its variants
+    # the product with its category/producer/places, its variants, their availability in the shop and online
+    assert len(cached) == 4
 
     product.save()  # a change renders the fragment again
     with CaptureQueriesContext(connection) as fresh:
         client.get("/products/kk12345/")
     # + photos (head and body), more from producer (+ their default variants and photos), more from district
-    assert len(fresh) <= 10
+    assert len(fresh) <= 12
     for _ in range(10):
         ProductFactory(producer=product.producer)
     product.save()
@@ -112,3 +115,15 @@ def test_qr_images_decode_to_the_short_link(client, db):
     svg = client.get("/p/kk12345/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml"
     assert svg.content.startswith(b"<svg")
+
+
+def test_the_page_shows_stock_in_the_shop_and_online(client, db):
+    product = ProductFactory(code="kk12345")
+    variant = Variant.objects.get(product=product)
+    html = client.get("/products/kk12345/").content.decode()
+    assert "ที่หน้าร้าน: สินค้าหมด" in html
+    receive_stock(variant=variant, location=location("shop"), quantity=4, actor=None)
+    receive_stock(variant=variant, location=location("backstore"), quantity=6, actor=None)
+    html = client.get("/products/kk12345/").content.decode()
+    assert "ที่หน้าร้าน: มี 4 ชิ้น" in html
+    assert "ออนไลน์: มีสินค้า" in html

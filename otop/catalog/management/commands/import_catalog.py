@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from otop.catalog.csvio import import_catalog
+from otop.catalog.csvio import STOCK_LOCATIONS, import_catalog
 
 
 class Command(BaseCommand):
@@ -16,14 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report, save nothing.")
         parser.add_argument("--language", choices=["th", "en"], default="th", help="Language of the report.")
+        parser.add_argument(
+            "--stock-location",
+            choices=list(STOCK_LOCATIONS),
+            default="backstore",
+            help="Where the `stock` column's goods are (received through the inventory ledger).",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, language: str, **options):
+    def handle(self, *args, file: Path, dry_run: bool, language: str, stock_location: str, **options):
         with translation.override(language):
             try:
                 data = file.read_bytes()
             except OSError as error:
                 raise CommandError(str(error)) from None
-            report = import_catalog(data=data, dry_run=dry_run)
+            report = import_catalog(data=data, dry_run=dry_run, stock_location=stock_location)
             for problem in report.problems:
                 where = _("line %(line)s") % {"line": problem.line} if problem.line else _("file")
                 column = f" [{problem.column}]" if problem.column else ""
