@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
@@ -34,14 +35,31 @@ def _active_variants() -> Prefetch:
     return Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("sort_order", "id"))
 
 
+STORY_PRODUCT_SECONDS = 60
+
+
 def product_for_story(*, code: str, include_unlisted: bool = False) -> Product | None:
-    """Return the product behind a QR code with what its page always needs (variants), or None."""
-    products = Product.objects.select_related(
-        "category", "producer", "producer__district", "producer__province"
-    ).prefetch_related(_active_variants())
-    if not include_unlisted:
-        products = products.filter(status=Product.Status.LISTED)
-    return products.filter(code=code).first()
+    """Return the product behind a QR code with what its page always needs (variants), or None.
+
+    One small query reads the status and `updated_at`; the product with its producer, places and
+    variants comes from the cache under that version (every catalog service touches `updated_at`).
+    """
+    row = Product.objects.filter(code=code).values_list("pk", "status", "updated_at").first()
+    if row is None or (row[1] != Product.Status.LISTED and not include_unlisted):
+        return None
+    key = f"catalog:story-product:{row[0]}:{row[2].timestamp()}"
+    product = cache.get(key)
+    if product is None:
+        product = (
+            Product.objects.select_related("category", "producer", "producer__district", "producer__province")
+            .prefetch_related(_active_variants())
+            .filter(pk=row[0])
+            .first()
+        )
+        if product is None:
+            return None
+        cache.set(key, product, STORY_PRODUCT_SECONDS)
+    return product
 
 
 def photos_of(product: Product) -> QuerySet[ProductPhoto]:

@@ -36,9 +36,7 @@ def _can_preview(request: HttpRequest) -> bool:
 
 
 def _story_product(request: HttpRequest, code: str) -> Product:
-    product = selectors.product_for_story(code=code)
-    if product is None and _can_preview(request):
-        product = selectors.product_for_story(code=code, include_unlisted=True)
+    product = selectors.product_for_story(code=code, include_unlisted=_can_preview(request))
     if product is None:
         raise Http404
     return product
