@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -96,9 +97,15 @@ def _render_story(request: HttpRequest, product: Product) -> HttpResponse:
     return render(request, "catalog/story.html", context)
 
 
+def _from_our_pages(request: HttpRequest) -> bool:
+    """A camera opening a QR code sends no Referer; a click on our own pages (which may link here) does."""
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and urlsplit(referer).netloc == request.get_host()
+
+
 @require_GET
 def qr_link(request: HttpRequest, code: str) -> HttpResponse:
-    """The short link printed as a QR code: count the scan (no visitor data) and show the story.
+    """The short link printed as a QR code: count the scan (a daily number, no visitor data), show the story.
 
     Phones set to English without a language choice on this site go to the English page.
     """
@@ -107,7 +114,7 @@ def qr_link(request: HttpRequest, code: str) -> HttpResponse:
         preferred = translation.get_language_from_request(request, check_path=False)
         if preferred == "en":
             return redirect(translate_url(request.get_full_path(), "en"))
-    if product.is_public:
+    if product.is_public and not _from_our_pages(request):
         services.record_qr_scan(product_id=product.pk)
     return _render_story(request, product)
 

@@ -127,3 +127,11 @@ def test_the_page_shows_stock_in_the_shop_and_online(client, db):
     html = client.get("/products/kk12345/").content.decode()
     assert "ที่หน้าร้าน: มี 4 ชิ้น" in html
     assert "ออนไลน์: มีสินค้า" in html
+
+
+def test_following_a_link_on_our_own_pages_is_not_counted_as_a_scan(client, db):
+    ProductFactory(code="kk12345")
+    assert client.get("/p/kk12345", HTTP_REFERER="http://testserver/search/?q=silk").status_code == 200
+    assert not QrScanDay.objects.exists()
+    client.get("/p/kk12345", HTTP_REFERER="https://www.facebook.com/")
+    assert QrScanDay.objects.get().count == 1
