@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -125,7 +126,8 @@ def story(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _qr_url(request: HttpRequest, product: Product) -> str:
-    return request.build_absolute_uri(reverse("catalog:qr", kwargs={"code": product.code}))
+    # Printed codes must carry the public address (SITE_URL), not the one staff reached the server by.
+    return settings.SITE_URL + reverse("catalog:qr", kwargs={"code": product.code})
 
 
 @require_GET
@@ -328,7 +330,7 @@ def labels(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("No product matches."))
         else:
             layout = LAYOUTS[form.cleaned_data["layout"]]
-            sheet = labels_for(variants, base_url=request.build_absolute_uri("/"), copies=form.cleaned_data["copies"])
+            sheet = labels_for(variants, base_url=settings.SITE_URL, copies=form.cleaned_data["copies"])
             response = HttpResponse(render_labels_pdf(sheet, layout=layout), content_type="application/pdf")
             response["Content-Disposition"] = f'inline; filename="labels-{layout.code}.pdf"'
             return response

@@ -105,12 +105,13 @@ def test_the_story_page_runs_a_fixed_number_of_queries_and_caches_its_fragment(c
     assert len(more) == len(fresh)
 
 
-def test_qr_images_decode_to_the_short_link(client, db):
+def test_qr_images_decode_to_the_short_link_on_the_public_address(client, db, settings):
+    settings.SITE_URL = "https://otop-khonkaen.example"
     ProductFactory(code="kk12345")
     png = client.get("/p/kk12345/qr.png")
     assert png["Content-Type"] == "image/png"
     (result,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
-    assert result.text == "http://testserver/p/kk12345"
+    assert result.text == "https://otop-khonkaen.example/p/kk12345"
     assert result.ec_level in ("M", "Q", "H")
     svg = client.get("/p/kk12345/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml"
