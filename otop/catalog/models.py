@@ -75,9 +75,17 @@ class Product(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "category"])]
+        permissions = [
+            ("print_labels", _("Can print shelf labels")),
+            ("import_catalog", _("Can import and export the catalog as CSV")),
+        ]
 
     def __str__(self) -> str:
         return self.name_th
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.LISTED
 
 
 class Variant(models.Model):
@@ -105,3 +113,64 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.name_th} {self.name_th}".strip()
+
+
+class ProductPhoto(models.Model):
+    """A photo of a product, re-encoded without EXIF/GPS, with a WebP thumbnail."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="products/", width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/")
+    width = models.PositiveIntegerField(_("width (px)"), default=0)
+    height = models.PositiveIntegerField(_("height (px)"), default=0)
+    alt_th = models.CharField(_("description (Thai)"), max_length=200, blank=True)
+    alt_en = models.CharField(_("description (English)"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        ordering = ["product_id", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class BasketComponent(models.Model):
+    """One line of a gift basket: a variant of another product and how many of it."""
+
+    basket = models.ForeignKey(
+        Product, verbose_name=_("gift basket"), on_delete=models.CASCADE, related_name="components"
+    )
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="in_baskets")
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+
+    class Meta:
+        verbose_name = _("basket component")
+        verbose_name_plural = _("basket components")
+        ordering = ["basket_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["basket", "variant"], name="basket_component_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="basket_component_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant.sku}"
+
+
+class QrScanDay(models.Model):
+    """How many times a product's QR link was opened on a business day (no personal data)."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="qr_scans")
+    day = models.DateField(_("date"))
+    count = models.PositiveIntegerField(_("scans"), default=0)
+
+    class Meta:
+        verbose_name = _("QR scans on a day")
+        verbose_name_plural = _("QR scans per day")
+        ordering = ["-day", "product_id"]
+        constraints = [models.UniqueConstraint(fields=["product", "day"], name="qr_scan_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.day}: {self.count}"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
-from otop.catalog.models import Category, Product
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
 
 
 def categories() -> QuerySet[Category]:
@@ -15,7 +20,214 @@ def categories_with_listed_counts() -> QuerySet[Category]:
     return categories().annotate(listed_count=Count("products", filter=Q(products__status=Product.Status.LISTED)))
 
 
+def category_by_code_or_name(value: str) -> Category | None:
+    value = (value or "").strip()
+    return Category.objects.filter(Q(code=value) | Q(name_th=value) | Q(name_en__iexact=value)).first()
+
+
 def listed_products() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.LISTED).select_related(
         "category", "producer", "producer__district"
     )
+
+
+def _active_variants() -> Prefetch:
+    return Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("sort_order", "id"))
+
+
+STORY_PRODUCT_SECONDS = 60
+
+
+def product_for_story(*, code: str, include_unlisted: bool = False) -> Product | None:
+    """Return the product behind a QR code with what its page always needs (variants), or None.
+
+    One small query reads the status and `updated_at`; the product with its producer, places and
+    variants comes from the cache under that version (every catalog service touches `updated_at`).
+    """
+    row = Product.objects.filter(code=code).values_list("pk", "status", "updated_at").first()
+    if row is None or (row[1] != Product.Status.LISTED and not include_unlisted):
+        return None
+    key = f"catalog:story-product:{row[0]}:{row[2].timestamp()}"
+    product = cache.get(key)
+    if product is None:
+        product = (
+            Product.objects.select_related("category", "producer", "producer__district", "producer__province")
+            .prefetch_related(_active_variants())
+            .filter(pk=row[0])
+            .first()
+        )
+        if product is None:
+            return None
+        cache.set(key, product, STORY_PRODUCT_SECONDS)
+    return product
+
+
+def photos_of(product: Product) -> QuerySet[ProductPhoto]:
+    return ProductPhoto.objects.filter(product=product).order_by("sort_order", "id")
+
+
+def components_of(basket: Product) -> QuerySet[BasketComponent]:
+    return BasketComponent.objects.filter(basket=basket).select_related("variant__product__producer__district")
+
+
+def _with_default_price(products: QuerySet[Product]) -> QuerySet[Product]:
+    return products.prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.filter(is_default=True), to_attr="default_variants"),
+        Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
+    )
+
+
+def more_from_producer(product: Product, *, limit: int = 4) -> QuerySet[Product]:
+    return _with_default_price(
+        Product.objects.filter(status=Product.Status.LISTED, producer_id=product.producer_id)
+        .exclude(pk=product.pk)
+        .order_by("name_th")[:limit]
+    )
+
+
+def more_from_district(product: Product, *, limit: int = 4) -> QuerySet[Product]:
+    return _with_default_price(
+        Product.objects.filter(status=Product.Status.LISTED, producer__district_id=product.producer.district_id)
+        .exclude(producer_id=product.producer_id)
+        .order_by("name_th")[:limit]
+    )
+
+
+# --- availability -----------------------------------------------------------------------------
+
+
+def _available_quantities():
+    try:
+        from otop.inventory.selectors import available_quantities
+    except ImportError:
+        return None
+    return available_quantities
+
+
+def product_availability(product: Product) -> dict:
+    """Return {"in_store": n, "online": n, "variants": {id: {"in_store": n, "online": n}}}.
+
+    In-store is the shop floor; online is what the inventory offers web and LINE orders.
+    Counts are None when there is no inventory to ask.
+    """
+    return availability_by_product([product])[product.pk]
+
+
+def availability_by_product(products: Iterable[Product]) -> dict[int, dict]:
+    """product_availability for many products in two queries (their variants must be prefetched)."""
+    products = list(products)
+    variants_of = {
+        product.pk: [variant for variant in product.variants.all() if variant.is_active] for product in products
+    }
+    ids = [variant.pk for variants in variants_of.values() for variant in variants]
+    available_quantities = _available_quantities()
+    if available_quantities is None or not ids:
+        in_store: dict[int, int | None] = dict.fromkeys(ids)
+        online: dict[int, int | None] = dict.fromkeys(ids)
+    else:
+        in_store = available_quantities(variant_ids=ids, location_codes=["shop"])
+        online = available_quantities(variant_ids=ids)
+    result = {}
+    for product in products:
+        per_variant = {
+            variant.pk: {"in_store": in_store.get(variant.pk), "online": online.get(variant.pk)}
+            for variant in variants_of[product.pk]
+        }
+        known = [row for row in per_variant.values() if row["in_store"] is not None]
+        result[product.pk] = {
+            "in_store": sum(row["in_store"] for row in known) if known else None,
+            "online": sum(row["online"] for row in known) if known else None,
+            "variants": per_variant,
+        }
+    return result
+
+
+# --- back office ------------------------------------------------------------------------------
+
+
+def products_for_backoffice(
+    *, query: str = "", category: str = "", status: str = "", baskets_only: bool = False
+) -> QuerySet[Product]:
+    products = Product.objects.select_related("category", "producer", "producer__district").order_by("sku")
+    if query:
+        products = products.filter(
+            Q(sku__icontains=query) | Q(name_th__icontains=query) | Q(name_en__icontains=query)
+            | Q(variants__barcode=query)
+        ).distinct()  # fmt: skip
+    if category:
+        products = products.filter(category__code=category)
+    if status:
+        products = products.filter(status=status)
+    if baskets_only:
+        products = products.filter(is_basket=True)
+    return _with_default_price(products)
+
+
+def variants_for_labels(
+    *, skus: Iterable[str] = (), category: str = "", product_ids: Iterable[int] = ()
+) -> list[Variant]:
+    """Return the active variants to label, in SKU order, with their product for the text."""
+    variants = Variant.objects.filter(is_active=True).select_related("product")
+    selection = Q(pk__in=[])
+    skus = [sku.strip() for sku in skus if sku.strip()]
+    if skus:
+        selection |= Q(sku__in=skus) | Q(product__sku__in=skus) | Q(barcode__in=skus)
+    if category:
+        selection |= Q(product__category__code=category, product__status=Product.Status.LISTED)
+    product_ids = list(product_ids)
+    if product_ids:
+        selection |= Q(product_id__in=product_ids)
+    return list(variants.filter(selection).order_by("sku"))
+
+
+def qr_scans_by_product(*, since, until) -> QuerySet:
+    """Return rows {product_id, product__sku, product__name_th, scans} for days in [since, until)."""
+    return (
+        QrScanDay.objects.filter(day__gte=since, day__lt=until)
+        .values("product_id", "product__sku", "product__name_th")
+        .annotate(scans=Sum("count"))
+        .order_by("-scans", "product__sku")
+    )
+
+
+@dataclass(frozen=True)
+class PriceRange:
+    low: Decimal | None
+    high: Decimal | None
+
+
+def api_products(
+    *,
+    category: str = "",
+    district: str = "",
+    producer: int | None = None,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    status: str = Product.Status.LISTED,
+    query: str = "",
+) -> QuerySet[Product]:
+    """Products for the API list, with everything the response shows fetched in a fixed number of queries."""
+    products = Product.objects.select_related(
+        "category", "producer", "producer__district", "producer__province"
+    ).prefetch_related(
+        _active_variants(),
+        Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
+    )
+    if status:
+        products = products.filter(status=status)
+    if category:
+        products = products.filter(category__code=category)
+    if district:
+        products = products.filter(producer__district_id=district)
+    if producer is not None:
+        products = products.filter(producer_id=producer)
+    if min_price is not None:
+        products = products.filter(variants__is_default=True, variants__price__gte=min_price)
+    if max_price is not None:
+        products = products.filter(variants__is_default=True, variants__price__lte=max_price)
+    if query:
+        products = products.filter(
+            Q(sku__iexact=query) | Q(name_th__icontains=query) | Q(name_en__icontains=query)
+            | Q(description_th__icontains=query) | Q(description_en__icontains=query)
+        )  # fmt: skip
+    return products.order_by("sku")

@@ -1,0 +1,377 @@
+"""Pages of the catalog: the public story page behind each QR code, and the staff back office."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from otop.catalog import selectors, services
+from otop.catalog.csvio import export_catalog_csv, import_catalog
+from otop.catalog.errors import InvalidBasket, InvalidPhoto
+from otop.catalog.forms import BasketForm, ComponentForm, ImportForm, LabelsForm, PhotoForm, ProductForm, VariantForm
+from otop.catalog.labels import LAYOUTS, labels_for, render_labels_pdf
+from otop.catalog.models import Category, Product, ProductPhoto
+from otop.catalog.qr import qr_png, qr_svg
+from otop.core.errors import DomainError
+from otop.core.i18n import localized
+
+# --- public -----------------------------------------------------------------------------------
+
+STORY_CACHE_SECONDS = 300
+
+
+def _can_preview(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.has_perm("catalog.view_product")
+
+
+def _story_product(request: HttpRequest, code: str) -> Product:
+    product = selectors.product_for_story(code=code, include_unlisted=_can_preview(request))
+    if product is None:
+        raise Http404
+    return product
+
+
+def _json_ld(request: HttpRequest, product: Product, variants: list, availability: dict, url: str) -> str:
+    in_stock = availability["online"] is None or availability["online"] > 0 or bool(availability["in_store"])
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": localized(product, "name"),
+        "sku": product.sku,
+        "description": localized(product, "description"),
+        "category": localized(product.category, "name"),
+        "brand": {"@type": "Brand", "name": localized(product.producer, "name")},
+        "url": url,
+        "offers": [
+            {
+                "@type": "Offer",
+                "sku": variant.sku,
+                "price": f"{variant.price:.2f}",
+                "priceCurrency": "THB",
+                "availability": "https://schema.org/InStock" if in_stock else "https://schema.org/OutOfStock",
+                "url": url,
+            }
+            for variant in variants
+        ],
+    }
+    if variants and variants[0].barcode:
+        data["gtin13"] = variants[0].barcode
+    # A story could contain "</script>"; escape what would end the element early.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _render_story(request: HttpRequest, product: Product) -> HttpResponse:
+    variants = list(product.variants.all())
+    default = next((variant for variant in variants if variant.is_default), variants[0] if variants else None)
+    availability = selectors.product_availability(product)
+    canonical = request.build_absolute_uri(reverse("catalog:story", kwargs={"code": product.code}))
+    context = {
+        "product": product,
+        "variants": variants,
+        "default_variant": default,
+        "availability": availability,
+        "canonical_url": canonical,
+        "json_ld": _json_ld(request, product, variants, availability, canonical),
+        "language": translation.get_language(),
+        "stars": "★" * (product.otop_stars or 0),
+        "cache_seconds": STORY_CACHE_SECONDS,
+        "cache_version": product.updated_at.timestamp(),
+        # Lazy querysets: they run only when the cached fragment has to be rendered again.
+        "photos": selectors.photos_of(product),
+        "components": selectors.components_of(product) if product.is_basket else [],
+        "from_producer": selectors.more_from_producer(product),
+        "from_district": selectors.more_from_district(product),
+    }
+    return render(request, "catalog/story.html", context)
+
+
+def _from_our_pages(request: HttpRequest) -> bool:
+    """A camera opening a QR code sends no Referer; a click on our own pages (which may link here) does."""
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and urlsplit(referer).netloc == request.get_host()
+
+
+@require_GET
+def qr_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The short link printed as a QR code: count the scan (a daily number, no visitor data), show the story.
+
+    Phones set to English without a language choice on this site go to the English page.
+    """
+    product = _story_product(request, code)
+    if translation.get_language() == "th" and not request.path.startswith("/en/"):
+        preferred = translation.get_language_from_request(request, check_path=False)
+        if preferred == "en":
+            return redirect(translate_url(request.get_full_path(), "en"))
+    if product.is_public and not _from_our_pages(request):
+        services.record_qr_scan(product_id=product.pk)
+    return _render_story(request, product)
+
+
+@require_GET
+def story(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_story(request, _story_product(request, code))
+
+
+def _qr_url(request: HttpRequest, product: Product) -> str:
+    # Printed codes must carry the public address (SITE_URL), not the one staff reached the server by.
+    return settings.SITE_URL + reverse("catalog:qr", kwargs={"code": product.code})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def qr_image_svg(request: HttpRequest, code: str) -> HttpResponse:
+    product = _story_product(request, code)
+    return HttpResponse(qr_svg(_qr_url(request, product)), content_type="image/svg+xml")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def qr_image_png(request: HttpRequest, code: str) -> HttpResponse:
+    product = _story_product(request, code)
+    return HttpResponse(qr_png(_qr_url(request, product)), content_type="image/png")
+
+
+# --- back office ------------------------------------------------------------------------------
+
+
+def staff_only(permission: str):
+    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
+
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+@require_GET
+@staff_only("catalog.view_product")
+def product_list(request: HttpRequest) -> HttpResponse:
+    products = selectors.products_for_backoffice(
+        query=request.GET.get("q", "").strip(),
+        category=request.GET.get("category", ""),
+        status=request.GET.get("status", ""),
+    )
+    page = Paginator(products, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/backoffice/products.html",
+        {"page": page, "categories": selectors.categories(), "statuses": Product.Status.choices},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("catalog.add_product")
+def product_create(request: HttpRequest) -> HttpResponse:
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            product = services.create_product(actor=request.user, **data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The product was created."))
+            return redirect("catalog:backoffice-product", pk=product.pk)
+    return render(request, "catalog/backoffice/product_form.html", {"form": form, "product": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("catalog.change_product")
+def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product.objects.select_related("producer", "category"), pk=pk)
+    default = services.default_variant_of(product)
+    form = ProductForm(
+        request.POST or None, instance=product, initial={"price": default.price, "barcode": default.barcode}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "sku"}
+        try:
+            services.update_product(product=product, actor=request.user, **data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The product was saved."))
+            return redirect("catalog:backoffice-product", pk=product.pk)
+    return render(request, "catalog/backoffice/product_form.html", _product_page(product, form=form))
+
+
+def _product_page(product: Product, **extra) -> dict:
+    return {
+        "product": product,
+        "variants": product.variants.order_by("sort_order", "id"),
+        "photos": selectors.photos_of(product),
+        "variant_form": VariantForm(),
+        "photo_form": PhotoForm(),
+        **extra,
+    }
+
+
+@require_POST
+@staff_only("catalog.add_variant")
+def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product, pk=pk)
+    form = VariantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_variant(product=product, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The variant was added."))
+            return redirect("catalog:backoffice-product", pk=product.pk)
+    page = _product_page(product, form=ProductForm(instance=product), variant_form=form)
+    return render(request, "catalog/backoffice/product_form.html", page, status=400)
+
+
+@require_POST
+@staff_only("catalog.change_product")
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_product_photo(
+                product=product,
+                upload=form.cleaned_data["photo"],
+                actor=request.user,
+                alt_th=form.cleaned_data["alt_th"],
+                alt_en=form.cleaned_data["alt_en"],
+            )
+        except InvalidPhoto as error:
+            form.add_error("photo", error.message)
+        else:
+            messages.success(request, _("The photo was added."))
+            return redirect("catalog:backoffice-product", pk=product.pk)
+    page = _product_page(product, form=ProductForm(instance=product), photo_form=form)
+    return render(request, "catalog/backoffice/product_form.html", page, status=400)
+
+
+@require_POST
+@staff_only("catalog.change_product")
+def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_object_or_404(ProductPhoto.objects.select_related("product"), pk=pk)
+    services.remove_product_photo(photo=photo, actor=request.user)
+    messages.success(request, _("The photo was removed."))
+    return redirect("catalog:backoffice-product", pk=photo.product.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("catalog.add_product")
+def basket_list(request: HttpRequest) -> HttpResponse:
+    form = BasketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        basket = services.create_product(
+            actor=request.user,
+            is_basket=True,
+            category=Category.objects.get(code="souvenirs"),
+            status=Product.Status.DRAFT,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("The gift basket was created; now add its products."))
+        return redirect("catalog:backoffice-basket", pk=basket.pk)
+    baskets = selectors.products_for_backoffice(baskets_only=True)
+    return render(request, "catalog/backoffice/baskets.html", {"baskets": baskets, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("catalog.change_product")
+def basket_builder(request: HttpRequest, pk: int) -> HttpResponse:
+    basket = get_object_or_404(Product, pk=pk, is_basket=True)
+    form = ComponentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_basket_component(
+                    basket=basket,
+                    variant=form.cleaned_data["variant"],
+                    quantity=form.cleaned_data["quantity"],
+                    actor=request.user,
+                )
+            except InvalidBasket as error:
+                form.add_error("variant", error.message)
+                status = 400
+            else:
+                if not request.htmx:
+                    return redirect("catalog:backoffice-basket", pk=basket.pk)
+                form = ComponentForm()
+        else:
+            status = 400
+    components = list(selectors.components_of(basket))
+    total = sum((component.variant.price * component.quantity for component in components), start=0)
+    template = "catalog/backoffice/basket.html#builder" if request.htmx else "catalog/backoffice/basket.html"
+    context = {"basket": basket, "components": components, "form": form, "components_total": total}
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("catalog.print_labels")
+def labels(request: HttpRequest) -> HttpResponse:
+    form = LabelsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        category = form.cleaned_data["category"]
+        variants = selectors.variants_for_labels(
+            skus=form.cleaned_data["skus"].splitlines(), category=category.code if category else ""
+        )
+        if not variants:
+            form.add_error(None, _("No product matches."))
+        else:
+            layout = LAYOUTS[form.cleaned_data["layout"]]
+            sheet = labels_for(variants, base_url=settings.SITE_URL, copies=form.cleaned_data["copies"])
+            response = HttpResponse(render_labels_pdf(sheet, layout=layout), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="labels-{layout.code}.pdf"'
+            return response
+    return render(request, "catalog/backoffice/labels.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("catalog.import_catalog")
+def import_csv(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = import_catalog(
+            data=form.cleaned_data["file"].read(),
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            stock_location=form.cleaned_data["stock_location"],
+        )
+        if report.ok and not report.dry_run:
+            messages.success(
+                request,
+                _("%(created)s products created, %(updated)s updated.")
+                % {"created": report.created, "updated": report.updated},
+            )
+            return redirect("catalog:backoffice-import")
+    status = 400 if report is not None and not report.ok else 200
+    return render(request, "catalog/backoffice/import.html", {"form": form, "report": report}, status=status)
+
+
+@require_GET
+@staff_only("catalog.import_catalog")
+def export_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(export_catalog_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="catalog-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+@require_GET
+@staff_only("catalog.view_product")
+def qr_scans(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    since = today - timedelta(days=29)
+    rows = selectors.qr_scans_by_product(since=since, until=today + timedelta(days=1))[:200]
+    return render(request, "catalog/backoffice/scans.html", {"rows": rows, "since": since, "until": today})
