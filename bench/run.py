@@ -7,10 +7,8 @@ Results are printed and written to var/bench/results-<database>.json.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
-import pkgutil
 import re
 import signal
 import subprocess
@@ -39,17 +37,6 @@ def _env(database_url: str) -> dict[str, str]:
 
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def _bench_modules():
-    import otop
-
-    for module in pkgutil.iter_modules(otop.__path__):
-        try:
-            yield importlib.import_module(f"otop.{module.name}.bench")
-        except ModuleNotFoundError as error:
-            if error.name != f"otop.{module.name}.bench":
-                raise
 
 
 def _wrk(url: str, seconds: int, connections: int) -> dict:
@@ -99,7 +86,9 @@ def main() -> int:
 
     django.setup()
     context = Context(base_url=f"http://127.0.0.1:{PORT}", products=products, database=database)
-    modules = list(_bench_modules())
+    from otop.core.discovery import feature_modules
+
+    modules = list(feature_modules("bench"))
     http_cases: list[HttpCase] = [case for m in modules if hasattr(m, "http_cases") for case in m.http_cases(context)]
     timed_cases: list[TimedCase] = [
         case for m in modules if hasattr(m, "timed_cases") for case in m.timed_cases(context)

@@ -72,23 +72,13 @@ def all_role_permissions() -> dict[str, list[str]]:
     A feature app's permissions module has ROLE_PERMISSIONS = {role: ["app.codename", ...]}
     (and may have AREAS, see accounts.selectors), so features add rights without editing this file.
     """
-    from importlib import import_module
-
-    from django.apps import apps
+    from otop.core.discovery import feature_modules
 
     merged = {role: list(names) for role, names in ROLE_PERMISSIONS.items()}
-    for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("otop."):
-            continue
-        try:
-            module = import_module(f"{app_config.name}.permissions")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.permissions":
-                raise
-            continue
+    for module in feature_modules("permissions"):
         for role, names in getattr(module, "ROLE_PERMISSIONS", {}).items():
             if role not in merged:
-                raise ValueError(f"{app_config.name}.permissions names an unknown role {role!r}")
+                raise ValueError(f"{module.__name__} names an unknown role {role!r}")
             merged[role].extend(name for name in names if name not in merged[role])
     return merged
 

@@ -31,20 +31,10 @@ AREAS = [
 
 def all_areas() -> list[tuple]:
     """AREAS above plus each feature app's `AREAS` in otop/<app>/permissions.py."""
-    from importlib import import_module
-
-    from django.apps import apps
+    from otop.core.discovery import feature_modules
 
     areas = list(AREAS)
-    for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("otop."):
-            continue
-        try:
-            module = import_module(f"{app_config.name}.permissions")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.permissions":
-                raise
-            continue
+    for module in feature_modules("permissions"):
         areas.extend(getattr(module, "AREAS", []))
     return areas
 

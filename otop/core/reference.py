@@ -9,22 +9,13 @@ returns at once when its rows exist).
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 
 def ensure_all_reference_data(apps: Any) -> None:
-    from django.apps import apps as global_apps
+    from otop.core.discovery import feature_modules
 
-    for app_config in global_apps.get_app_configs():
-        if not app_config.name.startswith("otop."):
-            continue
-        try:
-            module = import_module(f"{app_config.name}.reference")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.reference":
-                raise
-            continue
+    for module in feature_modules("reference"):
         module.ensure_reference_data(apps)
 
 

@@ -69,19 +69,9 @@ def _seed_feature_apps(*, products: int, seed: int) -> None:
 
     Each must be idempotent and deterministic like this module; they run in INSTALLED_APPS order.
     """
-    from importlib import import_module
+    from otop.core.discovery import feature_modules
 
-    from django.apps import apps
-
-    for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("otop.") or app_config.name == "otop.demo":
-            continue
-        try:
-            module = import_module(f"{app_config.name}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app_config.name}.demo":
-                raise
-            continue
+    for module in feature_modules("demo"):
         module.seed(products=products, seed=seed)
 
 
