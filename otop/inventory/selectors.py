@@ -24,13 +24,47 @@ def online_locations() -> list[Location]:
     return list(Location.objects.filter(sells_online=True).order_by("reserve_priority", "pk"))
 
 
+def basket_recipes(*, variant_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    """The gift baskets among these variants: basket variant id -> [(component variant id, quantity per basket)].
+
+    Every variant of a basket product is made of the product's components. A variant that is not
+    a basket, or a basket without components, is left out (it sells from its own stock only).
+    """
+    from otop.catalog.models import BasketComponent, Variant
+
+    variant_ids = list(variant_ids)
+    if not variant_ids:
+        return {}
+    baskets = dict(
+        Variant.objects.filter(pk__in=variant_ids, product__is_basket=True).values_list("pk", "product_id")
+    )
+    if not baskets:
+        return {}
+    components: dict[int, list[tuple[int, int]]] = {}
+    for product_id, component_id, quantity in BasketComponent.objects.filter(
+        basket_id__in=set(baskets.values())
+    ).values_list("basket_id", "variant_id", "quantity").order_by("basket_id", "id"):
+        components.setdefault(product_id, []).append((component_id, quantity))
+    return {
+        variant_id: components[product_id] for variant_id, product_id in baskets.items() if product_id in components
+    }
+
+
+def buildable(free: dict[int, int], recipe: list[tuple[int, int]]) -> int:
+    """How many baskets the free component units make: the minimum of floor(free / quantity per basket)."""
+    return min(max(free.get(component_id, 0), 0) // quantity for component_id, quantity in recipe)
+
+
 def available_quantities(*, variant_ids: Iterable[int], location_codes: Iterable[str] | None = None) -> dict[int, int]:
     """Units that can still be sold (on hand minus reserved), per variant, over some locations.
 
-    Without location_codes: the locations web and LINE orders sell from.
+    Without location_codes: the locations web and LINE orders sell from. A gift basket can be
+    sold from its assembled stock plus as many as its components make (the same locations).
     """
     variant_ids = list(variant_ids)
-    levels = StockLevel.objects.filter(variant_id__in=variant_ids)
+    recipes = basket_recipes(variant_ids=variant_ids)
+    component_ids = {component_id for recipe in recipes.values() for component_id, _ in recipe}
+    levels = StockLevel.objects.filter(variant_id__in=set(variant_ids) | component_ids)
     if location_codes is None:
         levels = levels.filter(location__sells_online=True)
     else:
@@ -38,7 +72,11 @@ def available_quantities(*, variant_ids: Iterable[int], location_codes: Iterable
     totals = dict(
         levels.values("variant_id").annotate(free=Sum(F("on_hand") - F("reserved"))).values_list("variant_id", "free")
     )
-    return {variant_id: int(totals.get(variant_id) or 0) for variant_id in variant_ids}
+    free = {variant_id: int(total or 0) for variant_id, total in totals.items()}
+    return {
+        variant_id: free.get(variant_id, 0) + (buildable(free, recipes[variant_id]) if variant_id in recipes else 0)
+        for variant_id in variant_ids
+    }
 
 
 def on_hand(*, variant_id: int, location_code: str) -> int:
