@@ -138,6 +138,4 @@ class NotABasket(DomainError):
     code = "not_a_basket"
 
     def __init__(self, sku: str):
-        super().__init__(
-            _("%(sku)s is not a gift basket with components.") % {"sku": sku}, fields={"code": [sku]}
-        )
+        super().__init__(_("%(sku)s is not a gift basket with components.") % {"sku": sku}, fields={"code": [sku]})

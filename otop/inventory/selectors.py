@@ -35,15 +35,15 @@ def basket_recipes(*, variant_ids: Iterable[int]) -> dict[int, list[tuple[int, i
     variant_ids = list(variant_ids)
     if not variant_ids:
         return {}
-    baskets = dict(
-        Variant.objects.filter(pk__in=variant_ids, product__is_basket=True).values_list("pk", "product_id")
-    )
+    baskets = dict(Variant.objects.filter(pk__in=variant_ids, product__is_basket=True).values_list("pk", "product_id"))
     if not baskets:
         return {}
     components: dict[int, list[tuple[int, int]]] = {}
-    for product_id, component_id, quantity in BasketComponent.objects.filter(
-        basket_id__in=set(baskets.values())
-    ).values_list("basket_id", "variant_id", "quantity").order_by("basket_id", "id"):
+    for product_id, component_id, quantity in (
+        BasketComponent.objects.filter(basket_id__in=set(baskets.values()))
+        .values_list("basket_id", "variant_id", "quantity")
+        .order_by("basket_id", "id")
+    ):
         components.setdefault(product_id, []).append((component_id, quantity))
     return {
         variant_id: components[product_id] for variant_id, product_id in baskets.items() if product_id in components
@@ -163,3 +163,45 @@ def unpaid_settlements():
         .select_related("producer__payout_account")
         .order_by("producer__name_th", "period_start")
     )
+
+
+def basket_overview() -> tuple[list[Location], list[dict]]:
+    """Every gift basket with components: its components, and per location how many are assembled
+    and how many more the free components there would make (a few queries, whatever the count)."""
+    from otop.catalog.models import Variant
+
+    locations = list(Location.objects.order_by("reserve_priority", "code"))
+    baskets = list(
+        Variant.objects.filter(product__is_basket=True, product__components__isnull=False)
+        .distinct()
+        .select_related("product")
+        .order_by("product__name_th", "sku")
+    )
+    recipes = basket_recipes(variant_ids=[b.pk for b in baskets])
+    component_ids = {component_id for recipe in recipes.values() for component_id, _ in recipe}
+    components = Variant.objects.filter(pk__in=component_ids).select_related("product").in_bulk()
+    free: dict[int, dict[int, int]] = {loc.pk: {} for loc in locations}
+    on_hand: dict[tuple[int, int], int] = {}
+    for variant_id, location_id, held, reserved in StockLevel.objects.filter(
+        variant_id__in=component_ids | set(recipes)
+    ).values_list("variant_id", "location_id", "on_hand", "reserved"):
+        free[location_id][variant_id] = held - reserved
+        on_hand[(variant_id, location_id)] = held
+    rows = []
+    for basket in baskets:
+        recipe = recipes[basket.pk]
+        rows.append(
+            {
+                "variant": basket,
+                "components": [(components[component_id], quantity) for component_id, quantity in recipe],
+                "per_location": [
+                    {
+                        "location": loc,
+                        "assembled": on_hand.get((basket.pk, loc.pk), 0),
+                        "can_make": buildable(free[loc.pk], recipe),
+                    }
+                    for loc in locations
+                ],
+            }
+        )
+    return locations, rows

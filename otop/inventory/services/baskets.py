@@ -31,9 +31,7 @@ def _document(kind: str, variant: Variant) -> str:
 
 
 @transaction.atomic
-def assemble_baskets(
-    *, variant: Variant, location: Location, quantity: int, actor, note: str = ""
-) -> list[StockMove]:
+def assemble_baskets(*, variant: Variant, location: Location, quantity: int, actor, note: str = "") -> list[StockMove]:
     """Make up `quantity` baskets at a location from components kept there (free units only).
 
     Raises OutOfStock naming every component that is short; nothing moves then.

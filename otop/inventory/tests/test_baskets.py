@@ -262,3 +262,47 @@ def test_buyers_of_the_last_basket_at_the_same_time_sell_it_once(rival):
     assert not StockLevel.objects.filter(on_hand__lt=0).exists()
     assert selectors.available_quantities(variant_ids=[basket.pk, silk.pk]) == {basket.pk: 0, silk.pk: 0}
     assert ledger_mismatches() == []
+
+
+@pytest.mark.django_db
+def test_staff_assemble_and_take_apart_baskets_on_their_page(kit, client_for):
+    basket, sausage, silk = kit
+    staff = client_for("staff")
+    page = staff.get("/inventory/baskets/")
+    assert page.status_code == 200
+    row = next(r for r in page.context["rows"] if r["variant"] == basket)
+    assert [(c.pk, q) for c, q in row["components"]] == [(sausage.pk, 2), (silk.pk, 1)]
+    shop_cell = next(c for c in row["per_location"] if c["location"].code == "shop")
+    assert (shop_cell["assembled"], shop_cell["can_make"]) == (1, 3)
+    assert basket.sku in page.content.decode()
+
+    form = {"basket-code": basket.sku, "basket-location": "shop", "basket-quantity": "2", "basket-note": ""}
+    answer = staff.post("/inventory/baskets/assemble/", form)
+    assert (answer.status_code, answer["Location"]) == (302, "/inventory/baskets/")
+    assert (level(basket), level(sausage), level(silk)) == ((3, 0), (3, 0), (3, 0))
+    assert StockMove.objects.filter(reason="basket_assembly").values_list("actor__username", flat=True).distinct().get()
+
+    refused = staff.post("/inventory/baskets/assemble/", form)
+    assert refused.status_code == 400
+    assert sausage.sku in refused.content.decode()
+    assert (level(basket), level(sausage), level(silk)) == ((3, 0), (3, 0), (3, 0))
+
+    answer = staff.post("/inventory/baskets/take-apart/", {**form, "basket-quantity": "3"})
+    assert answer.status_code == 302
+    assert (level(basket), level(sausage), level(silk)) == ((0, 0), (9, 0), (6, 0))
+    assert ledger_mismatches() == []
+
+
+@pytest.mark.django_db
+def test_refused_basket_writes_change_nothing(kit, client_for):
+    basket, sausage, silk = kit
+    form = {"basket-code": basket.sku, "basket-location": "shop", "basket-quantity": "1"}
+    assert client_for("cashier").post("/inventory/baskets/assemble/", form).status_code == 403
+    assert client_for("producer").post("/inventory/baskets/take-apart/", form).status_code == 403
+    assert (
+        client_for("staff").post("/inventory/baskets/assemble/", {**form, "basket-code": sausage.sku}).status_code
+        == 400
+    )
+    assert client_for("staff").get("/inventory/baskets/assemble/").status_code == 405
+    assert (level(basket), level(sausage), level(silk)) == ((1, 0), (7, 0), (5, 0))
+    assert StockMove.objects.filter(reason="basket_assembly").count() == 0
