@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum, Value
 
 from otop.inventory.models import Location, StockLevel
 
@@ -30,24 +30,19 @@ def basket_recipes(*, variant_ids: Iterable[int]) -> dict[int, list[tuple[int, i
     Every variant of a basket product is made of the product's components. A variant that is not
     a basket, or a basket without components, is left out (it sells from its own stock only).
     """
-    from otop.catalog.models import BasketComponent, Variant
+    from otop.catalog.models import BasketComponent
 
     variant_ids = list(variant_ids)
     if not variant_ids:
         return {}
-    baskets = dict(Variant.objects.filter(pk__in=variant_ids, product__is_basket=True).values_list("pk", "product_id"))
-    if not baskets:
-        return {}
-    components: dict[int, list[tuple[int, int]]] = {}
-    for product_id, component_id, quantity in (
-        BasketComponent.objects.filter(basket_id__in=set(baskets.values()))
-        .values_list("basket_id", "variant_id", "quantity")
-        .order_by("basket_id", "id")
+    recipes: dict[int, list[tuple[int, int]]] = {}
+    for basket_variant_id, component_id, quantity in (
+        BasketComponent.objects.filter(basket__is_basket=True, basket__variants__id__in=variant_ids)
+        .values_list("basket__variants__id", "variant_id", "quantity")
+        .order_by("basket__variants__id", "id")
     ):
-        components.setdefault(product_id, []).append((component_id, quantity))
-    return {
-        variant_id: components[product_id] for variant_id, product_id in baskets.items() if product_id in components
-    }
+        recipes.setdefault(basket_variant_id, []).append((component_id, quantity))
+    return recipes
 
 
 def buildable(free: dict[int, int], recipe: list[tuple[int, int]]) -> int:
@@ -61,18 +56,36 @@ def available_quantities(*, variant_ids: Iterable[int], location_codes: Iterable
     Without location_codes: the locations web and LINE orders sell from. A gift basket can be
     sold from its assembled stock plus as many as its components make (the same locations).
     """
+    from otop.catalog.models import BasketComponent
+
     variant_ids = list(variant_ids)
-    recipes = basket_recipes(variant_ids=variant_ids)
-    component_ids = {component_id for recipe in recipes.values() for component_id, _ in recipe}
-    levels = StockLevel.objects.filter(variant_id__in=set(variant_ids) | component_ids)
+    if not variant_ids:
+        return {}
+    # One query whatever is asked: the free units of these variants and of the components of the
+    # baskets among them, and (as a second part of the same UNION) those baskets' recipes.
+    baskets = BasketComponent.objects.filter(basket__is_basket=True, basket__variants__id__in=variant_ids)
+    levels = StockLevel.objects.filter(Q(variant_id__in=variant_ids) | Q(variant_id__in=baskets.values("variant_id")))
     if location_codes is None:
         levels = levels.filter(location__sells_online=True)
     else:
         levels = levels.filter(location__code__in=list(location_codes))
-    totals = dict(
-        levels.values("variant_id").annotate(free=Sum(F("on_hand") - F("reserved"))).values_list("variant_id", "free")
+    rows = (
+        levels.order_by()
+        .values("variant_id")
+        .annotate(kind=Value(0), free=Sum(F("on_hand") - F("reserved")), quantity=Value(0))
+        .values_list("kind", "variant_id", "free", "quantity")
+        .union(
+            baskets.order_by().values_list(Value(1), "basket__variants__id", "variant_id", "quantity"),
+            all=True,
+        )
     )
-    free = {variant_id: int(total or 0) for variant_id, total in totals.items()}
+    free: dict[int, int] = {}
+    recipes: dict[int, list[tuple[int, int]]] = {}
+    for kind, variant_id, value, quantity in rows:
+        if kind == 0:
+            free[variant_id] = int(value or 0)
+        else:
+            recipes.setdefault(variant_id, []).append((value, quantity))
     return {
         variant_id: free.get(variant_id, 0) + (buildable(free, recipes[variant_id]) if variant_id in recipes else 0)
         for variant_id in variant_ids
@@ -86,7 +99,6 @@ def on_hand(*, variant_id: int, location_code: str) -> int:
 
 def stock_levels(*, query: str = "", location_code: str = "", producer=None):
     """Stock levels with their item, product and location, for lists (only rows that hold or held stock)."""
-    from django.db.models import Q
 
     levels = StockLevel.objects.select_related("variant__product__producer", "location").exclude(on_hand=0, reserved=0)
     if query:
@@ -104,8 +116,6 @@ def stock_levels(*, query: str = "", location_code: str = "", producer=None):
 
 
 def recent_moves(*, query: str = "", limit: int = 200):
-    from django.db.models import Q
-
     from otop.inventory.models import StockMove
 
     moves = StockMove.objects.select_related("variant__product", "from_location", "to_location", "actor")
