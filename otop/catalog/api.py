@@ -196,16 +196,47 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]):
         min_price=filters.min_price,
         max_price=filters.max_price,
         status=status,
-        query=filters.q.strip(),
     )
-    page = list(products[offset : offset + limit])
+    query = filters.q.strip()
+    if query:
+        count, page = _search_page(products, query=query, filters=filters, status=status, offset=offset, limit=limit)
+    else:
+        count, page = products.count(), list(products[offset : offset + limit])
     availability = selectors.availability_by_product(page)
     return {
-        "count": products.count(),
+        "count": count,
         "limit": limit,
         "offset": offset,
         "items": [_product_out(request, product, availability[product.pk]) for product in page],
     }
+
+
+# A relevance search answers at most this many matches (its `count` stops there too).
+SEARCH_MAX_MATCHES = 1000
+
+
+def _search_page(products, *, query: str, filters: ProductFilters, status: str, offset: int, limit: int):
+    """The Thai-aware search (otop.search) in relevance order, with the list's other filters kept.
+
+    The search index narrows by listing, category and district itself; the remaining filters
+    (producer, default-variant price, another status for staff) are applied to its matches.
+    """
+    from otop.search.selectors import SearchFilters, ranked_product_ids
+
+    ranked = ranked_product_ids(
+        query,
+        limit=SEARCH_MAX_MATCHES,
+        filters=SearchFilters(
+            category=filters.category,
+            district=filters.district,
+            listed_only=status == Product.Status.LISTED,
+        ),
+    )
+    matching = set(products.filter(pk__in=[pk for pk, _score in ranked]).values_list("pk", flat=True))
+    ordered = [pk for pk, _score in ranked if pk in matching]
+    wanted = ordered[offset : offset + limit]
+    found = products.filter(pk__in=wanted).in_bulk()
+    return len(ordered), [found[pk] for pk in wanted if pk in found]
 
 
 @router.get("/products/{sku}", response=ProductDetailOut, auth=None, summary="One product by SKU")

@@ -204,9 +204,10 @@ def api_products(
     min_price: Decimal | None = None,
     max_price: Decimal | None = None,
     status: str = Product.Status.LISTED,
-    query: str = "",
 ) -> QuerySet[Product]:
-    """Products for the API list, with everything the response shows fetched in a fixed number of queries."""
+    """Products for the API list, with everything the response shows fetched in a fixed number of queries.
+
+    A text query goes through the Thai-aware search (otop.search), in the API view."""
     products = Product.objects.select_related(
         "category", "producer", "producer__district", "producer__province"
     ).prefetch_related(
@@ -225,9 +226,4 @@ def api_products(
         products = products.filter(variants__is_default=True, variants__price__gte=min_price)
     if max_price is not None:
         products = products.filter(variants__is_default=True, variants__price__lte=max_price)
-    if query:
-        products = products.filter(
-            Q(sku__iexact=query) | Q(name_th__icontains=query) | Q(name_en__icontains=query)
-            | Q(description_th__icontains=query) | Q(description_en__icontains=query)
-        )  # fmt: skip
     return products.order_by("sku")

@@ -132,3 +132,10 @@ class SaleAlreadyRecorded(Conflict):
 
     def __init__(self, reference: str):
         super().__init__(_("%(reference)s was recorded with other lines.") % {"reference": reference})
+
+
+class NotABasket(DomainError):
+    code = "not_a_basket"
+
+    def __init__(self, sku: str):
+        super().__init__(_("%(sku)s is not a gift basket with components.") % {"sku": sku}, fields={"code": [sku]})

@@ -33,6 +33,15 @@ class RemoveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class BasketForm(forms.Form):
+    code = forms.CharField(label=_("Basket SKU or barcode"), max_length=40)
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=Location.objects.all(), to_field_name="code", initial="backstore"
+    )
+    quantity = forms.IntegerField(label=_("Number of baskets"), min_value=1, max_value=10000)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
 class IntakeHeaderForm(forms.Form):
     producer = forms.ModelChoiceField(label=_("Producer"), queryset=Producer.objects.filter(is_active=True))
     kind = forms.ChoiceField(label=_("Kind"), choices=Intake.Kind.choices, initial=Intake.Kind.CONSIGNMENT)

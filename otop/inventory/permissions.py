@@ -31,6 +31,7 @@ ROLE_PERMISSIONS = {
 
 AREAS = [
     ("inventory.view_stocklevel", "inventory:stock", _("Stock")),
+    ("inventory.transfer_stock", "inventory:baskets", _("Gift baskets")),
     ("inventory.view_intake", "inventory:intakes", _("Deliveries from producers")),
     ("inventory.count_stock", "inventory:stocktakes", _("Stocktake")),
     ("inventory.view_lowstockthreshold", "inventory:low-stock", _("Low stock")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum, Value
 
 from otop.inventory.models import Location, StockLevel
 
@@ -24,21 +24,72 @@ def online_locations() -> list[Location]:
     return list(Location.objects.filter(sells_online=True).order_by("reserve_priority", "pk"))
 
 
+def basket_recipes(*, variant_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    """The gift baskets among these variants: basket variant id -> [(component variant id, quantity per basket)].
+
+    Every variant of a basket product is made of the product's components. A variant that is not
+    a basket, or a basket without components, is left out (it sells from its own stock only).
+    """
+    from otop.catalog.models import BasketComponent
+
+    variant_ids = list(variant_ids)
+    if not variant_ids:
+        return {}
+    recipes: dict[int, list[tuple[int, int]]] = {}
+    for basket_variant_id, component_id, quantity in (
+        BasketComponent.objects.filter(basket__is_basket=True, basket__variants__id__in=variant_ids)
+        .values_list("basket__variants__id", "variant_id", "quantity")
+        .order_by("basket__variants__id", "id")
+    ):
+        recipes.setdefault(basket_variant_id, []).append((component_id, quantity))
+    return recipes
+
+
+def buildable(free: dict[int, int], recipe: list[tuple[int, int]]) -> int:
+    """How many baskets the free component units make: the minimum of floor(free / quantity per basket)."""
+    return min(max(free.get(component_id, 0), 0) // quantity for component_id, quantity in recipe)
+
+
 def available_quantities(*, variant_ids: Iterable[int], location_codes: Iterable[str] | None = None) -> dict[int, int]:
     """Units that can still be sold (on hand minus reserved), per variant, over some locations.
 
-    Without location_codes: the locations web and LINE orders sell from.
+    Without location_codes: the locations web and LINE orders sell from. A gift basket can be
+    sold from its assembled stock plus as many as its components make (the same locations).
     """
+    from otop.catalog.models import BasketComponent
+
     variant_ids = list(variant_ids)
-    levels = StockLevel.objects.filter(variant_id__in=variant_ids)
+    if not variant_ids:
+        return {}
+    # One query whatever is asked: the free units of these variants and of the components of the
+    # baskets among them, and (as a second part of the same UNION) those baskets' recipes.
+    baskets = BasketComponent.objects.filter(basket__is_basket=True, basket__variants__id__in=variant_ids)
+    levels = StockLevel.objects.filter(Q(variant_id__in=variant_ids) | Q(variant_id__in=baskets.values("variant_id")))
     if location_codes is None:
         levels = levels.filter(location__sells_online=True)
     else:
         levels = levels.filter(location__code__in=list(location_codes))
-    totals = dict(
-        levels.values("variant_id").annotate(free=Sum(F("on_hand") - F("reserved"))).values_list("variant_id", "free")
+    rows = (
+        levels.order_by()
+        .values("variant_id")
+        .annotate(kind=Value(0), free=Sum(F("on_hand") - F("reserved")), quantity=Value(0))
+        .values_list("kind", "variant_id", "free", "quantity")
+        .union(
+            baskets.order_by().values_list(Value(1), "basket__variants__id", "variant_id", "quantity"),
+            all=True,
+        )
     )
-    return {variant_id: int(totals.get(variant_id) or 0) for variant_id in variant_ids}
+    free: dict[int, int] = {}
+    recipes: dict[int, list[tuple[int, int]]] = {}
+    for kind, variant_id, value, quantity in rows:
+        if kind == 0:
+            free[variant_id] = int(value or 0)
+        else:
+            recipes.setdefault(variant_id, []).append((value, quantity))
+    return {
+        variant_id: free.get(variant_id, 0) + (buildable(free, recipes[variant_id]) if variant_id in recipes else 0)
+        for variant_id in variant_ids
+    }
 
 
 def on_hand(*, variant_id: int, location_code: str) -> int:
@@ -48,7 +99,6 @@ def on_hand(*, variant_id: int, location_code: str) -> int:
 
 def stock_levels(*, query: str = "", location_code: str = "", producer=None):
     """Stock levels with their item, product and location, for lists (only rows that hold or held stock)."""
-    from django.db.models import Q
 
     levels = StockLevel.objects.select_related("variant__product__producer", "location").exclude(on_hand=0, reserved=0)
     if query:
@@ -66,8 +116,6 @@ def stock_levels(*, query: str = "", location_code: str = "", producer=None):
 
 
 def recent_moves(*, query: str = "", limit: int = 200):
-    from django.db.models import Q
-
     from otop.inventory.models import StockMove
 
     moves = StockMove.objects.select_related("variant__product", "from_location", "to_location", "actor")
@@ -125,3 +173,45 @@ def unpaid_settlements():
         .select_related("producer__payout_account")
         .order_by("producer__name_th", "period_start")
     )
+
+
+def basket_overview() -> tuple[list[Location], list[dict]]:
+    """Every gift basket with components: its components, and per location how many are assembled
+    and how many more the free components there would make (a few queries, whatever the count)."""
+    from otop.catalog.models import Variant
+
+    locations = list(Location.objects.order_by("reserve_priority", "code"))
+    baskets = list(
+        Variant.objects.filter(product__is_basket=True, product__components__isnull=False)
+        .distinct()
+        .select_related("product")
+        .order_by("product__name_th", "sku")
+    )
+    recipes = basket_recipes(variant_ids=[b.pk for b in baskets])
+    component_ids = {component_id for recipe in recipes.values() for component_id, _ in recipe}
+    components = Variant.objects.filter(pk__in=component_ids).select_related("product").in_bulk()
+    free: dict[int, dict[int, int]] = {loc.pk: {} for loc in locations}
+    on_hand: dict[tuple[int, int], int] = {}
+    for variant_id, location_id, held, reserved in StockLevel.objects.filter(
+        variant_id__in=component_ids | set(recipes)
+    ).values_list("variant_id", "location_id", "on_hand", "reserved"):
+        free[location_id][variant_id] = held - reserved
+        on_hand[(variant_id, location_id)] = held
+    rows = []
+    for basket in baskets:
+        recipe = recipes[basket.pk]
+        rows.append(
+            {
+                "variant": basket,
+                "components": [(components[component_id], quantity) for component_id, quantity in recipe],
+                "per_location": [
+                    {
+                        "location": loc,
+                        "assembled": on_hand.get((basket.pk, loc.pk), 0),
+                        "can_make": buildable(free[loc.pk], recipe),
+                    }
+                    for loc in locations
+                ],
+            }
+        )
+    return locations, rows

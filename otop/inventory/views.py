@@ -17,6 +17,7 @@ from otop.catalog.models import Variant
 from otop.core.errors import DomainError
 from otop.inventory import documents, selectors, services
 from otop.inventory.forms import (
+    BasketForm,
     CountForm,
     IntakeHeaderForm,
     IntakeLineForm,
@@ -130,6 +131,60 @@ def remove(request: HttpRequest) -> HttpResponse:
             })  # fmt: skip
             return redirect("inventory:transfer")
     return render(request, "inventory/transfer.html", {"form": TransferForm(prefix="move"), "removal": removal})
+
+
+# --- Gift baskets ------------------------------------------------------------------------------
+
+
+def _baskets_page(request: HttpRequest, form: BasketForm, status: int = 200) -> HttpResponse:
+    locations, rows = selectors.basket_overview()
+    return render(
+        request, "inventory/baskets.html", {"form": form, "locations": locations, "rows": rows}, status=status
+    )
+
+
+@require_GET
+@staff_only("inventory.transfer_stock")
+def baskets(request: HttpRequest) -> HttpResponse:
+    return _baskets_page(request, BasketForm(prefix="basket"))
+
+
+def _basket_action(request: HttpRequest, action, done_message: str) -> HttpResponse:
+    form = BasketForm(request.POST, prefix="basket")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            variant = find_variant(data["code"])
+            action(
+                variant=variant,
+                location=data["location"],
+                quantity=data["quantity"],
+                actor=request.user,
+                note=data["note"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                done_message % {"quantity": data["quantity"], "item": str(variant), "location": data["location"]},
+            )
+            return redirect("inventory:baskets")
+    return _baskets_page(request, form, status=400)
+
+
+@require_POST
+@staff_only("inventory.transfer_stock")
+def basket_assemble(request: HttpRequest) -> HttpResponse:
+    return _basket_action(request, services.assemble_baskets, _("Assembled %(quantity)s × %(item)s at %(location)s."))
+
+
+@require_POST
+@staff_only("inventory.transfer_stock")
+def basket_take_apart(request: HttpRequest) -> HttpResponse:
+    return _basket_action(
+        request, services.take_apart_baskets, _("Took %(quantity)s × %(item)s apart at %(location)s.")
+    )
 
 
 # --- Intakes ------------------------------------------------------------------------------------

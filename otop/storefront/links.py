@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.urls import reverse
 
 
 def product_url(code: str) -> str:
-    """The product's story page (catalog app): its named URL once it exists, else the QR path /p/<code>."""
-    for name in ("catalog:product", "catalog:product-story"):
-        try:
-            return reverse(name, args=[code])
-        except NoReverseMatch:
-            continue
-    prefix = "/en" if (translation.get_language() or "th")[:2] == "en" else ""
-    return f"{prefix}/p/{code}"
+    """The product's story page (the catalog's `catalog:story`, /products/<code>/, /en/… in English).
+
+    Not the QR short link /p/<code>: that one is for printed codes and counts scans.
+    """
+    return reverse("catalog:story", kwargs={"code": code})

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connection
+
 from otop.catalog.models import Product, Variant
 from otop.catalog.tests.factories import ProducerFactory, ProductFactory
 from otop.geo.models import District
 from otop.inventory.selectors import location
 from otop.inventory.services import receive_stock
+from otop.search.selectors import ranked_product_ids
+from otop.search.services import index_products
 
 
 def test_the_list_filters_and_pages_listed_products(client, db):
@@ -17,6 +21,7 @@ def test_the_list_filters_and_pages_listed_products(client, db):
     cheap_variant = Variant.objects.get(product=cheap)
     for code, quantity in (("shop", 3), ("backstore", 7), ("tea", 5)):
         receive_stock(variant=cheap_variant, location=location(code), quantity=quantity, actor=None)
+    index_products(product_ids=Product.objects.values_list("pk", flat=True))  # on commit, outside tests
 
     body = client.get("/api/v1/products").json()
     assert (body["count"], [item["sku"] for item in body["items"]]) == (2, ["A-1", "A-2"])
@@ -33,6 +38,52 @@ def test_the_list_filters_and_pages_listed_products(client, db):
     assert item["story_url"] == f"http://testserver/products/{cheap.code}/"
     assert item["qr_url"] == f"http://testserver/p/{cheap.code}/qr.svg"
     assert item["availability"] == {"in_store": 3, "online": 10}
+
+
+def test_a_text_query_answers_from_the_thai_search_in_relevance_order(client, client_for, db):
+    food = ProducerFactory()
+    in_description = ProductFactory(
+        sku="S-2", name_th="น้ำพริกปลาร้า", description_th="กินกับไส้กรอกอีสานและข้าวเหนียว", producer=food
+    )
+    in_name = ProductFactory(sku="S-9", name_th="ไส้กรอกอีสาน สูตรดั้งเดิม", name_en="Isan sausage", producer=food)
+    ProductFactory(sku="S-1", name_th="ผ้าไหมมัดหมี่", description_th="ทอมือ")
+    draft = ProductFactory(sku="S-3", name_th="ไส้กรอกหมู", status=Product.Status.DRAFT)
+    other_district = ProductFactory(
+        sku="S-4", name_th="ไส้กรอกปลา", producer=ProducerFactory(district=District.objects.get(code="4005"))
+    )
+    index_products(product_ids=Product.objects.values_list("pk", flat=True))  # on commit, outside tests
+    sku_of = dict(Product.objects.values_list("pk", "sku"))
+
+    def skus(query, **params):
+        body = client.get("/api/v1/products", {"q": query, **params}).json()
+        return body["count"], [item["sku"] for item in body["items"]]
+
+    # The order is the search's relevance order (on SQLite a name match before a description match),
+    # not the list's SKU order.
+    count, ranked = skus("ไส้กรอก")
+    by_search = [sku_of[pk] for pk, _score in ranked_product_ids("ไส้กรอก", limit=10)]
+    assert (count, ranked) == (3, by_search)
+    assert ranked != sorted(ranked)
+    if connection.vendor == "sqlite":
+        assert (sorted(ranked[:2]), ranked[2:]) == (["S-4", "S-9"], ["S-2"])
+    assert skus("sai krok") == (3, ranked)
+    assert skus("sai krok", limit=1) == (3, ranked[:1])
+    assert skus("sai krok", limit=2, offset=1) == (3, ranked[1:])
+    assert skus("ไส้กรอก", district="4005") == (1, ["S-4"])
+    assert skus("ไส้กรอก", producer=food.pk) == (2, [sku for sku in ranked if sku in ("S-9", "S-2")])
+    assert skus("ไส้กรอก", min_price="2000") == (0, [])
+    assert skus("ไส้กรอก", status="draft") == (3, ranked)  # visitors see listed only
+    assert skus("ม้าลาย") == (0, [])
+    staff = client_for("staff").get("/api/v1/products", {"q": "ไส้กรอก", "status": "draft"}).json()
+    assert [item["sku"] for item in staff["items"]] == [draft.sku]
+    item = client.get("/api/v1/products", {"q": "Isan sausage"}).json()["items"][0]
+    assert (item["sku"], item["name"], item["story_url"]) == (
+        "S-9",
+        in_name.name_th,
+        f"http://testserver/products/{in_name.code}/",
+    )
+    assert item["availability"] == {"in_store": 0, "online": 0}
+    assert (in_description.sku, other_district.sku) == ("S-2", "S-4")
 
 
 def test_staff_may_list_drafts(client_for, db):

@@ -2,10 +2,12 @@
 
 - stock.py: receive, reserve, commit, release, expire, sell now, return, transfer, remove (the core contract)
 - sales.py: record_sale_lines / record_return_lines (prices used, for settlements)
+- baskets.py: assemble_baskets / take_apart_baskets (gift baskets made up in advance)
 - intakes.py: record_intake (consignment or outright purchase)
 - stocktakes.py, settlements.py, lowstock.py
 """
 
+from otop.inventory.services.baskets import assemble_baskets, take_apart_baskets
 from otop.inventory.services.intakes import IntakeItem, record_intake
 from otop.inventory.services.lowstock import check_low_stock, set_threshold
 from otop.inventory.services.sales import (
@@ -41,6 +43,7 @@ __all__ = [
     "IntakeItem",
     "SaleResult",
     "approve_stocktake",
+    "assemble_baskets",
     "cancel_stocktake",
     "check_low_stock",
     "commission_percent_for",
@@ -63,5 +66,6 @@ __all__ = [
     "set_threshold",
     "settle_month",
     "start_stocktake",
+    "take_apart_baskets",
     "transfer_stock",
 ]

@@ -3,6 +3,11 @@
 The storefront calls record_sale_lines when an order is paid, the till when a sale is rung up,
 and record_return_lines for refunds. Each document (reference) is recorded once: calling again
 with the same reference returns what was recorded the first time.
+
+A gift basket is recorded as its components, because they belong to several producers: the
+basket's price is split over them in proportion to their shelf prices (split_price), each
+component line's amount is its share times the baskets sold, and the shares add up exactly to
+the basket's price.
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from otop.catalog.models import Variant
-from otop.core.money import line_total, parse_amount
+from otop.core.money import ZERO, line_total, parse_amount, to_satang
 from otop.core.selectors import center_profile
 from otop.inventory.errors import InvalidQuantity
 from otop.inventory.models import CommissionRate, Intake, IntakeLine, SoldItem
+from otop.inventory.selectors import basket_recipes
 
 SaleLine = tuple[int, int, Decimal]  # (variant_id, quantity, unit price incl. VAT)
 
@@ -52,24 +58,27 @@ def _record(kind: str, *, lines, reference: str, channel: str, at: datetime | No
     if not lines:
         raise InvalidQuantity(0)
     at = at or timezone.now()
-    variants = {v.pk: v for v in Variant.objects.filter(pk__in=[line[0] for line in lines]).select_related("product")}
-    unknown = sorted({line[0] for line in lines} - set(variants))
+    asked = {line[0] for line in lines}
+    recipes = basket_recipes(variant_ids=asked)
+    wanted_ids = asked | {component_id for recipe in recipes.values() for component_id, _ in recipe}
+    variants = {v.pk: v for v in Variant.objects.filter(pk__in=wanted_ids).select_related("product")}
+    unknown = sorted(asked - set(variants))
     if unknown:
         raise InvalidQuantity(unknown)
     terms = consignment_terms(variants.values())
     items = []
-    for number, (variant_id, quantity, price) in enumerate(lines, start=1):
+    for variant_id, quantity, unit_price, amount in _expand_baskets(lines, recipes, variants):
         variant = variants[variant_id]
         percent, producer_price, consigned = terms[variant_id]
         items.append(
             SoldItem(
                 kind=kind,
-                line_no=number,
+                line_no=len(items) + 1,
                 variant=variant,
                 producer_id=variant.product.producer_id,
                 quantity=quantity,
-                unit_price=price,
-                amount=line_total(price, quantity),
+                unit_price=unit_price,
+                amount=amount,
                 commission_percent=percent,
                 producer_unit_price=producer_price,
                 consigned=consigned,
@@ -88,6 +97,50 @@ def _record(kind: str, *, lines, reference: str, channel: str, at: datetime | No
             raise
         return recorded
     return items
+
+
+def split_price(price: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split a price (to the satang) into parts in proportion to the weights; the parts add up exactly.
+
+    Each part is rounded with core.money.to_satang at its running total, so the last part takes the
+    rounding remainder and no part is ever negative (rounding each part on its own and putting the
+    remainder on the last one can push the last part below zero for very small prices).
+    Weights that are all zero split evenly.
+    """
+    if not weights:
+        return []
+    total = sum(weights, Decimal(0))
+    if total <= 0:
+        weights, total = [Decimal(1)] * len(weights), Decimal(len(weights))
+    parts = []
+    done = ZERO
+    running = Decimal(0)
+    for number, weight in enumerate(weights, start=1):
+        running += weight
+        upto = price if number == len(weights) else to_satang(price * running / total)
+        parts.append(upto - done)
+        done = upto
+    return parts
+
+
+def _expand_baskets(lines, recipes, variants) -> list[tuple[int, int, Decimal, Decimal]]:
+    """(variant id, quantity, unit price, amount) per line, a gift basket replaced by its components.
+
+    A basket's unit price is split over one basket's components by their shelf prices (times the
+    quantity per basket); a component's amount is its share times the baskets sold, its unit price
+    the share per unit to the satang (the amount is what settlements add up).
+    """
+    expanded = []
+    for variant_id, quantity, price in lines:
+        recipe = recipes.get(variant_id)
+        if not recipe:
+            expanded.append((variant_id, quantity, price, line_total(price, quantity)))
+            continue
+        shares = split_price(price, [variants[component_id].price * per_basket for component_id, per_basket in recipe])
+        for (component_id, per_basket), share in zip(recipe, shares, strict=True):
+            units = quantity * per_basket
+            expanded.append((component_id, units, to_satang(share / per_basket), share * quantity))
+    return expanded
 
 
 def commission_percent_for(variant: Variant) -> Decimal:

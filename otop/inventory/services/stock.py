@@ -2,6 +2,11 @@
 
 Rule for every function here: lock the levels (in primary-key order), check under the lock,
 then write with F() expressions. Refused actions raise before anything is written.
+
+Gift baskets: selling a basket (reserve_stock, sell_now) takes its assembled stock first and makes
+the rest from its components, all or nothing; the levels of the basket and of its components are
+locked together (one query, primary-key order). Items asked for on their own are served before the
+baskets that contain them. A shortage names the basket.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from otop.catalog.models import Variant
 from otop.inventory.errors import InvalidQuantity, OutOfStock, ReservationClosed, SameLocation, Shortage
 from otop.inventory.locks import ensure_stock_levels, lock_stock_levels
 from otop.inventory.models import Location, Reservation, ReservationLine, StockLevel, StockMove, StockShortfall
-from otop.inventory.selectors import online_locations
+from otop.inventory.selectors import basket_recipes, buildable, online_locations
 
 
 @dataclass
@@ -48,6 +53,47 @@ def _variants(variant_ids: Iterable[int]) -> dict[int, Variant]:
 def _shortage(variant: Variant, requested: int, available: int) -> Shortage:
     name = " ".join(part for part in (variant.product.name_th, variant.name_th) if part)
     return Shortage(variant_id=variant.pk, sku=variant.sku, name=name, requested=requested, available=available)
+
+
+def _plan(
+    wanted: dict[int, int], recipes: dict[int, list[tuple[int, int]]], free: dict[int, int], variants: dict
+) -> tuple[dict[int, int], list[Shortage]]:
+    """Which units to take for what was asked, given the free units per variant.
+
+    Items asked for on their own come first; then each basket from its assembled stock, and the rest
+    from its components. Returns the units to take per variant (as much as there is) and the shortages.
+    """
+    left = {variant_id: max(quantity, 0) for variant_id, quantity in free.items()}
+    takes: dict[int, int] = defaultdict(int)
+    shortages = []
+    for variant_id, quantity in wanted.items():
+        if variant_id in recipes:
+            continue
+        available = left.get(variant_id, 0)
+        if available < quantity:
+            shortages.append(_shortage(variants[variant_id], quantity, free.get(variant_id, 0)))
+        take = min(quantity, available)
+        takes[variant_id] += take
+        left[variant_id] = available - take
+    for variant_id, quantity in wanted.items():
+        recipe = recipes.get(variant_id)
+        if recipe is None:
+            continue
+        own = min(quantity, left.get(variant_id, 0))
+        takes[variant_id] += own
+        left[variant_id] = left.get(variant_id, 0) - own
+        can_make = buildable(left, recipe)
+        make = min(quantity - own, can_make)
+        for component_id, per_basket in recipe:
+            takes[component_id] += make * per_basket
+            left[component_id] = left.get(component_id, 0) - make * per_basket
+        if own + make < quantity:
+            shortages.append(_shortage(variants[variant_id], quantity, own + can_make))
+    return {variant_id: take for variant_id, take in takes.items() if take > 0}, shortages
+
+
+def _components(recipes: dict[int, list[tuple[int, int]]]) -> set[int]:
+    return {component_id for recipe in recipes.values() for component_id, _ in recipe}
 
 
 @transaction.atomic
@@ -90,23 +136,21 @@ def reserve_stock(
     unknown = set(wanted) - set(variants)
     if unknown:
         raise InvalidQuantity(sorted(unknown))
+    recipes = basket_recipes(variant_ids=wanted)
     locations = online_locations()
     priority = {loc.pk: index for index, loc in enumerate(locations)}
     with transaction.atomic():
-        levels = lock_stock_levels(variant_ids=list(wanted), location_ids=list(priority))
+        levels = lock_stock_levels(variant_ids=set(wanted) | _components(recipes), location_ids=list(priority))
         by_variant: dict[int, list[StockLevel]] = defaultdict(list)
         for level in sorted(levels, key=lambda lv: priority[lv.location_id]):
             by_variant[level.variant_id].append(level)
-        shortages = []
-        for variant_id, quantity in wanted.items():
-            available = sum(level.available for level in by_variant[variant_id])
-            if available < quantity:
-                shortages.append(_shortage(variants[variant_id], quantity, available))
+        free = {variant_id: sum(level.available for level in found) for variant_id, found in by_variant.items()}
+        takes, shortages = _plan(wanted, recipes, free, variants)
         if shortages:
             raise OutOfStock(shortages)
         reservation = Reservation.objects.create(reference=reference, expires_at=expires_at)
         lines = []
-        for variant_id, quantity in wanted.items():
+        for variant_id, quantity in takes.items():
             remaining = quantity
             for level in by_variant[variant_id]:
                 take = min(remaining, level.available)
@@ -207,30 +251,26 @@ def sell_now(
     unknown = set(wanted) - set(variants)
     if unknown:
         raise InvalidQuantity(sorted(unknown))
-    ensure_stock_levels(variant_ids=list(wanted), location_ids=[location.pk])
-    levels = {lv.variant_id: lv for lv in lock_stock_levels(variant_ids=list(wanted), location_ids=[location.pk])}
-    shortages = [
-        _shortage(variants[variant_id], quantity, levels[variant_id].available)
-        for variant_id, quantity in wanted.items()
-        if levels[variant_id].available < quantity
-    ]
+    recipes = basket_recipes(variant_ids=wanted)
+    involved = set(wanted) | _components(recipes)
+    ensure_stock_levels(variant_ids=involved, location_ids=[location.pk])
+    levels = {lv.variant_id: lv for lv in lock_stock_levels(variant_ids=involved, location_ids=[location.pk])}
+    takes, shortages = _plan(wanted, recipes, {vid: lv.available for vid, lv in levels.items()}, variants)
     if shortages and not allow_shortfall:
         raise OutOfStock(shortages)
     result = SaleResult(shortfalls=shortages)
-    for variant_id, quantity in wanted.items():
-        take = min(quantity, max(levels[variant_id].available, 0))
-        if take:
-            StockLevel.objects.filter(pk=levels[variant_id].pk).update(on_hand=F("on_hand") - take)
-            result.moves.append(
-                StockMove(
-                    variant_id=variant_id,
-                    from_location=location,
-                    quantity=take,
-                    reason=StockMove.Reason.SALE,
-                    actor=_who(actor),
-                    reference=reference,
-                )
+    for variant_id, take in takes.items():
+        StockLevel.objects.filter(pk=levels[variant_id].pk).update(on_hand=F("on_hand") - take)
+        result.moves.append(
+            StockMove(
+                variant_id=variant_id,
+                from_location=location,
+                quantity=take,
+                reason=StockMove.Reason.SALE,
+                actor=_who(actor),
+                reference=reference,
             )
+        )
     StockMove.objects.bulk_create(result.moves)
     StockShortfall.objects.bulk_create(
         StockShortfall(
@@ -238,7 +278,7 @@ def sell_now(
         )
         for s in shortages
     )
-    _check_low_stock_after_commit(list(wanted))
+    _check_low_stock_after_commit(list(involved))
     return result
 
 

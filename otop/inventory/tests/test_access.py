@@ -22,6 +22,7 @@ MATRIX = {
     "/inventory/": STAFF_PAGE,
     "/inventory/moves/": STAFF_PAGE,
     "/inventory/transfer/": STAFF_PAGE,
+    "/inventory/baskets/": STAFF_PAGE,
     "/inventory/intakes/": STAFF_PAGE,
     "/inventory/intakes/new/": STAFF_PAGE,
     "/inventory/stocktakes/": STAFF_PAGE,

@@ -77,7 +77,25 @@ def test_address_fragment_fills_the_postcode(client, db):
 def test_sitemap_lists_the_products(client, catalogue):
     response = client.get("/sitemap.xml")
     assert response["Content-Type"] == "application/xml"
-    assert f"/p/{catalogue[0].code}" in response.content.decode()
+    body = response.content.decode()
+    # Product pages are the catalog's story pages (catalog:story), not the QR short links that count scans.
+    for product in catalogue:
+        assert f"<loc>http://testserver/products/{product.code}/</loc>" in body
+    assert body.count("<loc>http://testserver/products/") == len(catalogue)
+    assert "/p/" not in body
+
+
+def test_product_links_go_to_the_story_page_in_the_visitors_language(client, catalogue):
+    from django.utils import translation
+
+    from otop.storefront.links import product_url
+
+    code = catalogue[0].code
+    assert product_url(code) == f"/products/{code}/"
+    with translation.override("en"):
+        assert product_url(code) == f"/en/products/{code}/"
+    assert client.get(product_url(code)).status_code == 200
+    assert f'href="/products/{code}/"' in client.get("/search/", {"q": catalogue[0].name_th}).content.decode()
 
 
 MATRIX = {
