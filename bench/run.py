@@ -124,7 +124,8 @@ def main() -> int:
                 time.sleep(0.2)
         print(f"\n{'page':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  goal")
         for case in http_cases:
-            urllib.request.urlopen(context.base_url + case.path, timeout=10).read()  # warm caches
+            for _warm in range(20):  # every worker loads its caches (and Thai dictionaries) first
+                urllib.request.urlopen(context.base_url + case.path, timeout=30).read()
             row = _wrk(context.base_url + case.path, seconds, connections)
             results["http"].append({"name": case.name, "path": case.path, "goal": case.goal, **row})
             print(

@@ -68,7 +68,8 @@ def _fts5_query(terms: list[QueryTerm]) -> str:
 
 
 def _tsquery_lexeme(token: str, weights: str, prefix: bool) -> str:
-    escaped = token.replace("\\", "\\\\").replace("'", "''")
+    # The document's 'simple' parser lowercases (soundex codes such as ซE300 become ซe300).
+    escaped = token.lower().replace("\\", "\\\\").replace("'", "''")
     return f"'{escaped}':{'*' if prefix else ''}{weights}"
 
 

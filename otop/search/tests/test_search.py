@@ -44,6 +44,12 @@ def test_name_match_ranks_above_description_match(shelf):
     assert skus("ข้าว") == ["RICE", "SOAP"]
 
 
+def test_name_match_ranks_above_description_match_whatever_the_creation_order(db):
+    listed_product(name_th="ชาใบหม่อน", name_en="Mulberry tea", sku="TEA", description_th="ชงกับน้ำผึ้ง")
+    listed_product(name_th="น้ำผึ้งป่า", name_en="Wild honey", sku="HONEY", description_th="จากป่า")
+    assert skus("น้ำผึ้ง") == ["HONEY", "TEA"]
+
+
 def test_exact_tone_marks_rank_first_and_other_marks_only_loosely(shelf):
     listed_product(name_th="ข่าว ชุมชน", sku="NEWS")
     # ข่าว (news) and ข้าว (rice) differ only by a tone mark: the exact spelling wins.
