@@ -320,7 +320,8 @@ def basket_builder(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_only("catalog.print_labels")
 def labels(request: HttpRequest) -> HttpResponse:
-    form = LabelsForm(request.POST or None)
+    # Other pages (a delivery of goods) link here with ?skus= to preselect what to label.
+    form = LabelsForm(request.POST or None, initial={"skus": request.GET.get("skus", "")})
     if request.method == "POST" and form.is_valid():
         category = form.cleaned_data["category"]
         variants = selectors.variants_for_labels(

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -254,8 +256,12 @@ def intake_new(request: HttpRequest) -> HttpResponse:
 @staff_only("inventory.view_intake")
 def intake_detail(request: HttpRequest, number: str) -> HttpResponse:
     intake = get_object_or_404(Intake.objects.select_related("producer", "location", "received_by"), number=number)
-    lines = intake.lines.select_related("variant__product")
-    return render(request, "inventory/intake.html", {"intake": intake, "lines": lines})
+    lines = list(intake.lines.select_related("variant__product"))
+    labels_url = ""
+    if request.user.has_perm("catalog.print_labels"):
+        skus = "\n".join(dict.fromkeys(line.variant.sku for line in lines))
+        labels_url = f"{reverse('catalog:backoffice-labels')}?{urlencode({'skus': skus})}"
+    return render(request, "inventory/intake.html", {"intake": intake, "lines": lines, "labels_url": labels_url})
 
 
 @require_GET

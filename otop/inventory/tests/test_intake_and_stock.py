@@ -174,3 +174,25 @@ def test_staff_record_an_intake_from_the_page(client_for, make_user):
     assert selectors.on_hand(variant_id=variant.pk, location_code="backstore") == 6
     pdf = client.get(reverse("inventory:intake-receipt", args=[intake.number]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_a_delivery_links_to_a_label_sheet_of_its_items(client_for):
+    from urllib.parse import parse_qs, urlsplit
+
+    first, second = VariantFactory(), VariantFactory()
+    second.product.producer = first.product.producer
+    second.product.save(update_fields=["producer"])
+    client = client_for("staff")
+    client.post(
+        reverse("inventory:intake-new"),
+        {"producer": first.product.producer_id, "kind": "consignment", "location": "backstore",
+         f"v{first.pk}-quantity": "3", f"v{second.pk}-quantity": "2"},
+    )  # fmt: skip
+    intake = Intake.objects.get()
+    page = client.get(reverse("inventory:intake", args=[intake.number]))
+    labels_url = page.context["labels_url"]
+    assert parse_qs(urlsplit(labels_url).query)["skus"] == [f"{first.sku}\n{second.sku}"]
+    form = client.get(labels_url)
+    assert form.context["form"]["skus"].value() == f"{first.sku}\n{second.sku}"
+    pdf = client.post(labels_url, {"skus": f"{first.sku}\n{second.sku}", "layout": "3x8", "copies": "1"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
