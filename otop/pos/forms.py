@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from otop.core.validators import validate_thai_tax_id
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    manager_pin = forms.CharField(
+        label=_("Manager PIN"), max_length=12, widget=forms.PasswordInput(attrs={"inputmode": "numeric"})
+    )
+
+
 class TaxInvoiceForm(forms.Form):
     buyer_name = forms.CharField(label=_("Buyer name"), max_length=200)
     buyer_address = forms.CharField(label=_("Buyer address"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from otop.core.errors import DomainError
 from otop.core.selectors import center_profile
 from otop.pos import selectors, services
 from otop.pos.api import z_report_pdf_response
-from otop.pos.forms import TaxInvoiceForm
+from otop.pos.forms import TaxInvoiceForm, VoidForm
 from otop.pos.models import Register, Sale, Shift
 
 TILL = "accounts.operate_till"
@@ -125,6 +126,27 @@ def receipt(request: HttpRequest, sale_id: int) -> HttpResponse:
 def bar_ticket(request: HttpRequest, sale_id: int) -> HttpResponse:
     sale = _sale(sale_id)
     return render(request, "pos/bar_ticket.html", {"sale": sale})
+
+
+@require_http_methods(["GET", "POST"])
+@_till
+def void(request: HttpRequest, sale_id: int) -> HttpResponse:
+    """Void (same shift) or refund (later) a sale: a reason and a manager's PIN; goods go back on the shelf."""
+    sale = _sale(sale_id)
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_sale(sale=sale, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Sale %(code)s: %(status)s.")
+                % {"code": sale.receipt_code, "status": Sale.objects.get(pk=sale.pk).get_status_display()},
+            )
+            return redirect("pos:receipt", sale_id=sale.pk)
+    return render(request, "pos/void.html", {"sale": sale, "form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

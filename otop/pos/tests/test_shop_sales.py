@@ -138,3 +138,26 @@ def test_the_receipt_reaches_an_escpos_network_printer(counter):
     assert b"S1-000001" in printer.received
     assert b"350.00" in printer.received
     assert printer.received.endswith(b"\x1dVA\x00") or b"\x1dV" in printer.received
+
+
+def test_a_cashier_voids_a_sale_from_its_receipt_with_a_manager_pin(counter, client, make_user):
+    register, cashier, shift = counter
+    silk = VariantFactory(price=Decimal("350.00"))
+    on_shelf(silk, 3)
+    sale = services.record_sale(register=register, actor=cashier, data=sale_of(shift, 1, silk, 2)).sale
+    assert shelf(silk) == 1
+    services.set_manager_pin(user=make_user("manager"), pin="4321")
+    client.force_login(cashier)
+    receipt = client.get(f"/pos/receipts/{sale.pk}/").content.decode()
+    assert f"/pos/receipts/{sale.pk}/void/" in receipt
+
+    refused = client.post(f"/pos/receipts/{sale.pk}/void/", {"reason": "ลูกค้าเปลี่ยนใจ", "manager_pin": "0000"})
+    assert refused.status_code == 400
+    assert "PIN" in refused.content.decode()
+    sale.refresh_from_db()
+    assert (sale.status, shelf(silk)) == ("completed", 1)
+
+    done = client.post(f"/pos/receipts/{sale.pk}/void/", {"reason": "ลูกค้าเปลี่ยนใจ", "manager_pin": "4321"})
+    assert done.status_code == 302
+    sale.refresh_from_db()
+    assert (sale.status, shelf(silk)) == ("voided", 3)
