@@ -9,6 +9,8 @@ constraint on (space, [starts_at, occupied_until)) is the second line of defence
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -140,6 +142,25 @@ def _is_overlap_violation(error: IntegrityError) -> bool:
     return EXCLUSION_CONSTRAINT in str(error)
 
 
+@contextmanager
+def _holding_time(
+    *, space: Space, starts_at: datetime, occupied_until: datetime, ignore: Booking | None = None
+) -> Iterator[None]:
+    """Run the body in one transaction that holds [starts_at, occupied_until) of the space.
+
+    The locked check refuses a clash first; PostgreSQL's exclusion constraint, the second guard,
+    is turned into the same SlotTaken error.
+    """
+    try:
+        with transaction.atomic():
+            _lock_space_and_check_free(space=space, starts_at=starts_at, occupied_until=occupied_until, ignore=ignore)
+            yield
+    except IntegrityError as error:
+        if _is_overlap_violation(error):
+            raise SlotTaken(_("Sorry, this time is already booked. Please choose another time.")) from None
+        raise
+
+
 def price_per_hour_for(*, space: Space, user: Any) -> Decimal:
     """Members (producers and the center's people) pay the member price; everyone else the list price."""
     if user is not None and getattr(user, "is_authenticated", False):
@@ -192,38 +213,32 @@ def create_booking(
     price = price_per_hour_for(space=space, user=user)
     amount = amount_for(price_per_hour=price, starts_at=starts_at, ends_at=ends_at)
     occupied_until = ends_at + timedelta(minutes=space.buffer_minutes)
-    try:
-        with transaction.atomic():
-            _lock_space_and_check_free(space=space, starts_at=starts_at, occupied_until=occupied_until)
-            booking = Booking.objects.create(
-                space=space,
-                kind=Booking.Kind.BOOKING,
-                reference=_new_reference(),
-                token=secrets.token_urlsafe(32),
-                starts_at=starts_at,
-                ends_at=ends_at,
-                occupied_until=occupied_until,
-                name=name.strip(),
-                phone=phone.strip(),
-                email=email.strip(),
-                purpose=purpose.strip(),
-                attendees=attendees,
-                language=language if language in ("th", "en") else "th",
-                user=user if getattr(user, "is_authenticated", False) else None,
-                booked_by=booked_by if getattr(booked_by, "is_authenticated", False) else None,
-                price_per_hour=price,
-                amount_due=amount,
-                payment_status=Booking.PaymentStatus.FREE if amount == 0 else Booking.PaymentStatus.UNPAID,
-                site_url=(site_url or default_site_url()).rstrip("/"),
-            )
-            _record(booking, "created", booked_by or user, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
-            _ensure_wifi_credential(booking)
-            _notify(booking, "workspace_booking_confirmed")
-            transaction.on_commit(partial(schedule_reminder, booking_id=booking.pk))
-    except IntegrityError as error:
-        if _is_overlap_violation(error):
-            raise SlotTaken(_("Sorry, this time is already booked. Please choose another time.")) from None
-        raise
+    with _holding_time(space=space, starts_at=starts_at, occupied_until=occupied_until):
+        booking = Booking.objects.create(
+            space=space,
+            kind=Booking.Kind.BOOKING,
+            reference=_new_reference(),
+            token=secrets.token_urlsafe(32),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            occupied_until=occupied_until,
+            name=name.strip(),
+            phone=phone.strip(),
+            email=email.strip(),
+            purpose=purpose.strip(),
+            attendees=attendees,
+            language=language if language in ("th", "en") else "th",
+            user=user if getattr(user, "is_authenticated", False) else None,
+            booked_by=booked_by if getattr(booked_by, "is_authenticated", False) else None,
+            price_per_hour=price,
+            amount_due=amount,
+            payment_status=Booking.PaymentStatus.FREE if amount == 0 else Booking.PaymentStatus.UNPAID,
+            site_url=(site_url or default_site_url()).rstrip("/"),
+        )
+        _record(booking, "created", booked_by or user, starts_at=starts_at.isoformat(), ends_at=ends_at.isoformat())
+        _ensure_wifi_credential(booking)
+        _notify(booking, "workspace_booking_confirmed")
+        transaction.on_commit(partial(schedule_reminder, booking_id=booking.pk))
     return booking
 
 
@@ -232,28 +247,22 @@ def block_time(*, space: Space, starts_at: datetime, ends_at: datetime, reason: 
     """Keep a time free of bookings (maintenance, the center's own meetings); refused if already booked."""
     now = now or timezone.now()
     check_booking_times(space=space, starts_at=starts_at, ends_at=ends_at, now=now, is_block=True)
-    try:
-        with transaction.atomic():
-            _lock_space_and_check_free(space=space, starts_at=starts_at, occupied_until=ends_at)
-            booking = Booking.objects.create(
-                space=space,
-                kind=Booking.Kind.BLOCK,
-                reference=_new_reference(),
-                token=secrets.token_urlsafe(32),
-                starts_at=starts_at,
-                ends_at=ends_at,
-                occupied_until=ends_at,
-                purpose=reason.strip(),
-                booked_by=actor,
-                price_per_hour=Decimal("0.00"),
-                amount_due=Decimal("0.00"),
-                payment_status=Booking.PaymentStatus.FREE,
-            )
-            _record(booking, "blocked", actor, reason=reason)
-    except IntegrityError as error:
-        if _is_overlap_violation(error):
-            raise SlotTaken(_("Sorry, this time is already booked. Please choose another time.")) from None
-        raise
+    with _holding_time(space=space, starts_at=starts_at, occupied_until=ends_at):
+        booking = Booking.objects.create(
+            space=space,
+            kind=Booking.Kind.BLOCK,
+            reference=_new_reference(),
+            token=secrets.token_urlsafe(32),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            occupied_until=ends_at,
+            purpose=reason.strip(),
+            booked_by=actor,
+            price_per_hour=Decimal("0.00"),
+            amount_due=Decimal("0.00"),
+            payment_status=Booking.PaymentStatus.FREE,
+        )
+        _record(booking, "blocked", actor, reason=reason)
     return booking
 
 
@@ -305,35 +314,27 @@ def move_booking(
         space=space, starts_at=starts_at, ends_at=ends_at, now=now, is_block=booking.kind == Booking.Kind.BLOCK
     )
     buffer = timedelta(minutes=space.buffer_minutes) if booking.kind == Booking.Kind.BOOKING else timedelta(0)
-    try:
-        with transaction.atomic():
-            _lock_space_and_check_free(
-                space=space, starts_at=starts_at, occupied_until=ends_at + buffer, ignore=booking
-            )
-            booking = _lock_booking(booking)
-            if by_customer:
-                _check_customer_may_change(booking, now)
-            before = (booking.starts_at.isoformat(), booking.ends_at.isoformat())
-            booking.starts_at, booking.ends_at, booking.occupied_until = starts_at, ends_at, ends_at + buffer
-            booking.amount_due = amount_for(price_per_hour=booking.price_per_hour, starts_at=starts_at, ends_at=ends_at)
-            booking.payment_status = _payment_status(booking)
-            booking.sequence += 1
-            booking.reminder_sent_at = None
-            booking.save(
-                update_fields=[
-                    "starts_at", "ends_at", "occupied_until", "amount_due", "payment_status", "sequence",
-                    "reminder_sent_at", "updated_at",
-                ]
-            )  # fmt: skip
-            _record(booking, "moved", actor, before=before, after=(starts_at.isoformat(), ends_at.isoformat()))
-            if booking.kind == Booking.Kind.BOOKING:
-                _ensure_wifi_credential(booking)
-                _notify(booking, "workspace_booking_moved")
-                transaction.on_commit(partial(schedule_reminder, booking_id=booking.pk))
-    except IntegrityError as error:
-        if _is_overlap_violation(error):
-            raise SlotTaken(_("Sorry, this time is already booked. Please choose another time.")) from None
-        raise
+    with _holding_time(space=space, starts_at=starts_at, occupied_until=ends_at + buffer, ignore=booking):
+        booking = _lock_booking(booking)
+        if by_customer:
+            _check_customer_may_change(booking, now)
+        before = (booking.starts_at.isoformat(), booking.ends_at.isoformat())
+        booking.starts_at, booking.ends_at, booking.occupied_until = starts_at, ends_at, ends_at + buffer
+        booking.amount_due = amount_for(price_per_hour=booking.price_per_hour, starts_at=starts_at, ends_at=ends_at)
+        booking.payment_status = _payment_status(booking)
+        booking.sequence += 1
+        booking.reminder_sent_at = None
+        booking.save(
+            update_fields=[
+                "starts_at", "ends_at", "occupied_until", "amount_due", "payment_status", "sequence",
+                "reminder_sent_at", "updated_at",
+            ]
+        )  # fmt: skip
+        _record(booking, "moved", actor, before=before, after=(starts_at.isoformat(), ends_at.isoformat()))
+        if booking.kind == Booking.Kind.BOOKING:
+            _ensure_wifi_credential(booking)
+            _notify(booking, "workspace_booking_moved")
+            transaction.on_commit(partial(schedule_reminder, booking_id=booking.pk))
     return booking
 
 
