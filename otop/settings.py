@@ -126,8 +126,8 @@ except (ValueError, KeyError) as error:
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN, so concurrent sellers queue on busy_timeout instead of failing with
-    # "database is locked" halfway through a sale.
-    _database["CONN_MAX_AGE"] = 0
+    # "database is locked" halfway through a sale. Connections are kept like PostgreSQL's
+    # (DB_CONN_MAX_AGE): opening one and running the pragmas costs more than a cached page.
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -44,7 +44,7 @@ def product_for_story(*, code: str, include_unlisted: bool = False) -> Product |
     One small query reads the status and `updated_at`; the product with its producer, places and
     variants comes from the cache under that version (every catalog service touches `updated_at`).
     """
-    row = Product.objects.filter(code=code).values_list("pk", "status", "updated_at").first()
+    row = next(iter(Product.objects.filter(code=code).order_by().values_list("pk", "status", "updated_at")), None)
     if row is None or (row[1] != Product.Status.LISTED and not include_unlisted):
         return None
     key = f"catalog:story-product:{row[0]}:{row[2].timestamp()}"
@@ -96,12 +96,12 @@ def more_from_district(product: Product, *, limit: int = 4) -> QuerySet[Product]
 # --- availability -----------------------------------------------------------------------------
 
 
-def _available_quantities():
+def _free_units():
     try:
-        from otop.inventory.selectors import available_quantities
+        from otop.inventory.selectors import free_units
     except ImportError:
         return None
-    return available_quantities
+    return free_units
 
 
 def product_availability(product: Product) -> dict:
@@ -114,19 +114,20 @@ def product_availability(product: Product) -> dict:
 
 
 def availability_by_product(products: Iterable[Product]) -> dict[int, dict]:
-    """product_availability for many products in two queries (their variants must be prefetched)."""
+    """product_availability for many products in one query (their variants must be prefetched)."""
     products = list(products)
     variants_of = {
         product.pk: [variant for variant in product.variants.all() if variant.is_active] for product in products
     }
     ids = [variant.pk for variants in variants_of.values() for variant in variants]
-    available_quantities = _available_quantities()
-    if available_quantities is None or not ids:
+    free_units = _free_units()
+    if free_units is None or not ids:
         in_store: dict[int, int | None] = dict.fromkeys(ids)
         online: dict[int, int | None] = dict.fromkeys(ids)
     else:
-        in_store = available_quantities(variant_ids=ids, location_codes=["shop"])
-        online = available_quantities(variant_ids=ids)
+        free = free_units(variant_ids=ids)
+        in_store = free.available(["shop"])
+        online = free.available()
     result = {}
     for product in products:
         per_variant = {

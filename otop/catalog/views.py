@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -89,11 +90,12 @@ def _render_story(request: HttpRequest, product: Product) -> HttpResponse:
         "stars": "★" * (product.otop_stars or 0),
         "cache_seconds": STORY_CACHE_SECONDS,
         "cache_version": product.updated_at.timestamp(),
-        # Lazy querysets: they run only when the cached fragment has to be rendered again.
-        "photos": selectors.photos_of(product),
-        "components": selectors.components_of(product) if product.is_basket else [],
-        "from_producer": selectors.more_from_producer(product),
-        "from_district": selectors.more_from_district(product),
+        # Callables: the template calls them (builds and runs the queries) only when a cached
+        # fragment has to be rendered again.
+        "photos": partial(selectors.photos_of, product),
+        "components": partial(selectors.components_of, product) if product.is_basket else [],
+        "from_producer": partial(selectors.more_from_producer, product),
+        "from_district": partial(selectors.more_from_district, product),
     }
     return render(request, "catalog/story.html", context)
 
