@@ -37,3 +37,39 @@ class ProductDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.product_id)
+
+
+class ListingEntry(models.Model):
+    """A product as lists see it: one narrow row of the values pages filter and sort on.
+
+    Category and district pages page through these rows (with an index per common order) without
+    reading the wide search documents. On PostgreSQL the row also carries `names`, a weighted
+    tsvector of the name tokens alone (migration 0004), so a search ranks the products whose name
+    matches without reading each one's whole document. Written with the document by
+    otop.search.services.
+    """
+
+    product = models.OneToOneField(
+        "catalog.Product", primary_key=True, on_delete=models.CASCADE, related_name="listing_entry"
+    )
+    is_listed = models.BooleanField(_("listed"), default=False)
+    category_code = models.CharField(_("category"), max_length=30, blank=True)
+    district_code = models.CharField(_("district"), max_length=4, blank=True)
+    min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, null=True)
+    stars = models.PositiveSmallIntegerField(_("OTOP star level"), null=True)
+    sort_name = models.CharField(_("name (Thai)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("listing entry")
+        verbose_name_plural = _("listing entries")
+        indexes = [
+            models.Index(fields=["is_listed", "category_code", "sort_name", "product"], name="listing_category_name"),
+            models.Index(fields=["is_listed", "district_code", "sort_name", "product"], name="listing_district_name"),
+            models.Index(fields=["is_listed", "sort_name", "product"], name="listing_name"),
+            models.Index(fields=["is_listed", "category_code", "min_price", "product"], name="listing_category_price"),
+            models.Index(fields=["is_listed", "district_code", "min_price", "product"], name="listing_district_price"),
+            models.Index(fields=["is_listed", "stars", "product"], name="listing_stars"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.product_id)

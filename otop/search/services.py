@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 
 from otop.catalog.models import Product
-from otop.search.models import ProductDocument
-from otop.search.text import Tokens, analyse
+from otop.search.models import ListingEntry, ProductDocument
+from otop.search.text import LOOSE_MARK, Tokens, analyse
 
 BATCH = 1000
 
@@ -77,6 +77,33 @@ def _write_fts(documents: list[ProductDocument], removed_ids: list[int]) -> None
         )
 
 
+# PostgreSQL ranks name matches on this vector (see ListingEntry; the query side is in selectors). Loose
+# forms carry the mark LOOSE_MARK in front, as in the document column (migration 0004 says why).
+NAMES_VECTOR = (
+    "setweight(to_tsvector('simple', d.name), 'A') || "
+    f"setweight(to_tsvector('simple', regexp_replace(d.name_loose, '(\\S+)', '{LOOSE_MARK}\\1', 'g')), 'C')"
+)
+
+
+def _write_listing(product_ids: list[int]) -> None:
+    """Copy the filter and sort values (and on PostgreSQL the name vector) of these documents to their
+    listing entries, in the database: the vector is built by the same function as the document's."""
+    ListingEntry.objects.filter(product_id__in=product_ids).delete()
+    if not product_ids:
+        return
+    columns = "product_id, is_listed, category_code, district_code, min_price, stars, sort_name"
+    values = "d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, p.name_th"
+    if connection.vendor == "postgresql":
+        columns, values = f"{columns}, names", f"{values}, {NAMES_VECTOR}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO search_listingentry ({columns}) SELECT {values} "
+            "FROM search_productdocument d JOIN catalog_product p ON p.id = d.product_id "
+            f"WHERE d.product_id IN ({', '.join(['%s'] * len(product_ids))})",
+            product_ids,
+        )
+
+
 @transaction.atomic
 def index_products(*, product_ids: Iterable[int]) -> int:
     """Bring the search documents of some products up to date (deleted products leave the index)."""
@@ -91,6 +118,7 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         ProductDocument.objects.filter(product_id__in=chunk).delete()
         ProductDocument.objects.bulk_create(documents)
         _write_fts(documents, missing)
+        _write_listing(chunk)
         indexed += len(documents)
     return indexed
 
@@ -103,6 +131,7 @@ def rebuild_search_index() -> int:
     """Index every product again from scratch; returns how many were indexed."""
     with transaction.atomic():
         ProductDocument.objects.all().delete()
+        ListingEntry.objects.all().delete()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts")

@@ -194,6 +194,12 @@ def analyse(text: str) -> Tokens:
     return tokens
 
 
+# PostgreSQL stores and asks for loose forms with this mark in front (ๆมัดหมี), so its index tells
+# them from exact forms without reading the documents (migration search 0004). No segmented word
+# begins with ๆ (the repetition mark follows a word).
+LOOSE_MARK = "ๆ"
+
+
 @dataclass(frozen=True)
 class QueryTerm:
     """One word of a query: found if any of its exact or loose forms is in the document."""

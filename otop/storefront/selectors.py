@@ -15,11 +15,11 @@ from otop.catalog.selectors import categories_with_listed_counts
 from otop.core.models import OpeningException
 from otop.core.selectors import OpeningHours, center_profile, opening_hours_on, upcoming_opening_exceptions
 from otop.geo.models import District
-from otop.search.models import ProductDocument
+from otop.search.models import ListingEntry
 
 PAGE_SIZE = 24
 SORTS = {
-    "name": ("product__name_th", "product_id"),
+    "name": ("sort_name", "product_id"),
     "price": ("min_price", "product_id"),
     "-price": ("-min_price", "product_id"),
     "stars": ("-stars", "product_id"),
@@ -46,7 +46,7 @@ def _with_prices(queryset):
 def featured_products(*, limit: int = 8) -> list[Product]:
     """The newest listed products of the highest star level."""
     ids = list(
-        ProductDocument.objects.filter(is_listed=True)
+        ListingEntry.objects.filter(is_listed=True)
         .order_by("-stars", "-product_id")
         .values_list("product_id", flat=True)[:limit]
     )
@@ -99,8 +99,8 @@ class ListingFilters:
 
 
 def product_listing(*, filters: ListingFilters, page: int = 1) -> tuple[Page, list[Product]]:
-    """One page of listed products, filtered and sorted on the search documents' indexed columns."""
-    documents = ProductDocument.objects.filter(is_listed=True)
+    """One page of listed products, filtered and sorted on the narrow listing entries' indexed columns."""
+    documents = ListingEntry.objects.filter(is_listed=True)
     if filters.category:
         documents = documents.filter(category_code=filters.category)
     if filters.district:
