@@ -245,6 +245,8 @@ def change_status(
             channel="web",
             sold_at=now,
         )
+    if to_status == Status.REFUNDED:
+        _take_back(order=order, actor=actor, now=now)
     if to_status == Status.CANCELLED:
         from otop.payments.services import cancel_pending_payments
 
@@ -264,6 +266,37 @@ def change_status(
     if to_status in NOTIFIED:
         _notify(order, "status_changed")
     return order
+
+
+# A refund from these states finds the goods still at the center: they go back where they were sold from.
+GOODS_AT_THE_CENTER = {Status.PAID, Status.PACKED, Status.READY_FOR_PICKUP}
+
+
+def _take_back(*, order: Order, actor: Any, now: datetime) -> None:
+    """A refund: the producers' settlements lose the refunded lines; goods not yet sent go back on sale.
+
+    Goods already shipped or handed over stay out of stock until staff receive them back.
+    """
+    from otop.inventory import services as inventory
+    from otop.inventory.models import Location, StockMove
+
+    reference = f"order:{order.number}"
+    inventory.record_return_lines(
+        lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+        reference=reference,
+        channel="web",
+        returned_at=now,
+    )
+    if order.status not in GOODS_AT_THE_CENTER:
+        return
+    taken: dict[int, dict[int, int]] = {}  # location -> variant -> units the sale took
+    for move in StockMove.objects.filter(reference=order.reservation_reference, reason=StockMove.Reason.SALE):
+        per_variant = taken.setdefault(move.from_location_id, {})
+        per_variant[move.variant_id] = per_variant.get(move.variant_id, 0) + move.quantity
+    for location in Location.objects.filter(pk__in=taken).order_by("pk"):
+        inventory.return_to_stock(
+            items=sorted(taken[location.pk].items()), location=location, actor=actor, reference=reference
+        )
 
 
 @transaction.atomic

@@ -60,6 +60,14 @@ def quantities(request: HttpRequest) -> dict[int, int]:
     return {int(k): int(v) for k, v in request.session.get(SESSION_KEY, {}).items()}
 
 
+def line_count(request: HttpRequest) -> int:
+    """How many different items the cart holds (the header shows it): no query for visitors."""
+    in_session = {int(k) for k in request.session.get(SESSION_KEY, {})}
+    if _signed_in(request):
+        return len(in_session | set(CartLine.objects.filter(user=request.user).values_list("variant_id", flat=True)))
+    return len(in_session)
+
+
 def _save_line(request: HttpRequest, variant_id: int, quantity: int, *, add: bool) -> None:
     if _signed_in(request):
         with transaction.atomic():

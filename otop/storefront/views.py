@@ -126,7 +126,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             message = _("Added to the cart (%(count)s in the cart).") % {"count": in_cart}
     if request.htmx:
         return render(
-            request, "storefront/cart_added.html", {"message": message, "cart_count": len(cart.quantities(request))}
+            request, "storefront/cart_added.html", {"message": message, "cart_count": cart.line_count(request)}
         )
     messages.info(request, message)
     return redirect("storefront:cart")

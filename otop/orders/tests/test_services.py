@@ -78,3 +78,38 @@ def test_customer_gets_e_mails_in_thai_after_commit(db, django_capture_on_commit
     message = OutboundMessage.objects.get()
     assert message.subject == f"ได้รับคำสั่งซื้อ {order.number} แล้ว"
     assert len(callbacks) >= 1
+
+
+def test_a_refund_before_sending_puts_the_goods_back_and_takes_the_lines_out_of_settlements(order, make_user):
+    from otop.inventory.models import SoldItem, StockMove
+
+    staff = make_user("staff")
+    variant_id = order.lines.get().variant_id
+    services.confirm_promptpay_payment(order=order, actor=staff)
+    services.change_status(order=order, to_status=Order.Status.PACKED, actor=staff)
+    assert stock.on_hand(variant_id=variant_id, location_code=Location.Code.ONLINE) == 0
+
+    services.change_status(order=order, to_status=Order.Status.REFUNDED, actor=staff, note="ลูกค้าเปลี่ยนใจ")
+    assert stock.on_hand(variant_id=variant_id, location_code=Location.Code.ONLINE) == 2
+    assert stock.available_quantities(variant_ids=[variant_id]) == {variant_id: 2}
+    back = StockMove.objects.get(reference=f"order:{order.number}")
+    assert (back.reason, back.quantity, back.to_location.code) == ("return_to_shelf", 2, Location.Code.ONLINE)
+    sold = SoldItem.objects.filter(reference=f"order:{order.number}")
+    assert sorted((item.kind, item.quantity, str(item.amount)) for item in sold) == [
+        ("return", 2, "200.00"),
+        ("sale", 2, "200.00"),
+    ]
+
+
+def test_a_refund_after_shipping_leaves_stock_alone_until_the_parcel_comes_back(order, make_user):
+    from otop.inventory.models import SoldItem, StockMove
+
+    staff = make_user("staff")
+    variant_id = order.lines.get().variant_id
+    services.confirm_promptpay_payment(order=order, actor=staff)
+    services.change_status(order=order, to_status=Order.Status.PACKED, actor=staff)
+    services.change_status(order=order, to_status=Order.Status.SHIPPED, actor=staff)
+    services.change_status(order=order, to_status=Order.Status.REFUNDED, actor=staff)
+    assert stock.on_hand(variant_id=variant_id, location_code=Location.Code.ONLINE) == 0
+    assert not StockMove.objects.filter(reference=f"order:{order.number}").exists()
+    assert SoldItem.objects.filter(reference=f"order:{order.number}", kind="return").count() == 1

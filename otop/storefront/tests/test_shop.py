@@ -63,6 +63,23 @@ def test_cart_add_is_capped_by_stock_and_remembered_in_the_account(client, catal
     assert list(CartLine.objects.filter(user=user).values_list("variant_id", "quantity")) == [(variant.pk, 2)]
 
 
+def test_the_header_counts_the_account_cart_once_signed_in(client, catalogue, make_user):
+    def header_count():
+        html = client.get("/search/").content.decode()
+        return html.split('id="cart-count">')[1].split("<")[0]
+
+    assert header_count() == "0"
+    client.post("/cart/add/", {"variant": catalogue[0].variants.get().pk, "quantity": 1})
+    assert header_count() == "1"
+    user = make_user("customer")
+    CartLine.objects.create(user=user, variant=catalogue[1].variants.get(), quantity=1)  # from another device
+    client.force_login(user)
+    assert header_count() == "2"  # the account's line and the one added before signing in
+    client.get("/cart/")  # the visitor's line moves into the account
+    assert header_count() == "2"
+    assert CartLine.objects.filter(user=user).count() == 2
+
+
 def test_sold_out_product_is_not_added(client, catalogue):
     variant = catalogue[5].variants.get()
     client.post("/cart/add/", {"variant": variant.pk, "quantity": 1})
