@@ -74,7 +74,11 @@ class Product(TimeStampedModel):
                 name="product_stars_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["status", "category"])]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            # The API's list pages through listed products in SKU order.
+            models.Index(fields=["status", "sku"], name="catalog_product_status_sku"),
+        ]
         permissions = [
             ("print_labels", _("Can print shelf labels")),
             ("import_catalog", _("Can import and export the catalog as CSV")),
