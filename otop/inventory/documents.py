@@ -40,12 +40,16 @@ def intake_receipt_pdf(intake: Intake) -> bytes:
 
 
 def settlement_pdf(settlement: Settlement) -> bytes:
-    """The producer's statement (ใบแจ้งยอดการจ่ายเงินผู้ฝากขาย), with the amount in Thai words."""
+    """The producer's statement (ใบแจ้งยอดการจ่ายเงินผู้ฝากขาย), with the amount in Thai words and the
+    confirmed account it is paid into (its number masked but for the last four digits)."""
+    from otop.producers.selectors import confirmed_bank_accounts
+
     return _pdf(
         "inventory/pdf/statement.html",
         {
             "settlement": settlement,
             "lines": list(settlement.lines.all()),
             "amount_in_words": baht_in_thai_words(settlement.net_payable),
+            "account": confirmed_bank_accounts(producer_ids=[settlement.producer_id]).get(settlement.producer_id),
         },
     )

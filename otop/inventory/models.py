@@ -318,24 +318,6 @@ class SoldItem(models.Model):
 # --- Settlements -------------------------------------------------------------------------------
 
 
-class PayoutAccount(models.Model):
-    """Where a producer's money goes (bank transfer)."""
-
-    producer = models.OneToOneField(
-        "producers.Producer", verbose_name=_("producer"), on_delete=models.CASCADE, related_name="payout_account"
-    )
-    bank_name = models.CharField(_("bank"), max_length=100)
-    account_number = models.CharField(_("account number"), max_length=20)
-    account_name = models.CharField(_("account name"), max_length=200)
-
-    class Meta:
-        verbose_name = _("payout account")
-        verbose_name_plural = _("payout accounts")
-
-    def __str__(self) -> str:
-        return f"{self.bank_name} {self.account_number}"
-
-
 class Settlement(models.Model):
     """What the center owes a producer for a period: consigned sales minus returns and commission."""
 

@@ -215,8 +215,20 @@ def unpaid_settlements():
 
     return (
         Settlement.objects.filter(status=Settlement.Status.OPEN, net_payable__gt=0)
-        .select_related("producer__payout_account")
+        .select_related("producer")
         .order_by("producer__name_th", "period_start")
+    )
+
+
+def unpaid_producers_without_account() -> list:
+    """Producers owed money (an unpaid settlement) who have no confirmed bank account to pay it into."""
+    from otop.producers.models import BankAccount, Producer
+
+    return list(
+        Producer.objects.filter(settlements__in=unpaid_settlements())
+        .exclude(bank_accounts__status=BankAccount.Status.CONFIRMED)
+        .distinct()
+        .order_by("name_th")
     )
 
 

@@ -406,7 +406,11 @@ def settlements(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(count)s settlements made.") % {"count": len(made)})
                 return redirect("inventory:settlements")
     page = Paginator(Settlement.objects.select_related("producer"), 50).get_page(request.GET.get("page"))
-    return render(request, "inventory/settlements.html", {"form": form, "page": page})
+    return render(
+        request,
+        "inventory/settlements.html",
+        {"form": form, "page": page, "without_account": selectors.unpaid_producers_without_account()},
+    )
 
 
 @require_GET
@@ -447,20 +451,30 @@ def settlement_paid(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 @staff_only("inventory.settle_producers")
 def settlements_export(request: HttpRequest) -> HttpResponse:
-    """The bank-transfer file: one row per unpaid settlement with a positive amount (CSV, UTF-8 with BOM for Excel)."""
-    rows = selectors.unpaid_settlements()
+    """The bank-transfer file: one row per unpaid settlement with a positive amount (CSV, UTF-8 with BOM for Excel).
+
+    The account is the producer's confirmed one (entered in the portal, confirmed by staff); a row
+    without one has empty account columns, and the settlements page says who is missing.
+    """
+    from otop.producers.selectors import confirmed_bank_accounts
+
+    rows = list(selectors.unpaid_settlements())
+    accounts = confirmed_bank_accounts(producer_ids={settlement.producer_id for settlement in rows})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="producer-payouts.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["settlement", "producer", "bank", "account_number", "account_name", "amount", "tax_id"])
+    writer.writerow(
+        ["settlement", "producer", "bank_code", "bank", "account_number", "account_name", "amount", "tax_id"]
+    )
     for settlement in rows:
-        account = getattr(settlement.producer, "payout_account", None)
+        account = accounts.get(settlement.producer_id)
         writer.writerow(
             [
                 settlement.number,
                 settlement.producer.name_th,
-                account.bank_name if account else "",
+                account.bank if account else "",
+                account.get_bank_display() if account else "",
                 account.account_number if account else "",
                 account.account_name if account else "",
                 f"{settlement.net_payable:.2f}",

@@ -54,5 +54,11 @@ def bank_accounts_of(producer: Producer) -> QuerySet[BankAccount]:
     return producer.bank_accounts.select_related("confirmed_by").order_by("-created_at", "-id")
 
 
+def confirmed_bank_accounts(*, producer_ids) -> dict[int, BankAccount]:
+    """The account each of these producers is paid into (the one staff confirmed), by producer id."""
+    confirmed = BankAccount.objects.filter(producer_id__in=list(producer_ids), status=BankAccount.Status.CONFIRMED)
+    return {account.producer_id: account for account in confirmed}
+
+
 def pending_bank_accounts() -> QuerySet[BankAccount]:
     return BankAccount.objects.filter(status=BankAccount.Status.PENDING).select_related("producer")

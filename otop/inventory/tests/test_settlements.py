@@ -14,7 +14,7 @@ from otop.core.money import baht_in_thai_words
 from otop.inventory import services
 from otop.inventory.documents import settlement_pdf
 from otop.inventory.errors import NothingToSettle, SettlementAlreadyPaid, SettlementExists
-from otop.inventory.models import PayoutAccount, Settlement, SoldItem
+from otop.inventory.models import Settlement, SoldItem
 from otop.inventory.tests.factories import ProducerFactory, ProductFactory, VariantFactory
 from otop.inventory.tests.test_intake_and_stock import pdf_text
 
@@ -105,15 +105,41 @@ def test_the_statement_pdf_is_thai_with_the_amount_in_words(manager):
     assert baht_in_thai_words(settlement.net_payable) == "สองพันบาทแปดสิบสตางค์"
 
 
-def test_the_bank_transfer_file_lists_unpaid_settlements(client_for):
-    variant = VariantFactory()
+def test_the_bank_transfer_file_pays_into_the_confirmed_account_and_names_who_has_none(client_for, make_user):
+    from otop.producers import services as producer_services
+
+    variant, other = VariantFactory(), VariantFactory()
     producer = variant.product.producer
-    PayoutAccount.objects.create(producer=producer, bank_name="ธ.ก.ส.", account_number="0123456789", account_name="กลุ่ม")
-    services.record_sale_lines(lines=[(variant.pk, 1, Decimal("100.00"))], reference="o1", channel="web", sold_at=at(2))
+    manager = make_user("manager")
+    waiting = producer_services.submit_bank_account(
+        actor=manager, producer=producer, bank="baac", account_number="012-3-45678-9", account_name="กลุ่มทอผ้า"
+    )
+    for v, ref in ((variant, "o1"), (other, "o2")):
+        services.record_sale_lines(lines=[(v.pk, 1, Decimal("100.00"))], reference=ref, channel="web", sold_at=at(2))
     settlement = services.create_settlement(producer=producer, period_start=date(2026, 10, 1))
-    response = client_for("manager").get(reverse("inventory:settlements-export"))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1] == [settlement.number, producer.name_th, "ธ.ก.ส.", "0123456789", "กลุ่ม", "80.00", ""]
+    services.create_settlement(producer=other.product.producer, period_start=date(2026, 10, 1))
+    client = client_for("manager")
+
+    def export():
+        response = client.get(reverse("inventory:settlements-export"))
+        return {row[0]: row for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+
+    # Not yet confirmed by staff: nothing to pay into, and the page says so.
+    assert export()[settlement.number][2:6] == ["", "", "", ""]
+    page = client.get(reverse("inventory:settlements")).content.decode()
+    assert producer.name_th in page.split('id="without-account"')[1]
+    assert "ยังไม่มีบัญชีธนาคารที่ยืนยันแล้ว" in page
+
+    producer_services.confirm_bank_account(actor=manager, account=waiting)
+    assert export()[settlement.number] == [
+        settlement.number, producer.name_th, "baac", "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร (ธ.ก.ส.)",
+        "0123456789", "กลุ่มทอผ้า", "80.00", "",
+    ]  # fmt: skip
+    page = client.get(reverse("inventory:settlements")).content.decode()
+    without = page.split('id="without-account"')[1].split("</div>")[0]
+    assert producer.name_th not in without and other.product.producer.name_th in without
+    text = pdf_text(settlement_pdf(settlement))
+    assert "xxxxxx6789" in text and "0123456789" not in text
 
 
 def test_a_producer_reads_only_its_own_statements(client_for, make_user):
@@ -184,3 +210,14 @@ def test_settlements_reconcile_with_the_sales_they_come_from(documents, percent)
         for value in (settlement.gross_sales, settlement.commission, settlement.net_payable):
             assert value == value.quantize(Decimal("0.01"))
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("ธ.ก.ส.", "baac"), ("ธนาคารกรุงไทย", "ktb"), ("KBank", "kbank"), ("ออมสิน สาขาชุมแพ", "gsb"), ("สหกรณ์", None)],
+)
+def test_old_payout_accounts_are_carried_over_when_their_bank_is_recognised(name, code):
+    import importlib
+
+    migration = importlib.import_module("otop.inventory.migrations.0004_payouts_go_to_the_confirmed_bank_account")
+    assert migration._bank_code(name) == code
