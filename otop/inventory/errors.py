@@ -139,3 +139,13 @@ class NotABasket(DomainError):
 
     def __init__(self, sku: str):
         super().__init__(_("%(sku)s is not a gift basket with components.") % {"sku": sku}, fields={"code": [sku]})
+
+
+class InvalidCommission(DomainError):
+    code = "invalid_commission"
+
+    def __init__(self, percent: object):
+        super().__init__(
+            _("A commission is between 0 and 100 percent (%(percent)s given).") % {"percent": percent},
+            fields={"percent": [_("Between 0 and 100.")]},
+        )

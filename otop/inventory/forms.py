@@ -84,6 +84,18 @@ class ThresholdForm(forms.Form):
     )
 
 
+class CommissionForm(forms.Form):
+    code = forms.CharField(label=_("Product SKU, item SKU or barcode"), max_length=40)
+    percent = forms.DecimalField(
+        label=_("Commission (%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        required=False,
+        help_text=_("Leave empty to use the producer's rate (or the center's default) again."),
+    )
+
+
 class SettlementForm(forms.Form):
     month = forms.DateField(
         label=_("Month"),

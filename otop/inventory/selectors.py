@@ -220,6 +220,13 @@ def unpaid_settlements():
     )
 
 
+def product_commissions():
+    """The products with a commission of their own, with their producer's rate beside it."""
+    from otop.inventory.models import CommissionRate
+
+    return CommissionRate.objects.select_related("product__producer").order_by("product__name_th", "product__sku")
+
+
 def unpaid_producers_without_account() -> list:
     """Producers owed money (an unpaid settlement) who have no confirmed bank account to pay it into."""
     from otop.producers.models import BankAccount, Producer

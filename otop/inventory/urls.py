@@ -23,6 +23,7 @@ urlpatterns = [
     path("stocktakes/<int:pk>/approve/", views.stocktake_approve, name="stocktake-approve"),
     path("stocktakes/<int:pk>/cancel/", views.stocktake_cancel, name="stocktake-cancel"),
     path("low-stock/", views.low_stock, name="low-stock"),
+    path("commissions/", views.commissions, name="commissions"),
     path("settlements/", views.settlements, name="settlements"),
     path("settlements/export.csv", views.settlements_export, name="settlements-export"),
     path("settlements/<str:number>/", views.settlement_detail, name="settlement"),

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from otop.catalog.models import Variant
 from otop.core.errors import DomainError
+from otop.core.selectors import center_profile
 from otop.inventory import documents, selectors, services
 from otop.inventory.forms import (
     BasketForm,
+    CommissionForm,
     CountForm,
     IntakeHeaderForm,
     IntakeLineForm,
@@ -381,6 +383,42 @@ def low_stock(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Threshold saved for %(item)s.") % {"item": str(variant)})
                 return redirect("inventory:low-stock")
     return render(request, "inventory/low_stock.html", {"items": selectors.low_stock_items(), "form": form})
+
+
+# --- Commission ---------------------------------------------------------------------------------
+
+
+def _product_by_code(code: str):
+    from otop.catalog.models import Product
+
+    product = Product.objects.filter(sku__iexact=code.strip()).select_related("producer").first()
+    return product if product is not None else find_variant(code).product
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("inventory.view_commissionrate")
+def commissions(request: HttpRequest) -> HttpResponse:
+    """Products that pay the center a commission of their own (the rest: their producer's, then the center's)."""
+    form = CommissionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("inventory.change_commissionrate"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                product = _product_by_code(form.cleaned_data["code"])
+                services.set_product_commission(
+                    product=product, percent=form.cleaned_data["percent"], actor=request.user
+                )
+            except DomainError as error:
+                form.add_error("code" if error.code == "unknown_barcode" else "percent", error.message)
+            else:
+                messages.success(request, _("Commission saved for %(product)s.") % {"product": product.name_th})
+                return redirect("inventory:commissions")
+    return render(
+        request,
+        "inventory/commissions.html",
+        {"form": form, "rates": selectors.product_commissions(), "center": center_profile()},
+    )
 
 
 # --- Settlements --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from otop.inventory.services.sales import (
     consignment_terms,
     record_return_lines,
     record_sale_lines,
+    set_product_commission,
 )
 from otop.inventory.services.settlements import create_settlement, mark_settlement_paid, settle_month
 from otop.inventory.services.stock import (
@@ -56,6 +57,7 @@ __all__ = [
     "receive_stock",
     "record_intake",
     "record_return_lines",
+    "set_product_commission",
     "record_sale_lines",
     "release_reservation",
     "remove_stock",

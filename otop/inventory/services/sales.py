@@ -22,7 +22,7 @@ from django.utils import timezone
 from otop.catalog.models import Variant
 from otop.core.money import ZERO, line_total, parse_amount, to_satang
 from otop.core.selectors import center_profile
-from otop.inventory.errors import InvalidQuantity
+from otop.inventory.errors import InvalidCommission, InvalidQuantity
 from otop.inventory.models import CommissionRate, Intake, IntakeLine, SoldItem
 from otop.inventory.selectors import basket_recipes
 
@@ -141,6 +141,30 @@ def _expand_baskets(lines, recipes, variants) -> list[tuple[int, int, Decimal, D
             units = quantity * per_basket
             expanded.append((component_id, units, to_satang(share / per_basket), share * quantity))
     return expanded
+
+
+@transaction.atomic
+def set_product_commission(*, product, percent: Decimal | None, actor) -> CommissionRate | None:
+    """Give one product its own commission (0–100 %), or remove it (None) so its producer's or the
+    center's default applies again. Sales already recorded keep the rate they were sold at."""
+    from otop.core.services import record_audit_event
+
+    previous = CommissionRate.objects.filter(product=product).values_list("percent", flat=True).first()
+    if percent is None:
+        CommissionRate.objects.filter(product=product).delete()
+        rate = None
+    else:
+        percent = parse_amount(percent)
+        if not Decimal("0") <= percent <= Decimal("100"):
+            raise InvalidCommission(percent)
+        rate, _created = CommissionRate.objects.update_or_create(product=product, defaults={"percent": percent})
+    record_audit_event(
+        actor=actor,
+        action="inventory.commission_set",
+        target=product,
+        summary=f"{product.sku}: {'-' if previous is None else previous} -> {'-' if percent is None else percent}",
+    )
+    return rate
 
 
 def commission_percent_for(variant: Variant) -> Decimal:

@@ -27,6 +27,7 @@ MATRIX = {
     "/inventory/intakes/new/": STAFF_PAGE,
     "/inventory/stocktakes/": STAFF_PAGE,
     "/inventory/low-stock/": STAFF_PAGE,
+    "/inventory/commissions/": MANAGER_PAGE,
     "/inventory/settlements/": STAFF_PAGE,
     "/inventory/settlements/export.csv": MANAGER_PAGE,
     "/inventory/my/": PRODUCER_PAGE,

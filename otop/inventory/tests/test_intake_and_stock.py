@@ -196,3 +196,40 @@ def test_a_delivery_links_to_a_label_sheet_of_its_items(client_for):
     assert form.context["form"]["skus"].value() == f"{first.sku}\n{second.sku}"
     pdf = client.post(labels_url, {"skus": f"{first.sku}\n{second.sku}", "layout": "3x8", "copies": "1"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_the_manager_gives_a_product_its_own_commission_and_takes_it_away(client_for):
+    from otop.core.models import AuditEvent
+    from otop.inventory.models import CommissionRate
+
+    variant = VariantFactory()
+    product = variant.product
+    client = client_for("manager")
+    url = reverse("inventory:commissions")
+
+    response = client.post(url, {"code": product.sku, "percent": "12.5"})
+    assert response.status_code == 302
+    assert services.commission_percent_for(variant) == Decimal("12.50")
+    page = client.get(url).content.decode()
+    assert product.sku in page.split('id="commissions"')[1] and "12.50%" in page
+    assert AuditEvent.objects.filter(action="inventory.commission_set", target_id=str(product.pk)).count() == 1
+
+    # Refused: a rate above 100 % and an unknown code say why in Thai and change nothing.
+    refused = client.post(url, {"code": variant.sku, "percent": "150"}).content.decode()
+    assert "100" in refused and 'class="field-error"' in refused
+    refused = client.post(url, {"code": "NO-SUCH-SKU", "percent": "5"}).content.decode()
+    assert "ไม่พบสินค้าที่มีบาร์โค้ดหรือรหัส NO-SUCH-SKU" in refused
+    assert CommissionRate.objects.get(product=product).percent == Decimal("12.50")
+
+    # By the item's barcode or SKU too; empty goes back to the producer's rate or the center's default.
+    client.post(url, {"code": variant.sku, "percent": ""})
+    assert not CommissionRate.objects.exists()
+    assert services.commission_percent_for(variant) == Decimal("20.00")
+
+
+def test_only_the_manager_sets_commission(client_for):
+    variant = VariantFactory()
+    staff = client_for("staff")
+    assert staff.get(reverse("inventory:commissions")).status_code == 403
+    assert staff.post(reverse("inventory:commissions"), {"code": variant.sku, "percent": "1"}).status_code == 403
+    assert services.commission_percent_for(variant) == Decimal("20.00")
