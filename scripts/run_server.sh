@@ -8,7 +8,10 @@ export DEBUG=${DEBUG:-false}
 
 .venv/bin/python manage.py db_worker --interval 2 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# The clock: unpaid orders expiring, booking reminders, certification warnings (otop/<app>/schedule.py).
+.venv/bin/python manage.py run_periodic &
+clock=$!
+trap 'kill $worker $clock 2>/dev/null || true' EXIT INT TERM
 
 cat <<TXT
 

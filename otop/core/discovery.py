@@ -1,7 +1,8 @@
 """Find the optional per-app modules that let feature apps extend shared mechanisms.
 
 Used for otop/<app>/permissions.py (roles, areas), reference.py (reference data), demo.py
-(demo data) and bench.py (benchmarks): each feature adds its part without editing shared files.
+(demo data), bench.py (benchmarks) and schedule.py (periodic jobs): each feature adds its part
+without editing shared files.
 """
 
 from __future__ import annotations
