@@ -35,3 +35,9 @@ class InvalidTransition(Conflict):
 
 class NotAMember(NotAllowed):
     code = "not_a_committee_member"
+
+
+class InvalidRule(DomainError):
+    """The committee's criteria or decision rule would not work as given; nothing was changed."""
+
+    code = "invalid_rule"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otop.accounts.models import User
 from otop.core.i18n import localized
-from otop.selection.models import Application, Decision, Meeting
+from otop.selection.models import Application, Criterion, Decision, DecisionRule, Meeting
 
 SCORE_CHOICES = [("", "—"), *[(str(value), str(value)) for value in range(1, 6)]]
 
@@ -73,3 +73,19 @@ class MeetingForm(forms.ModelForm):
 
 class DelistForm(forms.Form):
     reason = forms.CharField(label=_("Reason for delisting"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionRuleForm(forms.ModelForm):
+    class Meta:
+        model = DecisionRule
+        fields = ["min_scorers", "approve_mean", "min_criterion_mean", "reject_below_mean"]
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["code", "name_th", "name_en", "description_th", "description_en", "sort_order", "is_active"]
+        widgets = {
+            "description_th": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -27,6 +27,7 @@ from otop.selection.errors import (
     AlreadyScored,
     ConflictOfInterest,
     InvalidApplication,
+    InvalidRule,
     InvalidTransition,
     NotAMember,
     NotOpenForScoring,
@@ -38,6 +39,7 @@ from otop.selection.models import (
     ApplicationPhoto,
     Criterion,
     Decision,
+    DecisionRule,
     Delisting,
     Meeting,
     Score,
@@ -428,3 +430,84 @@ def delist_product(*, actor: User, product: Product, reason: str) -> Delisting:
         context={"product_name": product.name_th, "note": reason},
     )
     return delisting
+
+
+# --- The rule the committee works by (manager) -----------------------------------------------------
+
+SCORE_MIN, SCORE_MAX = Decimal("1"), Decimal("5")
+
+
+@transaction.atomic
+def set_decision_rule(
+    *, actor: Any, min_scorers: int, approve_mean: Decimal, min_criterion_mean: Decimal, reject_below_mean: Decimal
+) -> DecisionRule:
+    """Change how scores become a proposal. Decisions already made stay as they are (each keeps its
+    mean and number of scorers); applications still open are tallied by the new rule."""
+    fields: dict[str, list[str]] = {}
+    if not 1 <= min_scorers <= 50:
+        fields["min_scorers"] = [_("Between 1 and 50 members.")]
+    for name, value in (
+        ("approve_mean", approve_mean),
+        ("min_criterion_mean", min_criterion_mean),
+        ("reject_below_mean", reject_below_mean),
+    ):
+        if not SCORE_MIN <= value <= SCORE_MAX:
+            fields[name] = [_("A mean from 1.00 to 5.00.")]
+    if not fields and reject_below_mean > approve_mean:
+        fields["reject_below_mean"] = [_("Rejection must start below the mean needed to approve.")]
+    if fields:
+        raise InvalidRule(_("The decision rule was not changed."), fields=fields)
+    rule = DecisionRule.objects.select_for_update().get(pk=decision_rule().pk)
+    before = {
+        "min_scorers": rule.min_scorers,
+        "approve_mean": str(rule.approve_mean),
+        "min_criterion_mean": str(rule.min_criterion_mean),
+        "reject_below_mean": str(rule.reject_below_mean),
+    }
+    rule.min_scorers, rule.approve_mean = min_scorers, approve_mean
+    rule.min_criterion_mean, rule.reject_below_mean = min_criterion_mean, reject_below_mean
+    rule.save()
+    record_audit_event(
+        actor=actor,
+        action="selection.rule_changed",
+        target=rule,
+        data={
+            "before": before,
+            "after": {
+                "min_scorers": min_scorers,
+                "approve_mean": str(approve_mean),
+                "min_criterion_mean": str(min_criterion_mean),
+                "reject_below_mean": str(reject_below_mean),
+            },
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def save_criterion(*, actor: Any, criterion: Criterion | None = None, **values: Any) -> Criterion:
+    """Add a criterion, or change one. A criterion is retired (not in use) rather than deleted, so past
+    scorecards keep it; scorecards filled from now on use the criteria in use now. At least one must
+    stay in use."""
+    criterion = criterion or Criterion()
+    # Read from the database: a bound form may already have changed the instance it was given.
+    was_active = criterion.pk is not None and Criterion.objects.filter(pk=criterion.pk, is_active=True).exists()
+    for name, value in values.items():
+        setattr(criterion, name, value)
+    if (
+        was_active
+        and not criterion.is_active
+        and not Criterion.objects.filter(is_active=True).exclude(pk=criterion.pk).exists()
+    ):
+        raise InvalidRule(
+            _("At least one criterion must stay in use."), fields={"is_active": [_("The last one in use.")]}
+        )
+    criterion.save()
+    record_audit_event(
+        actor=actor,
+        action="selection.criterion_saved",
+        target=criterion,
+        summary=f"{criterion.code}: {criterion.name_th}",
+        data={"in_use": criterion.is_active},
+    )
+    return criterion

@@ -15,4 +15,7 @@ urlpatterns = [
     path("backoffice/meetings/new/", views.backoffice_plan_meeting, name="backoffice-plan-meeting"),
     path("backoffice/applications/<int:application_id>/audit/", views.backoffice_audit, name="backoffice-audit"),
     path("backoffice/products/<int:product_id>/delist/", views.backoffice_delist, name="backoffice-delist"),
+    path("backoffice/rules/", views.backoffice_rules, name="backoffice-rules"),
+    path("backoffice/criteria/new/", views.backoffice_criterion, name="backoffice-criterion-new"),
+    path("backoffice/criteria/<int:criterion_id>/", views.backoffice_criterion, name="backoffice-criterion"),
 ]

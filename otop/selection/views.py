@@ -16,9 +16,16 @@ from otop.catalog.models import Product
 from otop.core.errors import DomainError
 from otop.producers.selectors import producer_of
 from otop.selection import selectors, services
-from otop.selection.forms import DecisionForm, DelistForm, MeetingForm, ScorecardForm
+from otop.selection.forms import (
+    CriterionForm,
+    DecisionForm,
+    DecisionRuleForm,
+    DelistForm,
+    MeetingForm,
+    ScorecardForm,
+)
 from otop.selection.letters import decision_letter_pdf
-from otop.selection.models import Application
+from otop.selection.models import Application, Criterion
 
 
 def allowed(permission: str) -> Callable:
@@ -213,3 +220,54 @@ def backoffice_delist(request: HttpRequest, product_id: int) -> HttpResponse:
     if application_id:
         return redirect("selection:application", application_id=application_id)
     return redirect("selection:backoffice-applications")
+
+
+# --- The rule the committee works by (manager) -----------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("selection.change_decisionrule")
+def backoffice_rules(request: HttpRequest) -> HttpResponse:
+    """The decision rule's thresholds and the criteria members score."""
+    rule = selectors.decision_rule()
+    form = DecisionRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_decision_rule(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _add_errors(form, error)
+            rule.refresh_from_db()
+        else:
+            messages.success(request, _("The decision rule was saved."))
+            return redirect("selection:backoffice-rules")
+    return render(
+        request,
+        "selection/backoffice/rules.html",
+        {"form": form, "criteria": Criterion.objects.order_by("-is_active", "sort_order", "code")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("selection.change_criterion")
+def backoffice_criterion(request: HttpRequest, criterion_id: int | None = None) -> HttpResponse:
+    criterion = get_object_or_404(Criterion, pk=criterion_id) if criterion_id else None
+    if criterion is None and not request.user.has_perm("selection.add_criterion"):
+        raise PermissionDenied
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_criterion(actor=request.user, criterion=criterion, **form.cleaned_data)
+        except DomainError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The criterion was saved."))
+            return redirect("selection:backoffice-rules")
+    return render(request, "selection/backoffice/criterion.html", {"form": form, "criterion": criterion})
+
+
+def _add_errors(form, error: DomainError) -> None:
+    """The refusal at the top of the form, and what is wrong beside each field it names."""
+    form.add_error(None, error.message)
+    for name, problems in error.fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)

@@ -15,6 +15,8 @@ MATRIX = {
     "/selection/": ["login", "403", "403", "in", "403", "in", "in"],
     "/selection/backoffice/": ["login", "403", "403", "403", "403", "in", "in"],
     "/selection/backoffice/meetings/new/": ["login", "403", "403", "403", "403", "in", "in"],
+    "/selection/backoffice/rules/": ["login", "403", "403", "403", "403", "403", "in"],
+    "/selection/backoffice/criteria/new/": ["login", "403", "403", "403", "403", "403", "in"],
     "/api/v1/producers": ["401", "403", "403", "403", "403", "in", "in"],
     "/api/v1/applications": ["401", "403", "403", "in", "403", "in", "in"],
 }
