@@ -220,6 +220,15 @@ def unpaid_settlements():
     )
 
 
+def product_by_code(code: str):
+    """The product with this SKU, or the product of the item with this SKU or barcode (UnknownBarcode if none)."""
+    from otop.catalog.models import Product
+    from otop.inventory.services.stocktakes import find_variant
+
+    product = Product.objects.filter(sku__iexact=code.strip()).select_related("producer").first()
+    return product if product is not None else find_variant(code).product
+
+
 def product_commissions():
     """The products with a commission of their own, with their producer's rate beside it."""
     from otop.inventory.models import CommissionRate

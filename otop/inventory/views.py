@@ -388,13 +388,6 @@ def low_stock(request: HttpRequest) -> HttpResponse:
 # --- Commission ---------------------------------------------------------------------------------
 
 
-def _product_by_code(code: str):
-    from otop.catalog.models import Product
-
-    product = Product.objects.filter(sku__iexact=code.strip()).select_related("producer").first()
-    return product if product is not None else find_variant(code).product
-
-
 @require_http_methods(["GET", "POST"])
 @staff_only("inventory.view_commissionrate")
 def commissions(request: HttpRequest) -> HttpResponse:
@@ -405,7 +398,7 @@ def commissions(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                product = _product_by_code(form.cleaned_data["code"])
+                product = selectors.product_by_code(form.cleaned_data["code"])
                 services.set_product_commission(
                     product=product, percent=form.cleaned_data["percent"], actor=request.user
                 )

@@ -120,9 +120,9 @@ def ranked_product_ids(
     terms = query_terms(query, prefix_last=prefix_last)
     if not terms or limit <= 0:
         return []
-    where, params = _filter_sql(filters or SearchFilters(), "d")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            where, params = _filter_sql(filters or SearchFilters(), "d")
             weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
             cursor.execute(
                 f"SELECT d.product_id, -bm25(search_fts, {weights}) AS score FROM search_fts "

@@ -437,6 +437,15 @@ def delist_product(*, actor: User, product: Product, reason: str) -> Delisting:
 SCORE_MIN, SCORE_MAX = Decimal("1"), Decimal("5")
 
 
+def _rule_values(rule: DecisionRule) -> dict:
+    return {
+        "min_scorers": rule.min_scorers,
+        "approve_mean": str(rule.approve_mean),
+        "min_criterion_mean": str(rule.min_criterion_mean),
+        "reject_below_mean": str(rule.reject_below_mean),
+    }
+
+
 @transaction.atomic
 def set_decision_rule(
     *, actor: Any, min_scorers: int, approve_mean: Decimal, min_criterion_mean: Decimal, reject_below_mean: Decimal
@@ -458,28 +467,12 @@ def set_decision_rule(
     if fields:
         raise InvalidRule(_("The decision rule was not changed."), fields=fields)
     rule = DecisionRule.objects.select_for_update().get(pk=decision_rule().pk)
-    before = {
-        "min_scorers": rule.min_scorers,
-        "approve_mean": str(rule.approve_mean),
-        "min_criterion_mean": str(rule.min_criterion_mean),
-        "reject_below_mean": str(rule.reject_below_mean),
-    }
+    before = _rule_values(rule)
     rule.min_scorers, rule.approve_mean = min_scorers, approve_mean
     rule.min_criterion_mean, rule.reject_below_mean = min_criterion_mean, reject_below_mean
     rule.save()
     record_audit_event(
-        actor=actor,
-        action="selection.rule_changed",
-        target=rule,
-        data={
-            "before": before,
-            "after": {
-                "min_scorers": min_scorers,
-                "approve_mean": str(approve_mean),
-                "min_criterion_mean": str(min_criterion_mean),
-                "reject_below_mean": str(reject_below_mean),
-            },
-        },
+        actor=actor, action="selection.rule_changed", target=rule, data={"before": before, "after": _rule_values(rule)}
     )
     return rule
 
