@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+# pytest-xdist processes for the database suites (one per core by default; TEST_WORKERS=0 runs in-process).
+TEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE := otop.settings
 
 .PHONY: run setup test lint test-sqlite test-postgres test-browser bench messages clean
@@ -54,11 +56,11 @@ lint:
 
 test-sqlite:
 	@echo "== test suite on SQLite"
-	TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/pytest -m "not browser" -q
+	TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/pytest -m "not browser" -q -n $(TEST_WORKERS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL"
-	scripts/with_postgres.sh env TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/pytest -m "not browser" -q
+	scripts/with_postgres.sh env TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/pytest -m "not browser" -q -n $(TEST_WORKERS)
 
 test-browser:
 	@echo "== browser tests (headless Debian Chromium)"
