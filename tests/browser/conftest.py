@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -64,3 +67,18 @@ def desktop(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot under var/screenshots/ for a person to look at: screenshot(page, "checkout")."""
+    folder = Path(settings.VAR_DIR) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+
+    def take(page, name: str = "") -> Path:
+        path = folder / (f"{test_name}-{name}.png" if name else f"{test_name}.png")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
