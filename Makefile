@@ -52,6 +52,7 @@ test: setup
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 test-sqlite:

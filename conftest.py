@@ -8,6 +8,9 @@ from django.test import Client
 from otop.accounts import roles
 from otop.accounts.services import create_user
 
+# Fixtures kept beside the app they build, used by the tests of several apps.
+pytest_plugins = ["otop.producers.tests.fixtures"]
+
 PASSWORD = "a-long-test-password-2569"
 
 

@@ -6,43 +6,14 @@ the request's language (Accept-Language, default Thai).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import APIKeyCookie, HttpBearer
 
 from otop.core.errors import DomainError
-
-
-class SessionAuth(APIKeyCookie):
-    """Our own pages: the Django session cookie, with CSRF checked on unsafe methods."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated:
-            return request.user
-        return None
-
-
-class TokenAuth(HttpBearer):
-    """Integrations: `Authorization: Bearer otop_…` issued by `manage.py issue_api_token`."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from otop.accounts.services import user_for_api_key
-
-        user = user_for_api_key(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-signed_in = [SessionAuth(), TokenAuth()]
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -114,16 +85,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, status=exc.status_code, code="error", message=str(exc))
 
 
-def require_permission(request: HttpRequest, permission: str) -> None:
-    """Raise PermissionDenied (403 in the error format) unless the caller has a permission."""
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 api.add_router("/", "otop.core.api.router")
 api.add_router("/", "otop.geo.api.router")
 api.add_router("/", "otop.accounts.api.router")
+api.add_router("/", "otop.producers.api.router")
 api.add_router("/", "otop.catalog.api.router")
+api.add_router("/", "otop.storefront.products_api.router")
 api.add_router("/", "otop.selection.api.router")
 api.add_router("/", "otop.inventory.api.router")
 api.add_router("/", "otop.orders.api.router")

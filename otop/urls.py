@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     # Apps included at the root choose their own first path segment (catalog: /p/<code>, ...).
     path("", include("otop.catalog.urls")),
     path("", include("otop.producers.urls")),
+    path("", include("otop.selection.portal_urls")),
     path("", include("otop.storefront.urls")),
     prefix_default_language=False,
 )

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from otop.accounts.api_auth import signed_in
 from otop.accounts.selectors import roles_of
-from otop.api import signed_in
 
 router = Router(tags=["people"])
 

@@ -1,6 +1,6 @@
 """The roles of the center and what each may do. docs/roles.md shows this as a table.
 
-A role is a Django group. Later features add their permissions to the lists below; the
+A role is a Django group. Each app adds its permissions to the lists below; the
 groups are brought up to date after every `migrate`.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from otop.core.discovery import feature_modules
 
 MANAGER = "manager"
 STAFF = "staff"
@@ -72,7 +74,6 @@ def all_role_permissions() -> dict[str, list[str]]:
     A feature app's permissions module has ROLE_PERMISSIONS = {role: ["app.codename", ...]}
     (and may have AREAS, see accounts.selectors), so features add rights without editing this file.
     """
-    from otop.core.discovery import feature_modules
 
     merged = {role: list(names) for role, names in ROLE_PERMISSIONS.items()}
     for module in feature_modules("permissions"):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from otop.accounts.models import User
 from otop.accounts.roles import ROLE_LABELS
+from otop.core.discovery import feature_modules
 
 
 def roles_of(user: User) -> list[str]:
@@ -31,7 +32,6 @@ AREAS = [
 
 def all_areas() -> list[tuple]:
     """AREAS above plus each feature app's `AREAS` in otop/<app>/permissions.py."""
-    from otop.core.discovery import feature_modules
 
     areas = list(AREAS)
     for module in feature_modules("permissions"):

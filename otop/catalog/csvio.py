@@ -7,13 +7,14 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from otop.accounts.models import User
 from otop.catalog.barcodes import generated_ean13, is_valid_ean13
 from otop.catalog.models import Category, Product, Variant
 from otop.catalog.services import random_product_code, sanitize_story
@@ -29,6 +30,35 @@ COLUMNS = [
 ]  # fmt: skip
 REQUIRED = ["sku", "name_th", "category", "price", "producer", "district"]
 MAX_BYTES = 20 * 1024 * 1024
+
+
+class StockColumn(Protocol):
+    """What the `stock` column needs from the app that keeps stock (inventory registers it at start-up).
+
+    `stock` is the quantity on hand at a location after the import: only the difference is received.
+    """
+
+    locations: tuple[str, ...]
+
+    def on_hand(self, *, skus: list[str], location_code: str) -> dict[str, int]: ...
+
+    def receive(self, *, deliveries: list[tuple[Variant, int]], location_code: str, actor: User | None) -> None: ...
+
+    def default_variants_on_hand(self, *, location_code: str) -> dict[int, int]: ...
+
+
+_stock_column: StockColumn | None = None
+
+
+def register_stock_column(column: StockColumn) -> None:
+    """Let the stock-keeping app read and receive the `stock` column (called from its AppConfig.ready)."""
+    global _stock_column
+    _stock_column = column
+
+
+def stock_locations() -> tuple[str, ...]:
+    """Where an import may receive its `stock` column (none when no app keeps stock)."""
+    return _stock_column.locations if _stock_column is not None else ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +164,8 @@ def read_catalog_csv(data: bytes) -> tuple[list[dict[str, str]], list[int], list
 def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport, *, stock_location: str) -> list[_Row]:
     """Check every row and collect every problem; return the rows converted to values."""
     places = _Places()
-    on_hand = _on_hand_by_sku([row.get("sku", "") for row in rows if row.get("stock")], stock_location)
+    with_stock = [row.get("sku", "") for row in rows if row.get("stock")]
+    on_hand = _stock_column.on_hand(skus=with_stock, location_code=stock_location) if _stock_column else {}
     categories = {}
     for category in Category.objects.all():
         for key in (category.code, category.name_th, category.name_en.lower()):
@@ -260,11 +291,8 @@ def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport
     return converted
 
 
-STOCK_LOCATIONS = ("backstore", "shop")
-
-
 def import_catalog(
-    *, data: bytes, actor: Any = None, dry_run: bool = False, stock_location: str = "backstore"
+    *, data: bytes, actor: User | None = None, dry_run: bool = False, stock_location: str = "backstore"
 ) -> ImportReport:
     """Import a catalog CSV: validate every row, then save all of them in one transaction, or none.
 
@@ -273,8 +301,8 @@ def import_catalog(
     quantity on hand at `stock_location` after the import: the difference is received through the
     inventory ledger (consignment intake), so importing the same file twice receives nothing more.
     """
-    if stock_location not in STOCK_LOCATIONS:
-        raise ValueError(f"stock goes to one of {STOCK_LOCATIONS}, not {stock_location!r}")
+    if _stock_column is not None and stock_location not in stock_locations():
+        raise ValueError(f"stock goes to one of {stock_locations()}, not {stock_location!r}")
     report = ImportReport(dry_run=dry_run)
     rows, lines, problems = read_catalog_csv(data)
     report.rows = len(rows)
@@ -317,7 +345,7 @@ def _optional_int(row: _Row, column: str) -> int | None:
     return row.values.get(column) if row.values.get(column) != "" else None
 
 
-def _save(rows: list[_Row], report: ImportReport, *, actor: Any, stock_location: str) -> None:
+def _save(rows: list[_Row], report: ImportReport, *, actor: User | None, stock_location: str) -> None:
     producers: dict = {}
     deliveries: list[tuple[Variant, int]] = []
     products = {
@@ -381,7 +409,8 @@ def _save(rows: list[_Row], report: ImportReport, *, actor: Any, stock_location:
     for variant in without_barcode:
         variant.barcode = generated_ean13(variant.pk)
     Variant.objects.bulk_update(without_barcode, ["barcode"], batch_size=500)
-    _receive_stock(deliveries, location_code=stock_location, actor=actor)
+    if deliveries and _stock_column is not None:
+        _stock_column.receive(deliveries=deliveries, location_code=stock_location, actor=actor)
 
 
 def _give_codes(products: list[Product]) -> None:
@@ -401,39 +430,6 @@ def _give_codes(products: list[Product]) -> None:
         pending = retry
 
 
-def _on_hand_by_sku(skus: list[str], location_code: str) -> dict[str, int]:
-    from otop.inventory.models import StockLevel
-
-    return dict(
-        StockLevel.objects.filter(variant__sku__in=skus, location__code=location_code).values_list(
-            "variant__sku", "on_hand"
-        )
-    )
-
-
-def _receive_stock(deliveries: list[tuple[Variant, int]], *, location_code: str, actor: Any) -> None:
-    """Receive what each row's stock adds to what is on hand, through the inventory ledger."""
-    from otop.inventory.models import StockMove
-    from otop.inventory.selectors import location
-    from otop.inventory.services import receive_stock
-
-    if not deliveries:
-        return
-    where = location(location_code)
-    on_hand = _on_hand_by_sku([variant.sku for variant, _quantity in deliveries], location_code)
-    for variant, quantity in deliveries:
-        missing = quantity - on_hand.get(variant.sku, 0)
-        if missing > 0:
-            receive_stock(
-                variant=variant,
-                location=where,
-                quantity=missing,
-                actor=actor,
-                reason=StockMove.Reason.CONSIGNMENT_INTAKE,
-                reference="catalog-csv",
-            )
-
-
 # --- export -----------------------------------------------------------------------------------
 
 
@@ -442,14 +438,8 @@ def export_rows(products: QuerySet[Product] | None = None, *, stock_location: st
 
     Price and barcode are the default variant's; stock is what is on hand at `stock_location`.
     """
-    from otop.inventory.models import StockLevel
-
     yield COLUMNS
-    stock = dict(
-        StockLevel.objects.filter(location__code=stock_location, variant__is_default=True).values_list(
-            "variant_id", "on_hand"
-        )
-    )
+    stock = _stock_column.default_variants_on_hand(location_code=stock_location) if _stock_column else {}
     products = (
         (products if products is not None else Product.objects.all())
         .select_related("category", "producer__province", "producer__district")

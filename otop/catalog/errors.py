@@ -23,3 +23,7 @@ class InvalidBasket(DomainError):
 
 class InvalidCatalogFile(DomainError):
     code = "invalid_catalog_file"
+
+
+class ProductNotListed(Conflict):
+    code = "product_not_listed"

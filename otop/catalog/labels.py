@@ -78,7 +78,7 @@ def labels_for(variants: Sequence[Variant], *, base_url: str, copies: int = 1) -
     with translation.override("th"):
         for variant in variants:
             product = variant.product
-            url = base_url + reverse("catalog:qr", kwargs={"code": product.code})
+            url = base_url + reverse("storefront:qr", kwargs={"code": product.code})
             barcode = variant.barcode if variant.barcode and is_valid_ean13(variant.barcode) else ""
             label = Label(
                 name=product.name_th,

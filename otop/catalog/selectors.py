@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
+from otop.producers.models import Producer
 
 
 def categories() -> QuerySet[Category]:
@@ -28,6 +29,15 @@ def category_by_code_or_name(value: str) -> Category | None:
 def listed_products() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.LISTED).select_related(
         "category", "producer", "producer__district"
+    )
+
+
+def listed_products_of(producer: Producer) -> QuerySet[Product]:
+    return (
+        Product.objects.filter(producer=producer, status=Product.Status.LISTED)
+        .select_related("category")
+        .prefetch_related("variants")
+        .order_by("name_th")
     )
 
 
@@ -91,56 +101,6 @@ def more_from_district(product: Product, *, limit: int = 4) -> QuerySet[Product]
         .exclude(producer_id=product.producer_id)
         .order_by("name_th")[:limit]
     )
-
-
-# --- availability -----------------------------------------------------------------------------
-
-
-def _free_units():
-    try:
-        from otop.inventory.selectors import free_units
-    except ImportError:
-        return None
-    return free_units
-
-
-def product_availability(product: Product) -> dict:
-    """Return {"in_store": n, "online": n, "variants": {id: {"in_store": n, "online": n}}}.
-
-    In-store is the shop floor; online is what the inventory offers web and LINE orders.
-    Counts are None when there is no inventory to ask.
-    """
-    return availability_by_product([product])[product.pk]
-
-
-def availability_by_product(products: Iterable[Product]) -> dict[int, dict]:
-    """product_availability for many products in one query (their variants must be prefetched)."""
-    products = list(products)
-    variants_of = {
-        product.pk: [variant for variant in product.variants.all() if variant.is_active] for product in products
-    }
-    ids = [variant.pk for variants in variants_of.values() for variant in variants]
-    free_units = _free_units()
-    if free_units is None or not ids:
-        in_store: dict[int, int | None] = dict.fromkeys(ids)
-        online: dict[int, int | None] = dict.fromkeys(ids)
-    else:
-        free = free_units(variant_ids=ids)
-        in_store = free.available(["shop"])
-        online = free.available()
-    result = {}
-    for product in products:
-        per_variant = {
-            variant.pk: {"in_store": in_store.get(variant.pk), "online": online.get(variant.pk)}
-            for variant in variants_of[product.pk]
-        }
-        known = [row for row in per_variant.values() if row["in_store"] is not None]
-        result[product.pk] = {
-            "in_store": sum(row["in_store"] for row in known) if known else None,
-            "online": sum(row["online"] for row in known) if known else None,
-            "variants": per_variant,
-        }
-    return result
 
 
 # --- back office ------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from otop.accounts.models import User
 from otop.catalog.barcodes import generated_ean13, is_valid_ean13
-from otop.catalog.errors import BarcodeTaken, InvalidBarcode, InvalidBasket, InvalidPhoto
+from otop.catalog.errors import BarcodeTaken, InvalidBarcode, InvalidBasket, InvalidPhoto, ProductNotListed
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
 from otop.core.services import record_audit_event
 
@@ -173,6 +174,17 @@ def update_product(
         summary=product.sku,
         data={"fields": sorted(changed + variant_changes)},
     )
+    return product
+
+
+@transaction.atomic
+def delist_product(*, product: Product, actor: User | None) -> Product:
+    """Take a listed product off the shelf (ProductNotListed when it is not listed); the caller says why."""
+    product = Product.objects.select_for_update(of=("self",)).get(pk=product.pk)
+    if product.status != Product.Status.LISTED:
+        raise ProductNotListed(_("Only a listed product can be delisted."))
+    product.status = Product.Status.DELISTED
+    product.save(update_fields=["status", "updated_at"])
     return product
 
 

@@ -5,11 +5,9 @@ from otop.catalog import views
 app_name = "catalog"
 
 urlpatterns = [
-    # The short link printed in QR codes: never change it.
-    path("p/<slug:code>", views.qr_link, name="qr"),
+    # The QR images of the short link /p/<code> (the storefront's page; never change it).
     path("p/<slug:code>/qr.svg", views.qr_image_svg, name="qr-svg"),
     path("p/<slug:code>/qr.png", views.qr_image_png, name="qr-png"),
-    path("products/<slug:code>/", views.story, name="story"),
     path("backoffice/catalog/", views.product_list, name="backoffice-products"),
     path("backoffice/catalog/products/new/", views.product_create, name="backoffice-product-new"),
     path("backoffice/catalog/products/<int:pk>/", views.product_edit, name="backoffice-product"),

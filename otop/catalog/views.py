@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from functools import partial
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,8 +10,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, translate_url
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,11 +24,8 @@ from otop.catalog.labels import LAYOUTS, labels_for, render_labels_pdf
 from otop.catalog.models import Category, Product, ProductPhoto
 from otop.catalog.qr import qr_png, qr_svg
 from otop.core.errors import DomainError
-from otop.core.i18n import localized
 
-# --- public -----------------------------------------------------------------------------------
-
-STORY_CACHE_SECONDS = 300
+# --- QR images ---------------------------------------------------------------------------------
 
 
 def _can_preview(request: HttpRequest) -> bool:
@@ -45,91 +39,9 @@ def _story_product(request: HttpRequest, code: str) -> Product:
     return product
 
 
-def _json_ld(request: HttpRequest, product: Product, variants: list, availability: dict, url: str) -> str:
-    in_stock = availability["online"] is None or availability["online"] > 0 or bool(availability["in_store"])
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "name": localized(product, "name"),
-        "sku": product.sku,
-        "description": localized(product, "description"),
-        "category": localized(product.category, "name"),
-        "brand": {"@type": "Brand", "name": localized(product.producer, "name")},
-        "url": url,
-        "offers": [
-            {
-                "@type": "Offer",
-                "sku": variant.sku,
-                "price": f"{variant.price:.2f}",
-                "priceCurrency": "THB",
-                "availability": "https://schema.org/InStock" if in_stock else "https://schema.org/OutOfStock",
-                "url": url,
-            }
-            for variant in variants
-        ],
-    }
-    if variants and variants[0].barcode:
-        data["gtin13"] = variants[0].barcode
-    # A story could contain "</script>"; escape what would end the element early.
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def _render_story(request: HttpRequest, product: Product) -> HttpResponse:
-    variants = list(product.variants.all())
-    default = next((variant for variant in variants if variant.is_default), variants[0] if variants else None)
-    availability = selectors.product_availability(product)
-    canonical = request.build_absolute_uri(reverse("catalog:story", kwargs={"code": product.code}))
-    context = {
-        "product": product,
-        "variants": variants,
-        "default_variant": default,
-        "availability": availability,
-        "canonical_url": canonical,
-        "json_ld": _json_ld(request, product, variants, availability, canonical),
-        "language": translation.get_language(),
-        "stars": "★" * (product.otop_stars or 0),
-        "cache_seconds": STORY_CACHE_SECONDS,
-        "cache_version": product.updated_at.timestamp(),
-        # Callables: the template calls them (builds and runs the queries) only when a cached
-        # fragment has to be rendered again.
-        "photos": partial(selectors.photos_of, product),
-        "components": partial(selectors.components_of, product) if product.is_basket else [],
-        "from_producer": partial(selectors.more_from_producer, product),
-        "from_district": partial(selectors.more_from_district, product),
-    }
-    return render(request, "catalog/story.html", context)
-
-
-def _from_our_pages(request: HttpRequest) -> bool:
-    """A camera opening a QR code sends no Referer; a click on our own pages (which may link here) does."""
-    referer = request.headers.get("Referer", "")
-    return bool(referer) and urlsplit(referer).netloc == request.get_host()
-
-
-@require_GET
-def qr_link(request: HttpRequest, code: str) -> HttpResponse:
-    """The short link printed as a QR code: count the scan (a daily number, no visitor data), show the story.
-
-    Phones set to English without a language choice on this site go to the English page.
-    """
-    product = _story_product(request, code)
-    if translation.get_language() == "th" and not request.path.startswith("/en/"):
-        preferred = translation.get_language_from_request(request, check_path=False)
-        if preferred == "en":
-            return redirect(translate_url(request.get_full_path(), "en"))
-    if product.is_public and not _from_our_pages(request):
-        services.record_qr_scan(product_id=product.pk)
-    return _render_story(request, product)
-
-
-@require_GET
-def story(request: HttpRequest, code: str) -> HttpResponse:
-    return _render_story(request, _story_product(request, code))
-
-
 def _qr_url(request: HttpRequest, product: Product) -> str:
     # Printed codes must carry the public address (SITE_URL), not the one staff reached the server by.
-    return settings.SITE_URL + reverse("catalog:qr", kwargs={"code": product.code})
+    return settings.SITE_URL + reverse("storefront:qr", kwargs={"code": product.code})
 
 
 @require_GET

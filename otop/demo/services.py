@@ -13,6 +13,7 @@ from otop.accounts.models import User
 from otop.accounts.services import create_user
 from otop.catalog.barcodes import in_store_ean13
 from otop.catalog.models import Category, Product, Variant
+from otop.core.discovery import feature_modules
 from otop.core.models import CenterProfile
 from otop.demo.data import DEMO_PASSWORD, GROUP_KINDS, ITEMS, OTHER_PROVINCES, VILLAGES
 from otop.geo.models import District, Province, Subdistrict
@@ -69,7 +70,6 @@ def _seed_feature_apps(*, products: int, seed: int) -> None:
 
     Each must be idempotent and deterministic like this module; they run in INSTALLED_APPS order.
     """
-    from otop.core.discovery import feature_modules
 
     for module in feature_modules("demo"):
         module.seed(products=products, seed=seed)

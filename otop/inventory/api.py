@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from otop.api import require_permission, signed_in
+from otop.accounts.api_auth import require_permission, signed_in
 from otop.inventory import selectors
 from otop.inventory.models import Intake, Settlement
 

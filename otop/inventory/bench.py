@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from bench.harness import Context, TimedCase
+from otop.catalog.models import Variant
 
 LINES = 5
 
@@ -13,7 +14,6 @@ def timed_cases(context: Context) -> list[TimedCase]:
     state: dict = {}
 
     def setup() -> None:
-        from otop.catalog.models import Variant
         from otop.inventory import selectors, services
 
         online = selectors.location("online")

@@ -12,15 +12,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from otop.catalog.models import Product, Variant
+from otop.producers.models import Producer
+
 DEMO_NOTE = "demo"
 STOCKED_ITEMS = 300
 
 
 def seed(*, products: int, seed: int) -> None:
-    from otop.catalog.models import Product, Variant
     from otop.inventory import selectors, services
     from otop.inventory.models import Intake, StockLevel
-    from otop.producers.models import Producer
 
     if Intake.objects.filter(note=DEMO_NOTE).exists():
         return

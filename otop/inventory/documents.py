@@ -11,6 +11,7 @@ from django.utils import translation
 from otop.core.money import baht_in_thai_words
 from otop.core.selectors import center_profile
 from otop.inventory.models import Intake, Settlement
+from otop.producers.selectors import confirmed_bank_accounts
 
 
 def sarabun_url(weight: str = "Regular") -> str:
@@ -42,7 +43,6 @@ def intake_receipt_pdf(intake: Intake) -> bytes:
 def settlement_pdf(settlement: Settlement) -> bytes:
     """The producer's statement (ใบแจ้งยอดการจ่ายเงินผู้ฝากขาย), with the amount in Thai words and the
     confirmed account it is paid into (its number masked but for the last four digits)."""
-    from otop.producers.selectors import confirmed_bank_accounts
 
     return _pdf(
         "inventory/pdf/statement.html",

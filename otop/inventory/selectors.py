@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, Sum
 
-from otop.inventory.models import Location, StockLevel
+from otop.catalog.models import BasketComponent, Product, Variant
+from otop.inventory.models import Location, Reservation, StockLevel
+from otop.producers.models import BankAccount, Producer
 
 
 def location(code: str) -> Location:
@@ -22,6 +24,11 @@ def location(code: str) -> Location:
     return found
 
 
+def reservation_for(reference: str) -> Reservation | None:
+    """The reservation held under this reference (an order's), or None."""
+    return Reservation.objects.filter(reference=reference).first()
+
+
 def online_locations() -> list[Location]:
     return list(Location.objects.filter(sells_online=True).order_by("reserve_priority", "pk"))
 
@@ -32,7 +39,6 @@ def basket_recipes(*, variant_ids: Iterable[int]) -> dict[int, list[tuple[int, i
     Every variant of a basket product is made of the product's components. A variant that is not
     a basket, or a basket without components, is left out (it sells from its own stock only).
     """
-    from otop.catalog.models import BasketComponent
 
     variant_ids = list(variant_ids)
     if not variant_ids:
@@ -89,7 +95,6 @@ def _free_units_sql(count: int) -> str:
     Written out rather than built with the ORM: the story page and the cart ask this on every
     request, and building the same union through the ORM cost three times what the database did.
     """
-    from otop.catalog.models import BasketComponent, Product, Variant
 
     table = connection.ops.quote_name
     ids = ", ".join(["%s"] * count)
@@ -222,7 +227,6 @@ def unpaid_settlements():
 
 def product_by_code(code: str):
     """The product with this SKU, or the product of the item with this SKU or barcode (UnknownBarcode if none)."""
-    from otop.catalog.models import Product
     from otop.inventory.services.stocktakes import find_variant
 
     product = Product.objects.filter(sku__iexact=code.strip()).select_related("producer").first()
@@ -238,7 +242,6 @@ def product_commissions():
 
 def unpaid_producers_without_account() -> list:
     """Producers owed money (an unpaid settlement) who have no confirmed bank account to pay it into."""
-    from otop.producers.models import BankAccount, Producer
 
     return list(
         Producer.objects.filter(settlements__in=unpaid_settlements())
@@ -251,7 +254,6 @@ def unpaid_producers_without_account() -> list:
 def basket_overview() -> tuple[list[Location], list[dict]]:
     """Every gift basket with components: its components, and per location how many are assembled
     and how many more the free components there would make (a few queries, whatever the count)."""
-    from otop.catalog.models import Variant
 
     locations = list(Location.objects.order_by("reserve_priority", "code"))
     baskets = list(
@@ -288,3 +290,41 @@ def basket_overview() -> tuple[list[Location], list[dict]]:
             }
         )
     return locations, rows
+
+
+def availability_by_product(products: Iterable[Product]) -> dict[int, dict]:
+    """Return per product {"in_store": n, "online": n, "variants": {id: {"in_store": n, "online": n}}}.
+
+    In-store is the shop floor; online is what web and LINE orders may still take. One query for
+    all the products (their variants must be prefetched); counts are None for a product without
+    active variants.
+    """
+    products = list(products)
+    variants_of = {
+        product.pk: [variant for variant in product.variants.all() if variant.is_active] for product in products
+    }
+    ids = [variant.pk for variants in variants_of.values() for variant in variants]
+    in_store: dict[int, int] = {}
+    online: dict[int, int] = {}
+    if ids:
+        free = free_units(variant_ids=ids)
+        in_store = free.available(["shop"])
+        online = free.available()
+    result = {}
+    for product in products:
+        per_variant = {
+            variant.pk: {"in_store": in_store.get(variant.pk), "online": online.get(variant.pk)}
+            for variant in variants_of[product.pk]
+        }
+        known = [row for row in per_variant.values() if row["in_store"] is not None]
+        result[product.pk] = {
+            "in_store": sum(row["in_store"] for row in known) if known else None,
+            "online": sum(row["online"] for row in known) if known else None,
+            "variants": per_variant,
+        }
+    return result
+
+
+def product_availability(product: Product) -> dict:
+    """availability_by_product for one product."""
+    return availability_by_product([product])[product.pk]

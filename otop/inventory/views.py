@@ -35,6 +35,7 @@ from otop.inventory.forms import (
 from otop.inventory.models import Intake, Location, Settlement, Stocktake
 from otop.inventory.services.stocktakes import find_variant
 from otop.producers.models import Producer
+from otop.producers.selectors import confirmed_bank_accounts
 
 
 def staff_only(permission: str):
@@ -487,7 +488,6 @@ def settlements_export(request: HttpRequest) -> HttpResponse:
     The account is the producer's confirmed one (entered in the portal, confirmed by staff); a row
     without one has empty account columns, and the settlements page says who is missing.
     """
-    from otop.producers.selectors import confirmed_bank_accounts
 
     rows = list(selectors.unpaid_settlements())
     accounts = confirmed_bank_accounts(producer_ids={settlement.producer_id for settlement in rows})

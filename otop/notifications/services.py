@@ -1,7 +1,8 @@
 """Tell people what happened. Each event's words live in one template pair:
 notifications/<event>.subject.txt and notifications/<event>.body.txt, translated by gettext.
 
-Messages are queued after the transaction commits and sent by the background worker.
+Messages are queued after the transaction commits and sent by the background worker. E-mail is
+built in; `notify_person` also uses every channel registered in `channels.py` (LINE, from its app).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from otop.notifications.channels import Recipient, channel_named, register_channel, registered_channels
 from otop.notifications.models import OutboundMessage
 
 
@@ -42,6 +44,25 @@ def notify_by_email(*, event: str, email: str, language: str = "th", context: di
     return message
 
 
+class EmailChannel:
+    name = OutboundMessage.Channel.EMAIL
+
+    def queue(self, *, recipient: Recipient, event: str, context: dict[str, Any]) -> OutboundMessage | None:
+        return notify_by_email(event=event, email=recipient.email, language=recipient.language, context=context)
+
+    def send(self, message: OutboundMessage) -> None:
+        send_mail(message.subject, message.body, None, [message.recipient])
+
+
+register_channel(EmailChannel())
+
+
+def notify_person(*, recipient: Recipient, event: str, context: dict[str, Any]) -> list[OutboundMessage]:
+    """Queue the event's message to a person on every channel that can reach them; returns what was queued."""
+    queued = [channel.queue(recipient=recipient, event=event, context=context) for channel in registered_channels()]
+    return [message for message in queued if message is not None]
+
+
 def _enqueue(*, message_id: int) -> None:
     from otop.notifications.tasks import send_outbound_message
 
@@ -54,10 +75,10 @@ def deliver(*, message_id: int) -> OutboundMessage:
     if message.status == OutboundMessage.Status.SENT:
         return message
     try:
-        if message.channel == OutboundMessage.Channel.EMAIL:
-            send_mail(message.subject, message.body, None, [message.recipient])
-        else:
-            raise NotImplementedError(f"channel {message.channel} has no sender yet")
+        channel = channel_named(message.channel)
+        if channel is None:
+            raise LookupError(f"no channel {message.channel!r} is registered")
+        channel.send(message)
     except Exception as error:  # noqa: BLE001 - the failure is recorded for staff to see
         OutboundMessage.objects.filter(pk=message.pk).update(
             status=OutboundMessage.Status.FAILED, error=str(error)[:2000]

@@ -15,7 +15,8 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
-from otop.api import TokenAuth
+from otop.accounts.api_auth import TokenAuth
+from otop.core.i18n import localized
 from otop.orders import selectors, services
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
@@ -140,8 +141,6 @@ def create_order(request: HttpRequest, payload: OrderIn):
 @router.get("/orders/{number}", response=OrderOut, auth=None, summary="Track an order by number and phone")
 def track_order(request: HttpRequest, number: str, phone: str):
     from django.http import Http404
-
-    from otop.core.i18n import localized
 
     services.expire_overdue_orders()
     order = selectors.order_for_tracking(number=number, phone=phone)

@@ -12,7 +12,7 @@ from otop.core.models import TimeStampedModel
 
 
 class ShopSettings(models.Model):
-    """The web shop's figures that staff may change: one row (flat parcel rate until the Shipping issue)."""
+    """The web shop's figures that staff may change: one row (a flat parcel rate, the minutes to pay)."""
 
     SINGLETON_ID = 1
 

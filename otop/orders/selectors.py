@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from otop.orders.models import Order, OrderEvent
+from otop.accounts.models import User
+from otop.orders.models import CartLine, Order, OrderEvent
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
@@ -34,3 +35,8 @@ def orders_for_staff(*, status: str = "") -> QuerySet[Order]:
 
 def orders_of_user(*, user) -> QuerySet[Order]:
     return Order.objects.filter(user=user).order_by("-placed_at")
+
+
+def cart_quantities(*, user: User) -> dict[int, int]:
+    """variant id → quantity of the account's cart."""
+    return dict(CartLine.objects.filter(user=user).values_list("variant_id", "quantity"))

@@ -1,9 +1,9 @@
 """Writes of orders: placing one (numbers, prices, stock reservation, PromptPay request), moving it
 through its states (each change an OrderEvent), and letting unpaid ones expire.
 
-Unpaid orders expire lazily: `expire_overdue_orders` runs before each order is placed, when a
-customer tracks an order and when staff open the order list (plus `manage.py expire_orders` for a
-cron), so held stock never stays held long past its time even without a scheduler.
+Unpaid orders expire through `expire_overdue_orders`: every minute from `manage.py run_periodic`
+(orders/schedule.py), and also before each order is placed, when a customer tracks an order and when
+staff open the order list, so held stock is never kept long past its time.
 """
 
 from __future__ import annotations
@@ -18,14 +18,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from otop.accounts.models import User
 from otop.catalog.models import Product, Variant
 from otop.core.money import ZERO, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
 from otop.core.validators import validate_thai_phone
 from otop.geo.selectors import InvalidAddress, resolve_address
+from otop.inventory import selectors as stock
+from otop.inventory import services as inventory
+from otop.notifications.services import notify_by_email
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
-from otop.orders.models import Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
+from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
+from otop.payments.services import cancel_pending_payments, confirm_payment, request_promptpay_payment
 
 Status = Order.Status
 
@@ -132,9 +137,6 @@ def place_order(
 
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
     """
-    from otop.inventory import services as inventory
-    from otop.payments.services import request_promptpay_payment
-
     now = now or timezone.now()
     variants, errors = _check_items(items)
     errors.update(_check_customer(customer))
@@ -214,8 +216,6 @@ def place_order(
 
 
 def _notify(order: Order, event: str) -> None:
-    from otop.notifications.services import notify_by_email
-
     if order.email:
         notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context={"order": order})
 
@@ -225,16 +225,13 @@ def change_status(
     *, order: Order, to_status: str, actor: Any = None, note: str = "", now: datetime | None = None
 ) -> Order:
     """Move an order to another state if the TRANSITIONS allow it, with an event (and stock effects)."""
-    from otop.inventory import services as inventory
-    from otop.inventory.models import Reservation
-
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
     if to_status not in TRANSITIONS[order.status]:
         raise TransitionNotAllowed(
             number=order.number, current=order.get_status_display(), wanted=Order.Status(to_status).label
         )
-    reservation = Reservation.objects.filter(reference=order.reservation_reference).first()
+    reservation = stock.reservation_for(order.reservation_reference)
     if to_status == Status.PAID and reservation is not None:
         inventory.commit_reservation(reservation=reservation, actor=actor)
     if to_status == Status.PAID:
@@ -248,8 +245,6 @@ def change_status(
     if to_status == Status.REFUNDED:
         _take_back(order=order, actor=actor, now=now)
     if to_status == Status.CANCELLED:
-        from otop.payments.services import cancel_pending_payments
-
         cancel_pending_payments(order=order)
         if reservation is not None:
             inventory.release_reservation(reservation=reservation, reason=note[:40] or "cancelled")
@@ -277,9 +272,6 @@ def _take_back(*, order: Order, actor: Any, now: datetime) -> None:
 
     Goods already shipped or handed over stay out of stock until staff receive them back.
     """
-    from otop.inventory import services as inventory
-    from otop.inventory.models import Location, StockMove
-
     reference = f"order:{order.number}"
     inventory.record_return_lines(
         lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
@@ -287,23 +279,15 @@ def _take_back(*, order: Order, actor: Any, now: datetime) -> None:
         channel="web",
         returned_at=now,
     )
-    if order.status not in GOODS_AT_THE_CENTER:
-        return
-    taken: dict[int, dict[int, int]] = {}  # location -> variant -> units the sale took
-    for move in StockMove.objects.filter(reference=order.reservation_reference, reason=StockMove.Reason.SALE):
-        per_variant = taken.setdefault(move.from_location_id, {})
-        per_variant[move.variant_id] = per_variant.get(move.variant_id, 0) + move.quantity
-    for location in Location.objects.filter(pk__in=taken).order_by("pk"):
-        inventory.return_to_stock(
-            items=sorted(taken[location.pk].items()), location=location, actor=actor, reference=reference
+    if order.status in GOODS_AT_THE_CENTER:
+        inventory.return_sold_reservation(
+            reservation_reference=order.reservation_reference, actor=actor, reference=reference
         )
 
 
 @transaction.atomic
 def confirm_promptpay_payment(*, order: Order, actor: Any, now: datetime | None = None) -> Order:
     """Staff saw the money arrive: record the payment and mark the order paid (stock is sold)."""
-    from otop.payments.services import confirm_payment
-
     now = now or timezone.now()
     order = change_status(
         order=order, to_status=Status.PAID, actor=actor, note=_("PromptPay payment confirmed"), now=now
@@ -325,3 +309,28 @@ def expire_overdue_orders(*, now: datetime | None = None) -> int:
         except TransitionNotAllowed:
             continue  # paid meanwhile
     return len(overdue)
+
+
+# --- the signed-in customer's cart -------------------------------------------------------------
+
+
+@transaction.atomic
+def set_cart_quantity(*, user: User, variant_id: int, quantity: int, add: bool = False) -> int:
+    """Set (or with `add`, raise) the account's quantity of one item; 0 or less removes the line.
+
+    Assumes the caller has capped the quantity by what can be sold; returns the quantity now in the cart.
+    """
+    line = CartLine.objects.select_for_update().filter(user=user, variant_id=variant_id).first()
+    new = (line.quantity if line and add else 0) + quantity
+    if new <= 0:
+        CartLine.objects.filter(user=user, variant_id=variant_id).delete()
+        return 0
+    if line:
+        CartLine.objects.filter(pk=line.pk).update(quantity=new)
+    else:
+        CartLine.objects.create(user=user, variant_id=variant_id, quantity=new)
+    return new
+
+
+def clear_cart(*, user: User) -> None:
+    CartLine.objects.filter(user=user).delete()

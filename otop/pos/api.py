@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from otop.api import require_permission, signed_in
+from otop.accounts.api_auth import require_permission, signed_in
 from otop.core.money import to_satang
 from otop.core.selectors import center_profile
 from otop.payments import promptpay

@@ -7,12 +7,16 @@ import uuid
 from decimal import Decimal
 
 from bench.harness import Context, TimedCase
+from otop.accounts.models import User
+from otop.catalog.barcodes import in_store_ean13
+from otop.catalog.models import Variant
+from otop.inventory import selectors as stock_selectors
+from otop.inventory import services as stock_services
 
 ITERATIONS = 200
 
 
 def timed_cases(context: Context) -> list[TimedCase]:
-    from otop.catalog.barcodes import in_store_ean13
 
     state: dict = {}
     rng = random.Random(6)
@@ -25,10 +29,6 @@ def timed_cases(context: Context) -> list[TimedCase]:
         return selectors.variant_row(variant) if variant else None
 
     def prepare_sales() -> None:
-        from otop.accounts.models import User
-        from otop.catalog.models import Variant
-        from otop.inventory import selectors as stock_selectors
-        from otop.inventory import services as stock_services
         from otop.pos import selectors, services
         from otop.pos.models import Register
 

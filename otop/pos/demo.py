@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from otop.accounts.models import User
 from otop.pos.models import ManagerPin, MenuItem, MenuOption, Register
 
 DEMO_MANAGER_PIN = "2569"
@@ -35,7 +36,6 @@ OPTIONS = [
 
 @transaction.atomic
 def seed(*, products: int, seed: int) -> None:
-    from otop.accounts.models import User
     from otop.pos.services import set_manager_pin
 
     for code, name_th, name_en, kind, prefix, location in REGISTERS:

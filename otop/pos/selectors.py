@@ -13,6 +13,7 @@ from django.utils import timezone
 from otop.catalog.models import Product, Variant
 from otop.core.money import ZERO, to_satang
 from otop.pos.models import MenuItem, MenuOption, Payment, Register, Sale, SaleLine, SaleVoid, Shift
+from otop.search.selectors import search_variants as thai_search
 
 SNAPSHOT_FIELDS = ("id", "barcode", "sku", "price", "name_th", "product__name_th", "product__name_en", "name_en")
 
@@ -39,7 +40,6 @@ def variant_for_barcode(code: str) -> Variant | None:
 
 def search_variants(query: str, *, limit: int = 20) -> list[Variant]:
     """Find sellable variants by SKU, or by name with the site's Thai search."""
-    from otop.search.selectors import search_variants as thai_search
 
     query = (query or "").strip()
     if not query:

@@ -13,8 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from otop.catalog.models import Variant
 from otop.core.money import ZERO, line_total, to_satang, vat_included_in
 from otop.core.services import record_audit_event
+from otop.inventory import selectors as stock_selectors
+from otop.inventory import services as stock_services
 from otop.pos.errors import (
     AlreadyVoided,
     ApprovalRequired,
@@ -251,7 +254,6 @@ class _PricedLine:
 
 
 def _price_lines(*, register: Register, data: SaleInput) -> tuple[list[_PricedLine], list[str]]:
-    from otop.catalog.models import Variant
 
     variant_ids = {line.variant_id for line in data.lines if line.variant_id}
     menu_ids = {line.menu_item_id for line in data.lines if line.menu_item_id}
@@ -428,7 +430,6 @@ def _record_sold_goods(*, sale: Sale, priced: list[_PricedLine], register: Regis
     Producers are paid on the shelf price: a discount given at the till is the center's, not theirs.
     Tea-menu items are the center's own and are not recorded.
     """
-    from otop.inventory import services as stock_services
 
     lines = [
         (entry.line.variant_id, entry.line.quantity, entry.line.unit_price) for entry in priced if entry.line.variant_id
@@ -456,14 +457,12 @@ def _take_stock(*, sale: Sale, priced: list[_PricedLine], register: Register, ac
             target[variant_id] = target.get(variant_id, 0) + quantity
     if not goods and not ingredients:
         return
-    from otop.inventory import services as stock_services
-    from otop.inventory.selectors import location
 
     shortfalls = []
     if goods:
         result = stock_services.sell_now(
             items=sorted(goods.items()),
-            location=location(register.location_code),
+            location=stock_selectors.location(register.location_code),
             actor=actor,
             reference=sale.receipt_code,
             allow_shortfall=offline,
@@ -473,7 +472,7 @@ def _take_stock(*, sale: Sale, priced: list[_PricedLine], register: Register, ac
         # A cup is never refused for want of leaves in the ledger; the manager sees the shortfall.
         result = stock_services.sell_now(
             items=sorted(ingredients.items()),
-            location=location("tea"),
+            location=stock_selectors.location("tea"),
             actor=actor,
             reference=sale.receipt_code,
             allow_shortfall=True,
@@ -535,8 +534,6 @@ def issue_tax_invoice(
 @transaction.atomic
 def void_sale(*, sale: Sale, reason: str, manager_pin: str, actor: Any, now: datetime | None = None) -> SaleVoid:
     """Void (same shift) or refund (later) a sale with a manager's PIN; its goods go back to the shelf."""
-    from otop.inventory import selectors as stock_selectors
-    from otop.inventory import services as stock_services
 
     sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
     if sale.status != Sale.Status.COMPLETED:

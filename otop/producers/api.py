@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from otop.api import require_permission, signed_in
+from otop.accounts.api_auth import require_permission, signed_in
 from otop.producers import selectors, services
 from otop.producers.models import Producer
 

@@ -9,12 +9,10 @@ from django import forms
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
-from otop.catalog.models import Category
-from otop.core.validators import normalize_thai_phone
+from otop.core.validators import normalize_thai_phone, validate_thai_phone
 from otop.geo.selectors import InvalidAddress, resolve_address
 from otop.producers.models import BankAccount, Certification, Producer
 from otop.producers.services import SELF_SERVICE_FIELDS, STAFF_FIELDS
-from otop.selection.models import Application
 
 
 class AddressMixin(forms.Form):
@@ -109,7 +107,6 @@ class PortalAccountForm(forms.Form):
     phone = forms.CharField(label=_("Phone number for signing in"), max_length=20)
 
     def clean_phone(self) -> str:
-        from otop.core.validators import normalize_thai_phone, validate_thai_phone
 
         value = self.cleaned_data["phone"]
         validate_thai_phone(value)
@@ -134,44 +131,3 @@ class CertificationForm(forms.ModelForm):
             "issued_on": forms.DateInput(attrs={"type": "date"}),
             "expires_on": forms.DateInput(attrs={"type": "date"}),
         }
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-class ApplicationForm(forms.ModelForm):
-    """A producer applies with a product (phone-friendly: few required fields)."""
-
-    photos = MultipleImageField(label=_("Photos of the product"), required=False)
-
-    class Meta:
-        model = Application
-        fields = [
-            "name_th", "name_en", "category", "proposed_price", "description_th", "story_th",
-            "weight_grams", "certifications", "sample_delivered",
-        ]  # fmt: skip
-        widgets = {
-            "description_th": forms.Textarea(attrs={"rows": 3}),
-            "story_th": forms.Textarea(attrs={"rows": 4}),
-            "certifications": forms.CheckboxSelectMultiple,
-            "proposed_price": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"}),
-        }
-
-    def __init__(self, *args: Any, producer: Producer, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.order_by("sort_order", "code")
-        self.fields["certifications"].queryset = producer.certifications.all()
-        self.fields["certifications"].required = False

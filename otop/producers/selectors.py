@@ -29,17 +29,6 @@ def registry() -> QuerySet[Producer]:
     return Producer.objects.select_related("province", "district", "user").order_by("name_th")
 
 
-def listed_products_of(producer: Producer):
-    from otop.catalog.models import Product
-
-    return (
-        Product.objects.filter(producer=producer, status=Product.Status.LISTED)
-        .select_related("category")
-        .prefetch_related("variants")
-        .order_by("name_th")
-    )
-
-
 def expiring_certifications(*, today: date | None = None, within_days: int = 60) -> QuerySet[Certification]:
     """Certifications that expire within `within_days` (or already have), soonest first."""
     today = today or timezone.localdate()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from otop.core.errors import DomainError
 from otop.producers import selectors, services
+from otop.producers.access import portal_view
 from otop.producers.forms import (
-    ApplicationForm,
     BankAccountForm,
     CertificationForm,
     PortalAccountForm,
@@ -25,25 +23,7 @@ from otop.producers.forms import (
     StaffProducerForm,
 )
 from otop.producers.models import BankAccount, Producer
-from otop.selection import selectors as selection_selectors
-from otop.selection import services as selection_services
-from otop.selection.models import Application
-
-
-def portal_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in producers only; the view gets the producer the account belongs to."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm("accounts.use_producer_portal"):
-            raise PermissionDenied
-        producer = selectors.producer_of(request.user)
-        if producer is None:
-            raise PermissionDenied
-        return view(request, producer, *args, **kwargs)
-
-    return wrapper
+from otop.producers.sections import sections_for
 
 
 def staff_only(permission: str) -> Callable:
@@ -72,7 +52,7 @@ def _show_domain_error(form: Any, error: DomainError) -> None:
 def portal_home(request: HttpRequest, producer: Producer) -> HttpResponse:
     context = {
         "producer": producer,
-        "applications": selection_selectors.applications_for_producer(producer=producer),
+        "sections": sections_for("portal", producer),
         "expiring": selectors.expiring_certifications().filter(producer=producer),
         "bank_account": producer.confirmed_bank_account,
         "pending_bank_account": producer.bank_accounts.filter(status=BankAccount.Status.PENDING).first(),
@@ -128,55 +108,6 @@ def portal_certifications(request: HttpRequest, producer: Producer) -> HttpRespo
     return render(request, "producers/portal/certifications.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@portal_view
-def portal_apply(request: HttpRequest, producer: Producer) -> HttpResponse:
-    form = ApplicationForm(request.POST or None, request.FILES or None, producer=producer)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            application = selection_services.submit_application(actor=request.user, producer=producer, **data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, _("Your application was sent to the committee."))
-            return redirect("producers:portal-application", application_id=application.pk)
-    return render(request, "producers/portal/apply.html", {"form": form, "producer": producer})
-
-
-@require_GET
-@portal_view
-def portal_application(request: HttpRequest, producer: Producer, application_id: int) -> HttpResponse:
-    application = get_object_or_404(selection_selectors.applications_for_producer(producer=producer), pk=application_id)
-    decision = selection_selectors.latest_decision(application)
-    context = {
-        "application": application,
-        "events": application.events.order_by("at", "id"),
-        "decision": decision,
-        "photos": application.photos.all(),
-    }
-    return render(request, "producers/portal/application.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@portal_view
-def portal_resubmit(request: HttpRequest, producer: Producer, application_id: int) -> HttpResponse:
-    application = get_object_or_404(selection_selectors.applications_for_producer(producer=producer), pk=application_id)
-    if application.status != Application.Status.CHANGES_REQUESTED:
-        return redirect("producers:portal-application", application_id=application.pk)
-    form = ApplicationForm(request.POST or None, request.FILES or None, instance=application, producer=producer)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            selection_services.resubmit_application(actor=request.user, application=application, **data)
-        except DomainError as error:
-            _show_domain_error(form, error)
-        else:
-            messages.success(request, _("Your application was sent to the committee again."))
-            return redirect("producers:portal-application", application_id=application.pk)
-    return render(request, "producers/portal/apply.html", {"form": form, "producer": producer, "resubmit": True})
-
-
 # --- public ----------------------------------------------------------------------------------
 
 
@@ -190,7 +121,7 @@ def public_page(request: HttpRequest, producer_id: int) -> HttpResponse:
         raise Http404
     context = {
         "producer": producer,
-        "products": selectors.listed_products_of(producer),
+        "sections": sections_for("public", producer),
         "photos": producer.photos.all(),
         "certifications": producer.certifications.all(),
     }
@@ -259,8 +190,7 @@ def backoffice_detail(request: HttpRequest, producer_id: int) -> HttpResponse:
         "can_see_bank": request.user.has_perm("producers.view_bankaccount"),
         "bank_accounts": selectors.bank_accounts_of(producer),
         "certifications": producer.certifications.all(),
-        "applications": selection_selectors.applications_for_producer(producer=producer),
-        "products": selectors.listed_products_of(producer),
+        "sections": sections_for("backoffice", producer),
         "account_form": PortalAccountForm(initial={"phone": producer.phone}),
     }
     return render(request, "producers/backoffice/detail.html", context)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from otop.geo.models import District, Province
 from otop.search.vocabulary import PRODUCT_WORDS, ROMANIZATION_FIXES
 
 THAI_OR_LATIN = re.compile(r"[\u0E01-\u0E4E]+|[0-9A-Za-z]+")
@@ -48,8 +49,6 @@ def vocabulary() -> set[str]:
     """Our own words: products and crafts, plus province and district names from the geo tables."""
     words = set(PRODUCT_WORDS)
     try:
-        from otop.geo.models import District, Province
-
         for name in Province.objects.values_list("name_th", flat=True):
             words.add(name)
         for name in District.objects.values_list("name_th", flat=True):

@@ -1,8 +1,4 @@
-"""Selection API: applications, scores and decisions (permission-checked), and the producers router.
-
-The producers router is added here because otop/api.py registers one router per app and this
-one was registered for both; it keeps /api/v1/producers… without a shared edit.
-"""
+"""Selection API: applications, scores and decisions (permission-checked)."""
 
 from __future__ import annotations
 
@@ -15,14 +11,13 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from otop.api import require_permission, signed_in
+from otop.accounts.api_auth import require_permission, signed_in
 from otop.catalog.models import Category
 from otop.producers.selectors import producer_of
 from otop.selection import selectors, services
 from otop.selection.models import Application, Decision
 
 router = Router(tags=["selection"], auth=signed_in)
-router.add_router("/", "otop.producers.api.router")
 
 
 class ApplicationOut(Schema):

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from otop.accounts.models import User
+from otop.catalog.models import Category
 from otop.core.i18n import localized
+from otop.producers.models import Producer
 from otop.selection.models import Application, Criterion, Decision, DecisionRule, Meeting
 
 SCORE_CHOICES = [("", "—"), *[(str(value), str(value)) for value in range(1, 6)]]
@@ -89,3 +91,44 @@ class CriterionForm(forms.ModelForm):
             "description_th": forms.Textarea(attrs={"rows": 2}),
             "description_en": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ApplicationForm(forms.ModelForm):
+    """A producer applies with a product (phone-friendly: few required fields)."""
+
+    photos = MultipleImageField(label=_("Photos of the product"), required=False)
+
+    class Meta:
+        model = Application
+        fields = [
+            "name_th", "name_en", "category", "proposed_price", "description_th", "story_th",
+            "weight_grams", "certifications", "sample_delivered",
+        ]  # fmt: skip
+        widgets = {
+            "description_th": forms.Textarea(attrs={"rows": 3}),
+            "story_th": forms.Textarea(attrs={"rows": 4}),
+            "certifications": forms.CheckboxSelectMultiple,
+            "proposed_price": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"}),
+        }
+
+    def __init__(self, *args: Any, producer: Producer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("sort_order", "code")
+        self.fields["certifications"].queryset = producer.certifications.all()
+        self.fields["certifications"].required = False

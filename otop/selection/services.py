@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
+from otop.catalog import services as catalog_services
 from otop.catalog.barcodes import in_store_ean13
-from otop.catalog.models import Category, Product, Variant
+from otop.catalog.errors import ProductNotListed
+from otop.catalog.models import Category, Product
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
 from otop.producers import notify
@@ -339,7 +341,7 @@ def decide_application(
         letter_number=f"{application.pk}-{application.round}/{buddhist_year(timezone.localtime(now).year)}",
     )
     if outcome == Outcome.APPROVE:
-        application.product = list_product_from_application(application=application)
+        application.product = list_product_from_application(application=application, actor=chair)
     _move(application=application, to=OUTCOME_STATUS[outcome], actor=chair, note=reason)
     record_audit_event(
         actor=chair,
@@ -357,20 +359,19 @@ def decide_application(
     return decision
 
 
-def list_product_from_application(*, application: Application) -> Product:
-    """Create the listed catalogue product (and its default variant) from an approved application.
-
-    The one place that writes to the catalogue: switch it to a catalogue service when one exists.
-    """
+def list_product_from_application(*, application: Application, actor: User | None) -> Product:
+    """List the approved application's product in the catalogue, with its default variant and barcode."""
     code = f"AP{application.pk}"
     suffix = 0
     while Product.objects.filter(code=code).exists():
         suffix += 1
         code = f"AP{application.pk}-{suffix}"
-    sku = f"APP-{application.pk:06d}"
-    product = Product.objects.create(
+    return catalog_services.create_product(
+        actor=actor,
         code=code,
-        sku=sku,
+        sku=f"APP-{application.pk:06d}",
+        barcode=in_store_ean13(APPLICATION_BARCODE_BASE + application.pk),
+        price=application.proposed_price,
         name_th=application.name_th,
         name_en=application.name_en,
         category=application.category,
@@ -384,15 +385,6 @@ def list_product_from_application(*, application: Application) -> Product:
         weight_grams=application.weight_grams,
         **_certificate_numbers(application),
     )
-    Variant.objects.create(
-        product=product,
-        sku=sku,
-        barcode=in_store_ean13(APPLICATION_BARCODE_BASE + application.pk),
-        price=application.proposed_price,
-        weight_grams=application.weight_grams,
-        is_default=True,
-    )
-    return product
 
 
 def _certificate_numbers(application: Application) -> dict[str, Any]:
@@ -415,13 +407,10 @@ def delist_product(*, actor: User, product: Product, reason: str) -> Delisting:
     reason = reason.strip()
     if not reason:
         raise InvalidApplication(_("Give the reason for delisting."), fields={"reason": [_("Required.")]})
-    product = (
-        Product.objects.select_for_update(of=("self",)).select_related("producer", "producer__user").get(pk=product.pk)
-    )
-    if product.status != Product.Status.LISTED:
-        raise InvalidTransition(_("Only a listed product can be delisted."))
-    product.status = Product.Status.DELISTED
-    product.save(update_fields=["status", "updated_at"])
+    try:
+        product = catalog_services.delist_product(product=product, actor=actor)
+    except ProductNotListed as error:
+        raise InvalidTransition(error.message) from None
     delisting = Delisting.objects.create(product=product, reason=reason, delisted_by=actor)
     record_audit_event(actor=actor, action="selection.product_delisted", target=product, summary=reason)
     notify.producer(

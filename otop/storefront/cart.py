@@ -1,4 +1,4 @@
-"""The shopping cart: in the session for visitors, in the account (orders.CartLine) when signed in.
+"""The shopping cart: in the session for visitors, in the account (orders' cart services) when signed in.
 
 Quantities are capped by what can still be sold online (inventory.available_quantities).
 """
@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from django.http import HttpRequest
 
 from otop.catalog.models import Product, Variant
 from otop.core.money import ZERO, line_total
 from otop.inventory.selectors import available_quantities
-from otop.orders.models import CartLine
+from otop.orders import selectors as order_selectors
+from otop.orders import services as order_services
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
@@ -56,7 +56,7 @@ def quantities(request: HttpRequest) -> dict[int, int]:
             # Signed in with things already in the cart: keep them in the account.
             for variant_id, quantity in session_cart.items():
                 _save_line(request, int(variant_id), int(quantity), add=True)
-        return dict(CartLine.objects.filter(user=request.user).values_list("variant_id", "quantity"))
+        return order_selectors.cart_quantities(user=request.user)
     return {int(k): int(v) for k, v in request.session.get(SESSION_KEY, {}).items()}
 
 
@@ -64,21 +64,13 @@ def line_count(request: HttpRequest) -> int:
     """How many different items the cart holds (the header shows it): no query for visitors."""
     in_session = {int(k) for k in request.session.get(SESSION_KEY, {})}
     if _signed_in(request):
-        return len(in_session | set(CartLine.objects.filter(user=request.user).values_list("variant_id", flat=True)))
+        return len(in_session | set(order_selectors.cart_quantities(user=request.user)))
     return len(in_session)
 
 
 def _save_line(request: HttpRequest, variant_id: int, quantity: int, *, add: bool) -> None:
     if _signed_in(request):
-        with transaction.atomic():
-            line = CartLine.objects.select_for_update().filter(user=request.user, variant_id=variant_id).first()
-            new = (line.quantity if line and add else 0) + quantity
-            if new <= 0:
-                CartLine.objects.filter(user=request.user, variant_id=variant_id).delete()
-            elif line:
-                CartLine.objects.filter(pk=line.pk).update(quantity=new)
-            else:
-                CartLine.objects.create(user=request.user, variant_id=variant_id, quantity=new)
+        order_services.set_cart_quantity(user=request.user, variant_id=variant_id, quantity=quantity, add=add)
         return
     cart = dict(request.session.get(SESSION_KEY, {}))
     key = str(variant_id)
@@ -119,7 +111,7 @@ def set_quantity(request: HttpRequest, *, variant_id: int, quantity: int) -> int
 
 def clear(request: HttpRequest) -> None:
     if _signed_in(request):
-        CartLine.objects.filter(user=request.user).delete()
+        order_services.clear_cart(user=request.user)
     request.session.pop(SESSION_KEY, None)
 
 

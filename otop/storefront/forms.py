@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from otop.catalog.selectors import categories
+from otop.core.i18n import localized
 from otop.geo import selectors as geo
 from otop.orders.models import Order
 from otop.storefront.selectors import SORTS
@@ -35,7 +36,6 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, with_relevance: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        from otop.core.i18n import localized
 
         self.fields["category"].choices = [("", _("All categories"))] + [
             (c.code, localized(c, "name")) for c in categories()
@@ -82,7 +82,6 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, province: str = "", district: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        from otop.core.i18n import localized
 
         def options(rows, empty):
             return [("", empty)] + [(row.code, localized(row, "name")) for row in rows]

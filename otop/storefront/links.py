@@ -6,8 +6,8 @@ from django.urls import reverse
 
 
 def product_url(code: str) -> str:
-    """The product's story page (the catalog's `catalog:story`, /products/<code>/, /en/… in English).
+    """The product's story page (`storefront:story`, /products/<code>/, /en/… in English).
 
     Not the QR short link /p/<code>: that one is for printed codes and counts scans.
     """
-    return reverse("catalog:story", kwargs={"code": code})
+    return reverse("storefront:story", kwargs={"code": code})

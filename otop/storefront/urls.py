@@ -1,11 +1,14 @@
 from django.urls import path
 
-from otop.storefront import views
+from otop.storefront import story, views
 
 app_name = "storefront"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The short link printed in QR codes: never change it.
+    path("p/<slug:code>", story.qr_link, name="qr"),
+    path("products/<slug:code>/", story.story, name="story"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggestions, name="suggest"),
     path("categories/<slug:code>/", views.category, name="category"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from otop.catalog.models import Category
 from otop.core.errors import DomainError
+from otop.core.i18n import localized
 from otop.core.selectors import center_profile
 from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
@@ -50,7 +51,6 @@ def _listing(request: HttpRequest, *, title: str, fixed: dict[str, str], templat
 @require_GET
 def category(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Category, code=code)
-    from otop.core.i18n import localized
 
     return _listing(request, title=localized(found, "name"), fixed={"category": code}, template_context={})
 
@@ -58,7 +58,6 @@ def category(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def district(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(District, code=code)
-    from otop.core.i18n import localized
 
     title = _("Products from %(district)s") % {"district": localized(found, "name")}
     return _listing(request, title=title, fixed={"district": code}, template_context={})

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from otop.accounts import roles
 from otop.core.money import to_satang
 from otop.core.selectors import opening_hours_on
+from otop.core.services import record_audit_event
 from otop.notifications.services import notify_by_email
 from otop.workspace.errors import (
     CenterClosed,
@@ -461,7 +462,6 @@ def rotate_wifi_password(
             space=space, day=day, booking=None, defaults={"network_name": _network_name(space), "password": password}
         )
     WifiCredential.objects.filter(pk=credential.pk).update(created_by=actor)
-    from otop.core.services import record_audit_event
 
     record_audit_event(
         actor=actor,

@@ -95,3 +95,16 @@ def test_the_basket_builder_adds_components_with_htmx(client_for, db):
     refused = client.post(f"/backoffice/catalog/baskets/{basket.pk}/", {"variant": "GB-1", "quantity": 1})
     assert refused.status_code == 400
     assert BasketComponent.objects.count() == 1
+
+
+def test_the_producers_public_page_lists_only_their_listed_products(client, db):
+    producer = ProducerFactory(name_th="กลุ่มจักสาน")
+    textiles = Category.objects.get(code="textiles")
+    Product.objects.create(code="x1", sku="x1", name_th="กระติบข้าว", category=textiles, producer=producer,
+                           status=Product.Status.LISTED)  # fmt: skip
+    Product.objects.create(code="x2", sku="x2", name_th="ร่าง", category=textiles, producer=producer)
+    response = client.get(f"/producers/{producer.pk}/")
+    (products,) = [section.context["products"] for section in response.context["sections"]]
+    assert [p.name_th for p in products] == ["กระติบข้าว"]
+    assert "กระติบข้าว" in response.content.decode()
+    assert "ร่าง" not in response.content.decode()

@@ -22,9 +22,11 @@ from django.utils import timezone
 from otop.catalog.models import Variant
 from otop.core.money import ZERO, line_total, parse_amount, to_satang
 from otop.core.selectors import center_profile
+from otop.core.services import record_audit_event
 from otop.inventory.errors import InvalidCommission, InvalidQuantity
 from otop.inventory.models import CommissionRate, Intake, IntakeLine, SoldItem
 from otop.inventory.selectors import basket_recipes
+from otop.producers.models import Producer
 
 SaleLine = tuple[int, int, Decimal]  # (variant_id, quantity, unit price incl. VAT)
 
@@ -147,7 +149,6 @@ def _expand_baskets(lines, recipes, variants) -> list[tuple[int, int, Decimal, D
 def set_product_commission(*, product, percent: Decimal | None, actor) -> CommissionRate | None:
     """Give one product its own commission (0–100 %), or remove it (None) so its producer's or the
     center's default applies again. Sales already recorded keep the rate they were sold at."""
-    from otop.core.services import record_audit_event
 
     previous = CommissionRate.objects.filter(product=product).values_list("percent", flat=True).first()
     if percent is None:
@@ -191,7 +192,6 @@ def consignment_terms(variants: Iterable[Variant]) -> dict[int, tuple[Decimal, D
             "product_id", "percent"
         )
     )
-    from otop.producers.models import Producer
 
     producer_rates = dict(
         Producer.objects.filter(pk__in={v.product.producer_id for v in variants}).values_list(

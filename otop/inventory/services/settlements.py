@@ -18,6 +18,7 @@ from otop.core.money import ZERO, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.inventory.errors import NothingToSettle, SettlementAlreadyPaid, SettlementExists
 from otop.inventory.models import Settlement, SettlementLine, SoldItem
+from otop.producers.models import Producer
 
 
 def month_start(day: date) -> date:
@@ -130,7 +131,6 @@ def create_settlement(*, producer, period_start: date, period_end: date | None =
 
 def settle_month(*, month: date, actor=None) -> list[Settlement]:
     """Make the month's statement for every producer with unsettled consigned sales; skip those already made."""
-    from otop.producers.models import Producer
 
     period_start = month_start(month)
     period_end = next_month(period_start)

@@ -346,6 +346,22 @@ def return_to_stock(
 
 
 @transaction.atomic
+def return_sold_reservation(*, reservation_reference: str, actor, reference: str) -> list[StockMove]:
+    """Put back on sale what a paid reservation sold, at each location it was taken from (a refund
+    of goods that never left the center)."""
+    taken: dict[int, dict[int, int]] = {}  # location -> variant -> units the sale took
+    for move in StockMove.objects.filter(reference=reservation_reference, reason=StockMove.Reason.SALE):
+        per_variant = taken.setdefault(move.from_location_id, {})
+        per_variant[move.variant_id] = per_variant.get(move.variant_id, 0) + move.quantity
+    moves: list[StockMove] = []
+    for location in Location.objects.filter(pk__in=taken).order_by("pk"):
+        moves += return_to_stock(
+            items=sorted(taken[location.pk].items()), location=location, actor=actor, reference=reference
+        )
+    return moves
+
+
+@transaction.atomic
 def transfer_stock(
     *, variant: Variant, from_location: Location, to_location: Location, quantity: int, actor, note: str = ""
 ) -> StockMove:

@@ -4,6 +4,7 @@ import pypdfium2 as pdfium
 import pytest
 from django.urls import reverse
 
+from otop.core.models import AuditEvent
 from otop.inventory import selectors, services
 from otop.inventory.errors import CostPriceRequired, OutOfStock, SameLocation, WrongProducer
 from otop.inventory.ledger import ledger_mismatches
@@ -199,7 +200,6 @@ def test_a_delivery_links_to_a_label_sheet_of_its_items(client_for):
 
 
 def test_the_manager_gives_a_product_its_own_commission_and_takes_it_away(client_for):
-    from otop.core.models import AuditEvent
     from otop.inventory.models import CommissionRate
 
     variant = VariantFactory()

@@ -17,6 +17,7 @@ from otop.inventory.errors import NothingToSettle, SettlementAlreadyPaid, Settle
 from otop.inventory.models import Settlement, SoldItem
 from otop.inventory.tests.factories import ProducerFactory, ProductFactory, VariantFactory
 from otop.inventory.tests.test_intake_and_stock import pdf_text
+from otop.producers import services as producer_services
 
 pytestmark = pytest.mark.django_db
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -106,7 +107,6 @@ def test_the_statement_pdf_is_thai_with_the_amount_in_words(manager):
 
 
 def test_the_bank_transfer_file_pays_into_the_confirmed_account_and_names_who_has_none(client_for, make_user):
-    from otop.producers import services as producer_services
 
     variant, other = VariantFactory(), VariantFactory()
     producer = variant.product.producer

@@ -7,7 +7,8 @@ from django.utils import timezone
 from otop.core.models import CenterProfile
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
-from otop.inventory.models import Location, Reservation
+from otop.inventory.models import Location, Reservation, SoldItem, StockMove
+from otop.notifications.models import OutboundMessage
 from otop.orders import services
 from otop.orders.errors import TransitionNotAllowed
 from otop.orders.models import Order
@@ -61,7 +62,6 @@ def test_transitions_follow_the_mapping_and_refusals_change_nothing(order, make_
 
 
 def test_customer_gets_e_mails_in_thai_after_commit(db, django_capture_on_commit_callbacks):
-    from otop.notifications.models import OutboundMessage
 
     CenterProfile.objects.filter(pk=1).update(promptpay_id="0812345678")
     cache.clear()
@@ -81,7 +81,6 @@ def test_customer_gets_e_mails_in_thai_after_commit(db, django_capture_on_commit
 
 
 def test_a_refund_before_sending_puts_the_goods_back_and_takes_the_lines_out_of_settlements(order, make_user):
-    from otop.inventory.models import SoldItem, StockMove
 
     staff = make_user("staff")
     variant_id = order.lines.get().variant_id
@@ -102,7 +101,6 @@ def test_a_refund_before_sending_puts_the_goods_back_and_takes_the_lines_out_of_
 
 
 def test_a_refund_after_shipping_leaves_stock_alone_until_the_parcel_comes_back(order, make_user):
-    from otop.inventory.models import SoldItem, StockMove
 
     staff = make_user("staff")
     variant_id = order.lines.get().variant_id

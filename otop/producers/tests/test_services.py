@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from otop.core.models import AuditEvent
+from otop.core.models import AuditEvent, CenterProfile
 from otop.notifications.models import OutboundMessage
 from otop.producers import services
 from otop.producers.errors import BankAccountNotPending, InvalidProducerData
@@ -130,7 +130,6 @@ def test_staff_reset_a_producers_password_and_it_signs_in_by_phone(make_user):
 @pytest.mark.django_db(transaction=True)
 def test_expiring_certifications_are_flagged_once_to_producer_and_staff(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    from otop.core.models import CenterProfile
 
     CenterProfile.objects.filter(pk=1).update(email="staff@otop.example")
     producer = ProducerFactory(email="group@example.com")
@@ -154,15 +153,3 @@ def test_a_certification_cannot_expire_before_it_was_issued(make_user):
             issued_on=date(2026, 1, 1),
             expires_on=date(2025, 1, 1),
         )
-
-
-def test_the_public_page_lists_only_listed_products(client, db):
-    from otop.catalog.models import Category, Product
-
-    producer = ProducerFactory(name_th="กลุ่มจักสาน")
-    textiles = Category.objects.get(code="textiles")
-    Product.objects.create(code="x1", sku="x1", name_th="กระติบข้าว", category=textiles, producer=producer,
-                           status=Product.Status.LISTED)  # fmt: skip
-    Product.objects.create(code="x2", sku="x2", name_th="ร่าง", category=textiles, producer=producer)
-    response = client.get(f"/producers/{producer.pk}/")
-    assert [p.name_th for p in response.context["products"]] == ["กระติบข้าว"]

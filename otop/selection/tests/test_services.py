@@ -8,6 +8,7 @@ from otop.catalog.models import Product
 from otop.core.models import AuditEvent
 from otop.notifications.models import OutboundMessage
 from otop.producers.models import ProducerMember
+from otop.producers.tests.factories import CertificationFactory, ProducerFactory
 from otop.selection import services
 from otop.selection.errors import (
     AlreadyDecided,
@@ -171,8 +172,6 @@ def test_the_producer_is_told_of_each_status_change_after_commit(settings, make_
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from django.utils import timezone
 
-    from otop.producers.tests.factories import ProducerFactory
-
     committee = [make_user("committee") for _ in range(3)]
     producer = ProducerFactory(email="weavers@example.com")
     application = services.submit_application(
@@ -200,7 +199,6 @@ def test_the_producer_is_told_of_each_status_change_after_commit(settings, make_
 
 
 def test_a_certification_of_another_producer_is_refused(producer, producer_user):
-    from otop.producers.tests.factories import CertificationFactory
 
     other = CertificationFactory()
     with pytest.raises(InvalidApplication):

@@ -95,7 +95,7 @@ def test_sitemap_lists_the_products(client, catalogue):
     response = client.get("/sitemap.xml")
     assert response["Content-Type"] == "application/xml"
     body = response.content.decode()
-    # Product pages are the catalog's story pages (catalog:story), not the QR short links that count scans.
+    # Product pages are the story pages (storefront:story), not the QR short links that count scans.
     for product in catalogue:
         assert f"<loc>http://testserver/products/{product.code}/</loc>" in body
     assert body.count("<loc>http://testserver/products/") == len(catalogue)

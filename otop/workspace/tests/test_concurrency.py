@@ -9,6 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from otop.core.models import CenterProfile
+from otop.core.selectors import PROFILE_CACHE_KEY
 from otop.workspace.errors import SlotTaken
 from otop.workspace.models import Booking
 from otop.workspace.services import create_booking
@@ -27,9 +29,6 @@ def _center_open_8_to_18():
     from datetime import time
 
     from django.core.cache import cache
-
-    from otop.core.models import CenterProfile
-    from otop.core.selectors import PROFILE_CACHE_KEY
 
     cache.set(PROFILE_CACHE_KEY, CenterProfile(opens_at=time(8, 0), closes_at=time(18, 0)), 600)
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from otop.catalog.csvio import STOCK_LOCATIONS, import_catalog
+from otop.catalog.csvio import import_catalog, stock_locations
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", choices=["th", "en"], default="th", help="Language of the report.")
         parser.add_argument(
             "--stock-location",
-            choices=list(STOCK_LOCATIONS),
+            choices=list(stock_locations()),
             default="backstore",
             help="Where the `stock` column's goods are (received through the inventory ledger).",
         )

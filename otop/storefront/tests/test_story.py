@@ -23,7 +23,7 @@ def test_the_qr_link_shows_the_story_in_thai_and_counts_the_scan(client, db):
     response = client.get("/p/kk12345")
 
     assert response.status_code == 200
-    assert response.templates[0].name == "catalog/story.html"
+    assert response.templates[0].name == "storefront/story.html"
     html = response.content.decode()
     assert "<h1>ผ้าไหมมัดหมี่</h1>" in html
     assert "ความเป็นมา" in html

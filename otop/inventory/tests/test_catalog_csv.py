@@ -1,3 +1,5 @@
+"""The catalogue CSV import and export, with the stock column inventory adds to it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
