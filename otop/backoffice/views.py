@@ -1,25 +1,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from otop.accounts.actors import acting_user
 from otop.accounts.selectors import areas_for, people_with_roles
 from otop.backoffice.forms import CenterProfileForm
 from otop.core.models import AuditEvent, CenterProfile
+from otop.core.pages import staff_only
 from otop.core.services import update_center_profile
-
-
-def staff_only(permission: str):
-    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 @require_GET
@@ -34,7 +26,9 @@ def center_profile(request: HttpRequest) -> HttpResponse:
     profile = CenterProfile.objects.get(pk=CenterProfile.SINGLETON_ID)
     form = CenterProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        update_center_profile(actor=request.user, **{name: form.cleaned_data[name] for name in form.changed_data})
+        update_center_profile(
+            actor=acting_user(request), **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
         messages.success(request, _("The center's profile was saved."))
         return redirect("backoffice:center-profile")
     return render(request, "backoffice/center_profile.html", {"form": form})

@@ -41,6 +41,11 @@ def listed_products_of(producer: Producer) -> QuerySet[Product]:
     )
 
 
+def sellable_variants() -> QuerySet[Variant]:
+    """The variants on sale: active, of a listed product (what the till, the cart and orders may sell)."""
+    return Variant.objects.filter(is_active=True, product__status=Product.Status.LISTED)
+
+
 def _active_variants() -> Prefetch:
     return Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("sort_order", "id"))
 

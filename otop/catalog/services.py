@@ -118,7 +118,7 @@ def create_product(
     category: Category,
     producer: Any,
     price: Decimal,
-    actor: Any,
+    actor: User | None,
     barcode: str | None = None,
     is_basket: bool = False,
     code: str | None = None,
@@ -145,7 +145,7 @@ def create_product(
 
 @transaction.atomic
 def update_product(
-    *, product: Product, actor: Any, price: Decimal | None = None, barcode: str | None = None, **fields: Any
+    *, product: Product, actor: User | None, price: Decimal | None = None, barcode: str | None = None, **fields: Any
 ) -> Product:
     """Change a product's fields (stories are sanitized) and its default variant's price or barcode."""
     changed = _apply_product_fields(product, fields)
@@ -201,7 +201,7 @@ def touch_product(product: Product) -> None:
 
 @transaction.atomic
 def add_variant(
-    *, product: Product, sku: str, price: Decimal, actor: Any, name_th: str = "", name_en: str = "",
+    *, product: Product, sku: str, price: Decimal, actor: User | None, name_th: str = "", name_en: str = "",
     barcode: str | None = None,
 ) -> Variant:  # fmt: skip
     """Add a real variant (a colour, a size) with its own SKU, barcode and price."""
@@ -258,7 +258,7 @@ def _encode(image: Image.Image, image_format: str) -> bytes:
 
 @transaction.atomic
 def add_product_photo(
-    *, product: Product, upload: UploadedFile | ContentFile, actor: Any, alt_th: str = "", alt_en: str = ""
+    *, product: Product, upload: UploadedFile | ContentFile, actor: User | None, alt_th: str = "", alt_en: str = ""
 ) -> ProductPhoto:
     """Store a photo re-encoded from its pixels (which drops EXIF and GPS) and a WebP thumbnail."""
     if upload.size > MAX_PHOTO_BYTES:
@@ -286,7 +286,7 @@ def add_product_photo(
 
 
 @transaction.atomic
-def remove_product_photo(*, photo: ProductPhoto, actor: Any) -> None:
+def remove_product_photo(*, photo: ProductPhoto, actor: User | None) -> None:
     product = photo.product
     names = [photo.image.name, photo.thumbnail.name]
     storage = photo.image.storage
@@ -300,7 +300,9 @@ def remove_product_photo(*, photo: ProductPhoto, actor: Any) -> None:
 
 
 @transaction.atomic
-def set_basket_component(*, basket: Product, variant: Variant, quantity: int, actor: Any) -> BasketComponent | None:
+def set_basket_component(
+    *, basket: Product, variant: Variant, quantity: int, actor: User | None
+) -> BasketComponent | None:
     """Put `quantity` of a variant in a gift basket (0 takes it out); baskets cannot hold baskets."""
     if not basket.is_basket:
         raise InvalidBasket(_("Only a gift basket can have components."))

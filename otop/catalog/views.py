@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.catalog import selectors, services
 from otop.catalog.csvio import export_catalog_csv, import_catalog
 from otop.catalog.errors import InvalidBasket, InvalidPhoto
@@ -24,6 +24,7 @@ from otop.catalog.labels import LAYOUTS, labels_for, render_labels_pdf
 from otop.catalog.models import Category, Product, ProductPhoto
 from otop.catalog.qr import qr_png, qr_svg
 from otop.core.errors import DomainError
+from otop.core.pages import pdf_response, staff_only
 
 # --- QR images ---------------------------------------------------------------------------------
 
@@ -61,15 +62,6 @@ def qr_image_png(request: HttpRequest, code: str) -> HttpResponse:
 # --- back office ------------------------------------------------------------------------------
 
 
-def staff_only(permission: str):
-    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
-
-
 @require_GET
 @staff_only("catalog.view_product")
 def product_list(request: HttpRequest) -> HttpResponse:
@@ -93,7 +85,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            product = services.create_product(actor=request.user, **data)
+            product = services.create_product(actor=acting_user(request), **data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -113,7 +105,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.changed_data if name != "sku"}
         try:
-            services.update_product(product=product, actor=request.user, **data)
+            services.update_product(product=product, actor=acting_user(request), **data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -140,7 +132,7 @@ def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = VariantForm(request.POST)
     if form.is_valid():
         try:
-            services.add_variant(product=product, actor=request.user, **form.cleaned_data)
+            services.add_variant(product=product, actor=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -160,7 +152,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_product_photo(
                 product=product,
                 upload=form.cleaned_data["photo"],
-                actor=request.user,
+                actor=acting_user(request),
                 alt_th=form.cleaned_data["alt_th"],
                 alt_en=form.cleaned_data["alt_en"],
             )
@@ -177,7 +169,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_only("catalog.change_product")
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(ProductPhoto.objects.select_related("product"), pk=pk)
-    services.remove_product_photo(photo=photo, actor=request.user)
+    services.remove_product_photo(photo=photo, actor=acting_user(request))
     messages.success(request, _("The photo was removed."))
     return redirect("catalog:backoffice-product", pk=photo.product.pk)
 
@@ -188,7 +180,7 @@ def basket_list(request: HttpRequest) -> HttpResponse:
     form = BasketForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         basket = services.create_product(
-            actor=request.user,
+            actor=acting_user(request),
             is_basket=True,
             category=Category.objects.get(code="souvenirs"),
             status=Product.Status.DRAFT,
@@ -213,7 +205,7 @@ def basket_builder(request: HttpRequest, pk: int) -> HttpResponse:
                     basket=basket,
                     variant=form.cleaned_data["variant"],
                     quantity=form.cleaned_data["quantity"],
-                    actor=request.user,
+                    actor=acting_user(request),
                 )
             except InvalidBasket as error:
                 form.add_error("variant", error.message)
@@ -246,9 +238,7 @@ def labels(request: HttpRequest) -> HttpResponse:
         else:
             layout = LAYOUTS[form.cleaned_data["layout"]]
             sheet = labels_for(variants, base_url=settings.SITE_URL, copies=form.cleaned_data["copies"])
-            response = HttpResponse(render_labels_pdf(sheet, layout=layout), content_type="application/pdf")
-            response["Content-Disposition"] = f'inline; filename="labels-{layout.code}.pdf"'
-            return response
+            return pdf_response(render_labels_pdf(sheet, layout=layout), f"labels-{layout.code}.pdf")
     return render(request, "catalog/backoffice/labels.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -260,7 +250,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         report = import_catalog(
             data=form.cleaned_data["file"].read(),
-            actor=request.user,
+            actor=acting_user(request),
             dry_run=form.cleaned_data["dry_run"],
             stock_location=form.cleaned_data["stock_location"],
         )

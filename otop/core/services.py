@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import models, transaction
 
@@ -12,11 +13,11 @@ from otop.core.selectors import PROFILE_CACHE_KEY
 
 
 def record_audit_event(
-    *, actor: Any, action: str, target: models.Model, summary: str = "", data: dict | None = None
+    *, actor: AbstractBaseUser | None, action: str, target: models.Model, summary: str = "", data: dict | None = None
 ) -> AuditEvent:
     """Append one row to the audit log for an action on a target object."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
@@ -33,7 +34,7 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def update_center_profile(*, actor: Any, **changes: Any) -> CenterProfile:
+def update_center_profile(*, actor: AbstractBaseUser | None, **changes: Any) -> CenterProfile:
     """Change the center's profile; the caller has validated the values (e.g. with a ModelForm)."""
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +14,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.catalog.models import Variant
 from otop.core.errors import DomainError
+from otop.core.pages import pdf_response, staff_only
 from otop.core.selectors import center_profile
 from otop.inventory import documents, selectors, services
 from otop.inventory.forms import (
@@ -36,22 +37,6 @@ from otop.inventory.models import Intake, Location, Settlement, Stocktake
 from otop.inventory.services.stocktakes import find_variant
 from otop.producers.models import Producer
 from otop.producers.selectors import confirmed_bank_accounts
-
-
-def staff_only(permission: str):
-    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
 
 # --- Stock --------------------------------------------------------------------------------------
 
@@ -92,7 +77,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
                 from_location=data["from_location"],
                 to_location=data["to_location"],
                 quantity=data["quantity"],
-                actor=request.user,
+                actor=acting_user(request),
                 note=data["note"],
             )
         except DomainError as error:
@@ -124,7 +109,7 @@ def remove(request: HttpRequest) -> HttpResponse:
                 variant=variant,
                 location=data["location"],
                 quantity=data["quantity"],
-                actor=request.user,
+                actor=acting_user(request),
                 reason=data["reason"],
                 note=data["note"],
             )
@@ -164,7 +149,7 @@ def _basket_action(request: HttpRequest, action, done_message: str) -> HttpRespo
                 variant=variant,
                 location=data["location"],
                 quantity=data["quantity"],
-                actor=request.user,
+                actor=acting_user(request),
                 note=data["note"],
             )
         except DomainError as error:
@@ -239,7 +224,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                     producer=producer,
                     items=items,
                     location=header.cleaned_data["location"],
-                    actor=request.user,
+                    actor=acting_user(request),
                     kind=header.cleaned_data["kind"],
                     note=header.cleaned_data["note"],
                 )
@@ -271,7 +256,7 @@ def intake_detail(request: HttpRequest, number: str) -> HttpResponse:
 @staff_only("inventory.view_intake")
 def intake_receipt(request: HttpRequest, number: str) -> HttpResponse:
     intake = get_object_or_404(Intake.objects.select_related("producer", "location", "received_by"), number=number)
-    return _pdf_response(documents.intake_receipt_pdf(intake), f"{intake.number}.pdf")
+    return pdf_response(documents.intake_receipt_pdf(intake), f"{intake.number}.pdf")
 
 
 # --- Stocktake ----------------------------------------------------------------------------------
@@ -282,7 +267,7 @@ def intake_receipt(request: HttpRequest, number: str) -> HttpResponse:
 def stocktakes(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         location = get_object_or_404(Location, code=request.POST.get("location", ""))
-        stocktake = services.start_stocktake(location=location, actor=request.user)
+        stocktake = services.start_stocktake(location=location, actor=acting_user(request))
         return redirect("inventory:stocktake", pk=stocktake.pk)
     sheets = Stocktake.objects.select_related("location", "started_by", "approved_by")[:100]
     return render(request, "inventory/stocktakes.html", {"sheets": sheets, "locations": Location.objects.all()})
@@ -345,7 +330,7 @@ def stocktake_count(request: HttpRequest, pk: int, variant_id: int) -> HttpRespo
 def stocktake_approve(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_object_or_404(Stocktake, pk=pk)
     try:
-        moves = services.approve_stocktake(stocktake=sheet, actor=request.user)
+        moves = services.approve_stocktake(stocktake=sheet, actor=acting_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -358,7 +343,7 @@ def stocktake_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def stocktake_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_object_or_404(Stocktake, pk=pk)
     try:
-        services.cancel_stocktake(stocktake=sheet, actor=request.user)
+        services.cancel_stocktake(stocktake=sheet, actor=acting_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("inventory:stocktakes")
@@ -401,7 +386,7 @@ def commissions(request: HttpRequest) -> HttpResponse:
             try:
                 product = selectors.product_by_code(form.cleaned_data["code"])
                 services.set_product_commission(
-                    product=product, percent=form.cleaned_data["percent"], actor=request.user
+                    product=product, percent=form.cleaned_data["percent"], actor=acting_user(request)
                 )
             except DomainError as error:
                 form.add_error("code" if error.code == "unknown_barcode" else "percent", error.message)
@@ -429,9 +414,11 @@ def settlements(request: HttpRequest) -> HttpResponse:
             month, producer = form.cleaned_data["month"], form.cleaned_data["producer"]
             try:
                 if producer is None:
-                    made = services.settle_month(month=month, actor=request.user)
+                    made = services.settle_month(month=month, actor=acting_user(request))
                 else:
-                    made = [services.create_settlement(producer=producer, period_start=month, actor=request.user)]
+                    made = [
+                        services.create_settlement(producer=producer, period_start=month, actor=acting_user(request))
+                    ]
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -460,7 +447,7 @@ def settlement_detail(request: HttpRequest, number: str) -> HttpResponse:
 @staff_only("inventory.view_settlement")
 def settlement_pdf(request: HttpRequest, number: str) -> HttpResponse:
     settlement = get_object_or_404(Settlement.objects.select_related("producer"), number=number)
-    return _pdf_response(documents.settlement_pdf(settlement), f"{settlement.number}.pdf")
+    return pdf_response(documents.settlement_pdf(settlement), f"{settlement.number}.pdf")
 
 
 @require_POST
@@ -471,7 +458,9 @@ def settlement_paid(request: HttpRequest, number: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.mark_settlement_paid(
-                settlement=settlement, actor=request.user, payment_reference=form.cleaned_data["payment_reference"]
+                settlement=settlement,
+                actor=acting_user(request),
+                payment_reference=form.cleaned_data["payment_reference"],
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -519,7 +508,7 @@ def settlements_export(request: HttpRequest) -> HttpResponse:
 
 
 def _own_producer(request: HttpRequest) -> Producer:
-    producer = Producer.objects.filter(user=request.user).first()
+    producer = Producer.objects.filter(user=acting_user(request)).first()
     if producer is None:
         raise PermissionDenied
     return producer
@@ -550,4 +539,4 @@ def my_statements(request: HttpRequest) -> HttpResponse:
 def my_statement_pdf(request: HttpRequest, number: str) -> HttpResponse:
     producer = _own_producer(request)
     settlement = get_object_or_404(Settlement.objects.select_related("producer"), number=number, producer=producer)
-    return _pdf_response(documents.settlement_pdf(settlement), f"{settlement.number}.pdf")
+    return pdf_response(documents.settlement_pdf(settlement), f"{settlement.number}.pdf")

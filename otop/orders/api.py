@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import TokenAuth
 from otop.core.i18n import localized
 from otop.orders import selectors, services
@@ -116,7 +117,7 @@ class OptionalToken(TokenAuth):
 )
 def create_order(request: HttpRequest, payload: OrderIn):
     address = payload.delivery.address or AddressIn()
-    user = request.user if request.user.is_authenticated else None
+    user = acting_user(request)
     order = services.place_order(
         items=[(item.sku, item.qty) for item in payload.items],
         customer=services.CustomerDetails(**payload.customer.dict()),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from otop.catalog.models import Product, Variant
+from otop.catalog.selectors import sellable_variants
 from otop.inventory import selectors, services
 from otop.inventory.models import Location, StockLevel
 
@@ -18,11 +18,7 @@ LIMIT = 500
 def seed(*, products: int, seed: int) -> None:
     rng = random.Random(seed)
     stocked = StockLevel.objects.values_list("variant_id", flat=True)
-    variants = list(
-        Variant.objects.filter(product__status=Product.Status.LISTED, is_active=True)
-        .exclude(pk__in=stocked)
-        .order_by("pk")[:LIMIT]
-    )
+    variants = list(sellable_variants().exclude(pk__in=stocked).order_by("pk")[:LIMIT])
     online = selectors.location(Location.Code.ONLINE)
     for variant in variants:
         services.receive_stock(

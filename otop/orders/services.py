@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
-from otop.catalog.models import Product, Variant
+from otop.catalog.models import Variant
+from otop.catalog.selectors import sellable_variants
 from otop.core.money import ZERO, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
@@ -87,12 +87,7 @@ def _check_items(items: list[tuple[str, int]]) -> tuple[list[tuple[Variant, int]
         errors["items"] = [_("Add at least one product.")]
         return [], errors
     skus = [sku for sku, _quantity in items]
-    variants = {
-        v.sku: v
-        for v in Variant.objects.filter(
-            sku__in=skus, is_active=True, product__status=Product.Status.LISTED
-        ).select_related("product")
-    }
+    variants = {v.sku: v for v in sellable_variants().filter(sku__in=skus).select_related("product")}
     wanted: dict[str, int] = {}
     for index, (sku, quantity) in enumerate(items):
         if sku not in variants:
@@ -129,7 +124,7 @@ def place_order(
     delivery_method: str,
     address: AddressDetails | None = None,
     channel: str = Order.Channel.WEB,
-    user: Any = None,
+    user: User | None = None,
     language: str = "th",
     now: datetime | None = None,
 ) -> Order:
@@ -182,7 +177,7 @@ def place_order(
         order = Order.objects.create(
             number=number,
             channel=channel,
-            user=user if getattr(user, "is_authenticated", False) else None,
+            user=user,
             customer_name=customer.name.strip(),
             phone=customer.phone,
             email=customer.email,
@@ -222,7 +217,7 @@ def _notify(order: Order, event: str) -> None:
 
 @transaction.atomic
 def change_status(
-    *, order: Order, to_status: str, actor: Any = None, note: str = "", now: datetime | None = None
+    *, order: Order, to_status: str, actor: User | None = None, note: str = "", now: datetime | None = None
 ) -> Order:
     """Move an order to another state if the TRANSITIONS allow it, with an event (and stock effects)."""
     now = now or timezone.now()
@@ -255,8 +250,7 @@ def change_status(
         order.paid_at = now
         fields.append("paid_at")
     order.save(update_fields=fields)
-    who = actor if getattr(actor, "is_authenticated", False) else None
-    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, at=now, actor=who, note=note)
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, at=now, actor=actor, note=note)
     record_audit_event(actor=actor, action=f"orders.{to_status}", target=order, summary=order.number)
     if to_status in NOTIFIED:
         _notify(order, "status_changed")
@@ -267,7 +261,7 @@ def change_status(
 GOODS_AT_THE_CENTER = {Status.PAID, Status.PACKED, Status.READY_FOR_PICKUP}
 
 
-def _take_back(*, order: Order, actor: Any, now: datetime) -> None:
+def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     """A refund: the producers' settlements lose the refunded lines; goods not yet sent go back on sale.
 
     Goods already shipped or handed over stay out of stock until staff receive them back.
@@ -286,7 +280,7 @@ def _take_back(*, order: Order, actor: Any, now: datetime) -> None:
 
 
 @transaction.atomic
-def confirm_promptpay_payment(*, order: Order, actor: Any, now: datetime | None = None) -> Order:
+def confirm_promptpay_payment(*, order: Order, actor: User | None, now: datetime | None = None) -> Order:
     """Staff saw the money arrive: record the payment and mark the order paid (stock is sold)."""
     now = now or timezone.now()
     order = change_status(

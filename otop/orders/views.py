@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.orders import selectors, services
 from otop.orders.models import Order
@@ -55,7 +56,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 def confirm_payment(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(number)
     try:
-        services.confirm_promptpay_payment(order=order, actor=request.user)
+        services.confirm_promptpay_payment(order=order, actor=acting_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -74,7 +75,7 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("orders:detail", number=order.number)
     try:
         services.change_status(
-            order=order, to_status=wanted, actor=request.user, note=request.POST.get("note", "")[:300]
+            order=order, to_status=wanted, actor=acting_user(request), note=request.POST.get("note", "")[:300]
         )
     except DomainError as error:
         messages.error(request, error.message)

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from otop.accounts.models import User
 from otop.core.errors import DomainError
 from otop.core.selectors import center_profile
 from otop.payments.models import Payment
@@ -35,12 +36,12 @@ def request_promptpay_payment(*, order: Any) -> Payment:
     )
 
 
-def confirm_payment(*, order: Any, actor: Any, now: datetime | None = None) -> int:
+def confirm_payment(*, order: Any, actor: User | None, now: datetime | None = None) -> int:
     """Mark the order's waiting payment as received; returns how many rows changed (0 if already)."""
     return Payment.objects.filter(order=order, status=Payment.Status.PENDING).update(
         status=Payment.Status.CONFIRMED,
         confirmed_at=now or timezone.now(),
-        confirmed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        confirmed_by=actor,
     )
 
 

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
 from otop.core.money import to_satang
+from otop.core.pages import pdf_response
 from otop.core.selectors import center_profile
 from otop.payments import promptpay
 from otop.pos import printing, selectors, services
@@ -70,7 +72,7 @@ class CloseShiftIn(Schema):
 @router.post("/pos/registers/{code}/shifts", response={201: ShiftOut}, summary="Open a shift on a register")
 def open_shift(request: HttpRequest, code: str, payload: OpenShiftIn):
     register = _register(request, code)
-    shift = services.open_shift(register=register, actor=request.user, starting_cash=payload.starting_cash)
+    shift = services.open_shift(register=register, actor=acting_user(request), starting_cash=payload.starting_cash)
     return Status(201, _shift_out(shift))
 
 
@@ -84,7 +86,7 @@ def get_shift(request: HttpRequest, shift_id: int):
 def close_shift(request: HttpRequest, shift_id: int, payload: CloseShiftIn):
     require_permission(request, TILL)
     shift = get_object_or_404(Shift.objects.select_related("register"), pk=shift_id)
-    shift = services.close_shift(shift=shift, counted_cash=payload.counted_cash, actor=request.user)
+    shift = services.close_shift(shift=shift, counted_cash=payload.counted_cash, actor=acting_user(request))
     return _shift_out(shift)
 
 
@@ -163,7 +165,7 @@ def reserve_numbers(request: HttpRequest, code: str, payload: BlocksIn):
     register = _register(request, code)
     if not payload.device_id or len(payload.device_id) > 64:
         raise InvalidSale(_("A device needs an id."))
-    numbers = services.reserve_number_block(register=register, device_id=payload.device_id, actor=request.user)
+    numbers = services.reserve_number_block(register=register, device_id=payload.device_id, actor=acting_user(request))
     return BlocksOut(blocks=[BlockOut(first=b.first_number, last=b.last_number) for b in numbers.blocks],
                      used=numbers.used)  # fmt: skip
 
@@ -291,7 +293,7 @@ def post_sale(request: HttpRequest, payload: SaleIn):
         recorded_offline=payload.recorded_offline,
         approval_pin=payload.approval_pin,
     )
-    recorded = services.record_sale(register=register, actor=request.user, data=data)
+    recorded = services.record_sale(register=register, actor=acting_user(request), data=data)
     return Status(201 if recorded.created else 200, _sale_out(recorded.sale, replayed=not recorded.created))
 
 
@@ -304,7 +306,7 @@ class VoidIn(Schema):
 def void_sale(request: HttpRequest, sale_id: int, payload: VoidIn):
     require_permission(request, TILL)
     sale = get_object_or_404(Sale, pk=sale_id)
-    services.void_sale(sale=sale, reason=payload.reason, manager_pin=payload.manager_pin, actor=request.user)
+    services.void_sale(sale=sale, reason=payload.reason, manager_pin=payload.manager_pin, actor=acting_user(request))
     return _sale_out(Sale.objects.select_related("register").get(pk=sale.pk))
 
 
@@ -367,6 +369,4 @@ def promptpay_qr(request: HttpRequest, amount: Decimal):
 def z_report_pdf_response(shift: Shift) -> HttpResponse:
     from otop.pos.documents import z_report_pdf
 
-    response = HttpResponse(z_report_pdf(shift), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="z-report-{shift.register.code}-{shift.pk}.pdf"'
-    return response
+    return pdf_response(z_report_pdf(shift), f"z-report-{shift.register.code}-{shift.pk}.pdf")

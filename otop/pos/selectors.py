@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from otop.catalog.models import Product, Variant
+from otop.catalog.models import Variant
+from otop.catalog.selectors import sellable_variants
 from otop.core.money import ZERO, to_satang
 from otop.pos.models import MenuItem, MenuOption, Payment, Register, Sale, SaleLine, SaleVoid, Shift
 from otop.search.selectors import search_variants as thai_search
@@ -24,10 +25,6 @@ def registers() -> QuerySet[Register]:
 
 def open_shift_of(register: Register) -> Shift | None:
     return Shift.objects.filter(register=register, status=Shift.Status.OPEN).first()
-
-
-def sellable_variants() -> QuerySet[Variant]:
-    return Variant.objects.filter(is_active=True, product__status=Product.Status.LISTED)
 
 
 def variant_for_barcode(code: str) -> Variant | None:

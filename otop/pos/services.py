@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.core.money import ZERO, line_total, to_satang, vat_included_in
 from otop.core.services import record_audit_event
@@ -52,7 +53,7 @@ CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
 # --- approvals ----------------------------------------------------------------------------
 
 
-def set_manager_pin(*, user: Any, pin: str) -> ManagerPin:
+def set_manager_pin(*, user: User | None, pin: str) -> ManagerPin:
     """Store a manager's approval PIN as a password hash (never the PIN itself)."""
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise InvalidSale(_("A PIN has 4 to 8 digits."))
@@ -95,7 +96,7 @@ class DeviceNumbers:
 
 @transaction.atomic
 def reserve_number_block(
-    *, register: Register, device_id: str, actor: Any, size: int = NUMBER_BLOCK_SIZE
+    *, register: Register, device_id: str, actor: User | None, size: int = NUMBER_BLOCK_SIZE
 ) -> DeviceNumbers:
     """Return the device's blocks that still have unused numbers, reserving a new one when few are left.
 
@@ -132,7 +133,7 @@ def reserve_number_block(
 
 
 @transaction.atomic
-def open_shift(*, register: Register, actor: Any, starting_cash: Decimal, now: datetime | None = None) -> Shift:
+def open_shift(*, register: Register, actor: User | None, starting_cash: Decimal, now: datetime | None = None) -> Shift:
     """Open the register's shift with the cash in the drawer; one open shift per register."""
     if starting_cash < 0:
         raise InvalidSale(_("Starting cash cannot be negative."))
@@ -157,7 +158,7 @@ def expected_cash_in(shift: Shift) -> Decimal:
 
 
 @transaction.atomic
-def close_shift(*, shift: Shift, counted_cash: Decimal, actor: Any, now: datetime | None = None) -> Shift:
+def close_shift(*, shift: Shift, counted_cash: Decimal, actor: User | None, now: datetime | None = None) -> Shift:
     """Close a shift with the cash counted in the drawer and record the variance against what is expected."""
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     if shift.status != Shift.Status.OPEN:
@@ -221,7 +222,9 @@ class RecordedSale:
     created: bool
 
 
-def record_sale(*, register: Register, actor: Any, data: SaleInput, now: datetime | None = None) -> RecordedSale:
+def record_sale(
+    *, register: Register, actor: User | None, data: SaleInput, now: datetime | None = None
+) -> RecordedSale:
     """Record a paid sale and take its stock; a replay of the same device sale id returns the first one.
 
     The unique key on device_sale_id is what stops duplicates: two tabs or a retry after a lost
@@ -357,7 +360,7 @@ def _check_payments(payments: list[PaymentInput], total: Decimal) -> Decimal:
 
 
 @transaction.atomic
-def _record_new_sale(*, register: Register, actor: Any, data: SaleInput, now: datetime | None) -> Sale:
+def _record_new_sale(*, register: Register, actor: User | None, data: SaleInput, now: datetime | None) -> Sale:
     now = now or timezone.now()
     if not data.lines:
         raise InvalidSale(_("A sale needs at least one line."))
@@ -443,7 +446,9 @@ def _record_sold_goods(*, sale: Sale, priced: list[_PricedLine], register: Regis
         )
 
 
-def _take_stock(*, sale: Sale, priced: list[_PricedLine], register: Register, actor: Any, offline: bool) -> None:
+def _take_stock(
+    *, sale: Sale, priced: list[_PricedLine], register: Register, actor: User | None, offline: bool
+) -> None:
     """Take the sale's goods from the register's location; recipe ingredients from the tea store.
 
     A sale rung up offline has already happened: it is recorded whatever the ledger says, and what
@@ -504,7 +509,7 @@ def issue_tax_invoice(
     buyer_address: str,
     buyer_tax_id: str = "",
     buyer_branch: str = "",
-    actor: Any,
+    actor: User | None,
     now: datetime | None = None,
 ) -> TaxInvoice:
     """Issue the full tax invoice (s.86/4) of a sale with the register's next invoice number; once per sale."""
@@ -532,7 +537,9 @@ def issue_tax_invoice(
 
 
 @transaction.atomic
-def void_sale(*, sale: Sale, reason: str, manager_pin: str, actor: Any, now: datetime | None = None) -> SaleVoid:
+def void_sale(
+    *, sale: Sale, reason: str, manager_pin: str, actor: User | None, now: datetime | None = None
+) -> SaleVoid:
     """Void (same shift) or refund (later) a sale with a manager's PIN; its goods go back to the shelf."""
 
     sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
+from otop.core.pages import staff_only
 from otop.core.selectors import center_profile
 from otop.pos import selectors, services
 from otop.pos.api import z_report_pdf_response
@@ -25,8 +27,7 @@ TILL = "accounts.operate_till"
 SHELL_VERSION = "pos-v1"
 
 
-def _till(view):
-    return login_required(permission_required(TILL, raise_exception=True)(view))
+_till = staff_only(TILL)
 
 
 @require_GET
@@ -136,7 +137,7 @@ def void(request: HttpRequest, sale_id: int) -> HttpResponse:
     form = VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.void_sale(sale=sale, actor=request.user, **form.cleaned_data)
+            services.void_sale(sale=sale, actor=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -157,7 +158,7 @@ def tax_invoice(request: HttpRequest, sale_id: int) -> HttpResponse:
     form = TaxInvoiceForm(request.POST or None)
     if invoice is None and request.method == "POST" and form.is_valid():
         try:
-            services.issue_tax_invoice(sale=sale, actor=request.user, **form.cleaned_data)
+            services.issue_tax_invoice(sale=sale, actor=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:

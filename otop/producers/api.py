@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
 from otop.producers import selectors, services
 from otop.producers.models import Producer
@@ -99,7 +100,7 @@ def my_producer(request: HttpRequest):
 def change_my_producer(request: HttpRequest, payload: ProducerChange):
     producer = _own_producer(request)
     changes = payload.dict(exclude_none=True)
-    producer = services.update_producer(actor=request.user, producer=producer, **changes)
+    producer = services.update_producer(actor=acting_user(request), producer=producer, **changes)
     return _out(producer, with_bank=True)
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
+from otop.core.forms import add_domain_error
+from otop.core.pages import staff_only
 from otop.producers import selectors, services
 from otop.producers.access import portal_view
 from otop.producers.forms import (
@@ -26,22 +25,10 @@ from otop.producers.models import BankAccount, Producer
 from otop.producers.sections import sections_for
 
 
-def staff_only(permission: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
-
-
-def _show_domain_error(form: Any, error: DomainError) -> None:
-    if not error.fields:
-        form.add_error(None, error.message)
-    for name, field_messages in error.fields.items():
-        target = (
-            name if name in form.fields else form.ADDRESS_FIELDS.get(name) if hasattr(form, "ADDRESS_FIELDS") else None
-        )
-        for message in field_messages:
-            form.add_error(target if target in form.fields else None, message)
+def _address_field(form):
+    """The form field that shows a service's message about an address part (province → province_name)."""
+    names = getattr(form, "ADDRESS_FIELDS", {})
+    return lambda name: names.get(name, name)
 
 
 # --- the producer portal ---------------------------------------------------------------------
@@ -67,9 +54,9 @@ def portal_profile(request: HttpRequest, producer: Producer) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form._meta.fields}
         try:
-            services.update_producer(actor=request.user, producer=producer, address=form.address, **changes)
+            services.update_producer(actor=acting_user(request), producer=producer, address=form.address, **changes)
         except DomainError as error:
-            _show_domain_error(form, error)
+            add_domain_error(form, error, field_for=_address_field(form))
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("producers:portal")
@@ -82,9 +69,9 @@ def portal_bank_account(request: HttpRequest, producer: Producer) -> HttpRespons
     form = BankAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_bank_account(actor=request.user, producer=producer, **form.cleaned_data)
+            services.submit_bank_account(actor=acting_user(request), producer=producer, **form.cleaned_data)
         except DomainError as error:
-            _show_domain_error(form, error)
+            add_domain_error(form, error, field_for=_address_field(form))
         else:
             messages.success(request, _("Saved. The new account is used for payouts once the center confirms it."))
             return redirect("producers:portal")
@@ -98,9 +85,9 @@ def portal_certifications(request: HttpRequest, producer: Producer) -> HttpRespo
     form = CertificationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_certification(actor=request.user, producer=producer, **form.cleaned_data)
+            services.add_certification(actor=acting_user(request), producer=producer, **form.cleaned_data)
         except DomainError as error:
-            _show_domain_error(form, error)
+            add_domain_error(form, error, field_for=_address_field(form))
         else:
             messages.success(request, _("The certification was added."))
             return redirect("producers:portal-certifications")
@@ -153,9 +140,9 @@ def backoffice_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form._meta.fields}
         try:
-            producer = services.register_producer(actor=request.user, address=form.address, **fields)
+            producer = services.register_producer(actor=acting_user(request), address=form.address, **fields)
         except DomainError as error:
-            _show_domain_error(form, error)
+            add_domain_error(form, error, field_for=_address_field(form))
         else:
             messages.success(request, _("The producer was registered."))
             return redirect("producers:backoffice-detail", producer_id=producer.pk)
@@ -171,10 +158,10 @@ def backoffice_edit(request: HttpRequest, producer_id: int) -> HttpResponse:
         changes = {name: form.cleaned_data[name] for name in form._meta.fields}
         try:
             services.update_producer(
-                actor=request.user, producer=producer, address=form.address, by_staff=True, **changes
+                actor=acting_user(request), producer=producer, address=form.address, by_staff=True, **changes
             )
         except DomainError as error:
-            _show_domain_error(form, error)
+            add_domain_error(form, error, field_for=_address_field(form))
         else:
             messages.success(request, _("The producer was saved."))
             return redirect("producers:backoffice-detail", producer_id=producer.pk)
@@ -202,10 +189,10 @@ def backoffice_confirm_bank_account(request: HttpRequest, account_id: int) -> Ht
     account = get_object_or_404(BankAccount, pk=account_id)
     try:
         if request.POST.get("action") == "reject":
-            services.reject_bank_account(actor=request.user, account=account)
+            services.reject_bank_account(actor=acting_user(request), account=account)
             messages.success(request, _("The bank account was rejected."))
         else:
-            services.confirm_bank_account(actor=request.user, account=account)
+            services.confirm_bank_account(actor=acting_user(request), account=account)
             messages.success(request, _("The bank account was confirmed."))
     except DomainError as error:
         messages.error(request, error.message)
@@ -219,7 +206,7 @@ def backoffice_portal_account(request: HttpRequest, producer_id: int) -> HttpRes
     producer = get_object_or_404(selectors.registry(), pk=producer_id)
     try:
         if producer.user_id:
-            password = services.reset_portal_password(actor=request.user, producer=producer)
+            password = services.reset_portal_password(actor=acting_user(request), producer=producer)
         else:
             form = PortalAccountForm(request.POST)
             if not form.is_valid():
@@ -227,7 +214,7 @@ def backoffice_portal_account(request: HttpRequest, producer_id: int) -> HttpRes
                     messages.error(request, error)
                 return redirect("producers:backoffice-detail", producer_id=producer.pk)
             _user, password = services.open_portal_account(
-                actor=request.user, producer=producer, phone=form.cleaned_data["phone"]
+                actor=acting_user(request), producer=producer, phone=form.cleaned_data["phone"]
             )
     except DomainError as error:
         messages.error(request, error.message)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Min, Q
 
 from otop.catalog.models import Product, Variant
+from otop.catalog.selectors import sellable_variants
 from otop.search.text import LOOSE_MARK, QueryTerm, query_terms
 
 # bm25 / ts_rank weights of the columns name, body, name_loose, body_loose.
@@ -263,7 +264,5 @@ def search_variants(query: str, *, limit: int = 20) -> list[Variant]:
     if not ranked:
         return []
     order = {pk: position for position, (pk, _score) in enumerate(ranked)}
-    variants = Variant.objects.filter(
-        product_id__in=order, is_active=True, product__status=Product.Status.LISTED
-    ).select_related("product")
+    variants = sellable_variants().filter(product_id__in=order).select_related("product")
     return sorted(variants, key=lambda v: (order[v.product_id], v.sort_order, v.pk))[:limit]

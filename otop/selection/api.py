@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
 from otop.catalog.models import Category
 from otop.producers.selectors import producer_of
@@ -142,7 +143,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
     category = get_object_or_404(Category, code=payload.category)
     certifications = list(producer.certifications.filter(pk__in=payload.certification_ids))
     application = services.submit_application(
-        actor=request.user,
+        actor=acting_user(request),
         producer=producer,
         category=category,
         name_th=payload.name_th,

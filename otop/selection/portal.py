@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.producers.access import portal_view
@@ -27,7 +28,7 @@ def apply(request: HttpRequest, producer: Producer) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            application = services.submit_application(actor=request.user, producer=producer, **data)
+            application = services.submit_application(actor=acting_user(request), producer=producer, **data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -60,7 +61,7 @@ def resubmit(request: HttpRequest, producer: Producer, application_id: int) -> H
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.resubmit_application(actor=request.user, application=application, **data)
+            services.resubmit_application(actor=acting_user(request), application=application, **data)
         except DomainError as error:
             add_domain_error(form, error)
         else:

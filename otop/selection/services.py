@@ -437,7 +437,12 @@ def _rule_values(rule: DecisionRule) -> dict:
 
 @transaction.atomic
 def set_decision_rule(
-    *, actor: Any, min_scorers: int, approve_mean: Decimal, min_criterion_mean: Decimal, reject_below_mean: Decimal
+    *,
+    actor: User | None,
+    min_scorers: int,
+    approve_mean: Decimal,
+    min_criterion_mean: Decimal,
+    reject_below_mean: Decimal,
 ) -> DecisionRule:
     """Change how scores become a proposal. Decisions already made stay as they are (each keeps its
     mean and number of scorers); applications still open are tallied by the new rule."""
@@ -467,7 +472,7 @@ def set_decision_rule(
 
 
 @transaction.atomic
-def save_criterion(*, actor: Any, criterion: Criterion | None = None, **values: Any) -> Criterion:
+def save_criterion(*, actor: User | None, criterion: Criterion | None = None, **values: Any) -> Criterion:
     """Add a criterion, or change one. A criterion is retired (not in use) rather than deleted, so past
     scorecards keep it; scorecards filled from now on use the criteria in use now. At least one must
     stay in use."""

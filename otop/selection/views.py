@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.catalog.models import Product
 from otop.core.errors import DomainError
+from otop.core.forms import add_domain_error
+from otop.core.pages import pdf_response, staff_only
 from otop.producers.selectors import producer_of
 from otop.selection import selectors, services
 from otop.selection.forms import (
@@ -28,23 +29,14 @@ from otop.selection.letters import decision_letter_pdf
 from otop.selection.models import Application, Criterion
 
 
-def allowed(permission: str) -> Callable:
-    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
-
-    def decorate(view: Callable) -> Callable:
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
-
-
 @require_GET
-@allowed("selection.view_meeting")
+@staff_only("selection.view_meeting")
 def meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "selection/meetings.html", {"meetings": selectors.meetings()[:100]})
 
 
 @require_GET
-@allowed("selection.view_meeting")
+@staff_only("selection.view_meeting")
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Go through a meeting's agenda in one sitting: who scored, what the rule proposes."""
     sitting = get_object_or_404(selectors.meetings(), pk=meeting_id)
@@ -84,7 +76,7 @@ def _review_context(request: HttpRequest, application: Application) -> dict:
 
 
 @require_GET
-@allowed("selection.view_application")
+@staff_only("selection.view_application")
 def application(request: HttpRequest, application_id: int) -> HttpResponse:
     item = get_object_or_404(selectors.applications_for_review(), pk=application_id)
     context = _review_context(request, item)
@@ -95,7 +87,7 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 @require_POST
-@allowed("selection.score_application")
+@staff_only("selection.score_application")
 def score(request: HttpRequest, application_id: int) -> HttpResponse:
     item = get_object_or_404(selectors.applications_for_review(), pk=application_id)
     form = ScorecardForm(request.POST, criteria=list(selectors.active_criteria()))
@@ -121,7 +113,7 @@ def score(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 @require_POST
-@allowed("selection.decide_application")
+@staff_only("selection.decide_application")
 def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     item = get_object_or_404(selectors.applications_for_review(), pk=application_id)
     form = DecisionForm(request.POST)
@@ -154,16 +146,14 @@ def letter(request: HttpRequest, application_id: int) -> HttpResponse:
     if decision is None:
         messages.error(request, _("There is no decision yet."))
         return redirect("storefront:home")
-    response = HttpResponse(decision_letter_pdf(decision=decision), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="decision-{item.pk}-{decision.round}.pdf"'
-    return response
+    return pdf_response(decision_letter_pdf(decision=decision), f"decision-{item.pk}-{decision.round}.pdf")
 
 
 # --- staff -----------------------------------------------------------------------------------
 
 
 @require_GET
-@allowed("selection.manage_meetings")
+@staff_only("selection.manage_meetings")
 def backoffice_applications(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     items = selectors.applications_for_review().order_by("-submitted_at", "-id")
@@ -179,12 +169,12 @@ def backoffice_applications(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@allowed("selection.manage_meetings")
+@staff_only("selection.manage_meetings")
 def backoffice_plan_meeting(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, waiting=selectors.waiting_applications())
     if request.method == "POST" and form.is_valid():
         try:
-            sitting = services.plan_meeting(actor=request.user, **form.cleaned_data)
+            sitting = services.plan_meeting(actor=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -194,7 +184,7 @@ def backoffice_plan_meeting(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@allowed("core.view_auditevent")
+@staff_only("core.view_auditevent")
 def backoffice_audit(request: HttpRequest, application_id: int) -> HttpResponse:
     item = get_object_or_404(Application, pk=application_id)
     return render(
@@ -203,13 +193,13 @@ def backoffice_audit(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 @require_POST
-@allowed("selection.delist_product")
+@staff_only("selection.delist_product")
 def backoffice_delist(request: HttpRequest, product_id: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=product_id)
     form = DelistForm(request.POST)
     if form.is_valid():
         try:
-            services.delist_product(actor=request.user, product=product, reason=form.cleaned_data["reason"])
+            services.delist_product(actor=acting_user(request), product=product, reason=form.cleaned_data["reason"])
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -226,16 +216,16 @@ def backoffice_delist(request: HttpRequest, product_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@allowed("selection.change_decisionrule")
+@staff_only("selection.change_decisionrule")
 def backoffice_rules(request: HttpRequest) -> HttpResponse:
     """The decision rule's thresholds and the criteria members score."""
     rule = selectors.decision_rule()
     form = DecisionRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_decision_rule(actor=request.user, **form.cleaned_data)
+            services.set_decision_rule(actor=acting_user(request), **form.cleaned_data)
         except DomainError as error:
-            _add_errors(form, error)
+            add_domain_error(form, error)
             rule.refresh_from_db()
         else:
             messages.success(request, _("The decision rule was saved."))
@@ -248,7 +238,7 @@ def backoffice_rules(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@allowed("selection.change_criterion")
+@staff_only("selection.change_criterion")
 def backoffice_criterion(request: HttpRequest, criterion_id: int | None = None) -> HttpResponse:
     criterion = get_object_or_404(Criterion, pk=criterion_id) if criterion_id else None
     if criterion is None and not request.user.has_perm("selection.add_criterion"):
@@ -256,18 +246,10 @@ def backoffice_criterion(request: HttpRequest, criterion_id: int | None = None) 
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_criterion(actor=request.user, criterion=criterion, **form.cleaned_data)
+            services.save_criterion(actor=acting_user(request), criterion=criterion, **form.cleaned_data)
         except DomainError as error:
-            _add_errors(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The criterion was saved."))
             return redirect("selection:backoffice-rules")
     return render(request, "selection/backoffice/criterion.html", {"form": form, "criterion": criterion})
-
-
-def _add_errors(form, error: DomainError) -> None:
-    """The refusal at the top of the form, and what is wrong beside each field it names."""
-    form.add_error(None, error.message)
-    for name, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 
-from otop.catalog.models import Product, Variant
+from otop.catalog.models import Variant
+from otop.catalog.selectors import sellable_variants
 from otop.core.money import ZERO, line_total
 from otop.inventory.selectors import available_quantities
 from otop.orders import selectors as order_selectors
@@ -83,11 +84,7 @@ def _save_line(request: HttpRequest, variant_id: int, quantity: int, *, add: boo
 
 
 def _sellable_variant(variant_id: int) -> Variant | None:
-    return (
-        Variant.objects.filter(pk=variant_id, is_active=True, product__status=Product.Status.LISTED)
-        .select_related("product")
-        .first()
-    )
+    return sellable_variants().filter(pk=variant_id).select_related("product").first()
 
 
 def add(request: HttpRequest, *, variant_id: int, quantity: int) -> tuple[int, int]:
@@ -120,12 +117,7 @@ def view(request: HttpRequest) -> CartView:
     wanted = quantities(request)
     if not wanted:
         return CartView(items=[])
-    variants = {
-        v.pk: v
-        for v in Variant.objects.filter(
-            pk__in=wanted, is_active=True, product__status=Product.Status.LISTED
-        ).select_related("product")
-    }
+    variants = {v.pk: v for v in sellable_variants().filter(pk__in=wanted).select_related("product")}
     available = available_quantities(variant_ids=list(variants))
     items = [
         CartItem(variant=variants[pk], quantity=min(quantity, available[pk]), available=available[pk])

@@ -8,14 +8,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.catalog.models import Category
 from otop.core.errors import DomainError
+from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
 from otop.core.selectors import center_profile
 from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
-from otop.orders.errors import InvalidOrder
 from otop.payments import selectors as payment_selectors
 from otop.search.selectors import SearchFilters, search_products, suggest
 from otop.storefront import cart
@@ -160,6 +161,10 @@ FIELD_NAMES = {
 }
 
 
+def _checkout_field(name: str) -> str:
+    return FIELD_NAMES.get(name) or name.removeprefix("delivery.address.")
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     current = cart.view(request)
@@ -189,16 +194,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
                         province=data["province"],
                         postcode=data["postcode"],
                     ),
-                    user=request.user,
+                    user=acting_user(request),
                     language=(get_language() or "th")[:2],
                 )
-            except InvalidOrder as error:
-                for name, problems in error.fields.items():
-                    field = FIELD_NAMES.get(name) or name.removeprefix("delivery.address.")
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-            except DomainError as error:  # OutOfStock, PromptPay not set up
-                form.add_error(None, error.message)
+            except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
+                add_domain_error(form, error, field_for=_checkout_field)
             else:
                 cart.clear(request)
                 placed = [*request.session.get(PLACED_ORDERS_KEY, [])[-9:], order.number]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.accounts import roles
+from otop.accounts.models import User
 from otop.core.money import to_satang
 from otop.core.selectors import opening_hours_on
 from otop.core.services import record_audit_event
@@ -162,9 +163,9 @@ def _holding_time(
         raise
 
 
-def price_per_hour_for(*, space: Space, user: Any) -> Decimal:
+def price_per_hour_for(*, space: Space, user: User | None) -> Decimal:
     """Members (producers and the center's people) pay the member price; everyone else the list price."""
-    if user is not None and getattr(user, "is_authenticated", False):
+    if user is not None:
         if set(user.groups.values_list("name", flat=True)) & MEMBER_ROLES:
             return space.member_price_per_hour
     return space.price_per_hour
@@ -179,10 +180,8 @@ def _new_reference() -> str:
     return "WS" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
-def _record(booking: Booking, action: str, actor: Any, **data: Any) -> None:
-    BookingEvent.objects.create(
-        booking=booking, action=action, actor=actor if getattr(actor, "is_authenticated", False) else None, data=data
-    )
+def _record(booking: Booking, action: str, actor: User | None, **data: Any) -> None:
+    BookingEvent.objects.create(booking=booking, action=action, actor=actor, data=data)
 
 
 # --- booking --------------------------------------------------------------------------------
@@ -198,8 +197,8 @@ def create_booking(
     email: str = "",
     purpose: str = "",
     attendees: int = 1,
-    user: Any = None,
-    booked_by: Any = None,
+    user: User | None = None,
+    booked_by: User | None = None,
     language: str = "th",
     site_url: str = "",
     now: datetime | None = None,
@@ -229,8 +228,8 @@ def create_booking(
             purpose=purpose.strip(),
             attendees=attendees,
             language=language if language in ("th", "en") else "th",
-            user=user if getattr(user, "is_authenticated", False) else None,
-            booked_by=booked_by if getattr(booked_by, "is_authenticated", False) else None,
+            user=user,
+            booked_by=booked_by,
             price_per_hour=price,
             amount_due=amount,
             payment_status=Booking.PaymentStatus.FREE if amount == 0 else Booking.PaymentStatus.UNPAID,
@@ -243,7 +242,7 @@ def create_booking(
     return booking
 
 
-def block_time(*, space: Space, starts_at: datetime, ends_at: datetime, reason: str, actor: Any,
+def block_time(*, space: Space, starts_at: datetime, ends_at: datetime, reason: str, actor: User | None,
                now: datetime | None = None) -> Booking:  # fmt: skip
     """Keep a time free of bookings (maintenance, the center's own meetings); refused if already booked."""
     now = now or timezone.now()
@@ -282,7 +281,9 @@ def _check_customer_may_change(booking: Booking, now: datetime) -> None:
 
 
 @transaction.atomic
-def cancel_booking(*, booking: Booking, actor: Any = None, by_customer: bool, now: datetime | None = None) -> Booking:
+def cancel_booking(
+    *, booking: Booking, actor: User | None = None, by_customer: bool, now: datetime | None = None
+) -> Booking:
     """Cancel a booking or a block and free its time; customers only until the change deadline."""
     now = now or timezone.now()
     booking = _lock_booking(booking)
@@ -301,7 +302,7 @@ def cancel_booking(*, booking: Booking, actor: Any = None, by_customer: bool, no
 
 
 def move_booking(
-    *, booking: Booking, starts_at: datetime, ends_at: datetime, actor: Any = None, by_customer: bool,
+    *, booking: Booking, starts_at: datetime, ends_at: datetime, actor: User | None = None, by_customer: bool,
     now: datetime | None = None,
 ) -> Booking:  # fmt: skip
     """Move a booking to another time of the same space, checking every rule as for a new booking."""
@@ -339,7 +340,7 @@ def move_booking(
     return booking
 
 
-def _change_status(*, booking: Booking, to: str, actor: Any, action: str, now: datetime) -> Booking:
+def _change_status(*, booking: Booking, to: str, actor: User | None, action: str, now: datetime) -> Booking:
     booking = _lock_booking(booking)
     if booking.kind != Booking.Kind.BOOKING or to not in TRANSITIONS[booking.status]:
         raise InvalidBookingTransition(
@@ -356,7 +357,7 @@ def _change_status(*, booking: Booking, to: str, actor: Any, action: str, now: d
 
 
 @transaction.atomic
-def check_in_booking(*, booking: Booking, actor: Any, now: datetime | None = None) -> Booking:
+def check_in_booking(*, booking: Booking, actor: User | None, now: datetime | None = None) -> Booking:
     """Record that the guest arrived (on the day of the booking)."""
     now = now or timezone.now()
     if timezone.localtime(booking.starts_at).date() != timezone.localtime(now).date():
@@ -365,7 +366,7 @@ def check_in_booking(*, booking: Booking, actor: Any, now: datetime | None = Non
 
 
 @transaction.atomic
-def mark_no_show(*, booking: Booking, actor: Any, now: datetime | None = None) -> Booking:
+def mark_no_show(*, booking: Booking, actor: User | None, now: datetime | None = None) -> Booking:
     """Record that nobody came; possible only once the booking has started."""
     now = now or timezone.now()
     if now < booking.starts_at:
@@ -387,14 +388,14 @@ STAFF_PAYMENT_PERMISSIONS = ("workspace.record_booking_payment",)
 
 @transaction.atomic
 def record_booking_payment(
-    *, booking: Booking, method: str, amount: Decimal, actor: Any, reference: str = ""
+    *, booking: Booking, method: str, amount: Decimal, actor: User | None, reference: str = ""
 ) -> BookingPayment:
     """Record money a member of staff took for a booking (PromptPay seen, cash, card at the counter).
 
     Only a person with workspace.record_booking_payment may record it; the amount may not exceed
     what is still due. The POS calls this when a booking is paid at the till.
     """
-    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("workspace.record_booking_payment")):
+    if actor is None or not actor.has_perm("workspace.record_booking_payment"):
         raise PaymentRefused(_("Only the center's staff can record a payment."))
     if method not in BookingPayment.Method.values:
         raise PaymentRefused(_("Unknown payment method."))
@@ -447,7 +448,7 @@ def _ensure_wifi_credential(booking: Booking) -> None:
 
 @transaction.atomic
 def rotate_wifi_password(
-    *, space: Space, actor: Any, day: Any = None, booking: Booking | None = None, password: str = ""
+    *, space: Space, actor: User | None, day: Any = None, booking: Booking | None = None, password: str = ""
 ) -> WifiCredential:
     """Set a new WiFi password for a day of a space or for one booking (random unless given)."""
     if (day is None) == (booking is None):

@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.core.i18n import current_language
+from otop.core.pages import staff_only
 from otop.workspace.forms import BlockForm, BookingForm, MonthForm, PaymentForm, TimeRangeForm, WifiForm
 from otop.workspace.models import Booking, Space, WifiCredential
 from otop.workspace.selectors import (
@@ -35,15 +36,6 @@ from otop.workspace.services import (
     rotate_wifi_password,
 )
 from otop.workspace.views import promptpay_qr
-
-
-def staff_only(permission: str):
-    """Signed-in users without the permission get 403; visitors go to the sign-in page."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 def _day_from(request: HttpRequest) -> date:
@@ -95,14 +87,14 @@ def staff_book(request: HttpRequest, slug: str) -> HttpResponse:
                 if is_block:
                     booking = block_time(
                         space=space, starts_at=starts_at, ends_at=ends_at, reason=form.cleaned_data["reason"],
-                        actor=request.user,
+                        actor=acting_user(request),
                     )  # fmt: skip
                 else:
                     data = form.cleaned_data
                     booking = create_booking(
                         space=space, starts_at=starts_at, ends_at=ends_at, name=data["name"], phone=data["phone"],
                         email=data["email"], purpose=data["purpose"], attendees=data["attendees"],
-                        booked_by=request.user, language=current_language(),
+                        booked_by=acting_user(request), language=current_language(),
                         site_url=request.build_absolute_uri("/").rstrip("/"),
                     )  # fmt: skip
             except DomainError as error:
@@ -150,20 +142,20 @@ def _act(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
 @require_POST
 @staff_only("workspace.manage_bookings")
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda b: check_in_booking(booking=b, actor=request.user), _("Checked in."))
+    return _act(request, pk, lambda b: check_in_booking(booking=b, actor=acting_user(request)), _("Checked in."))
 
 
 @require_POST
 @staff_only("workspace.manage_bookings")
 def no_show(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda b: mark_no_show(booking=b, actor=request.user), _("Recorded as a no-show."))
+    return _act(request, pk, lambda b: mark_no_show(booking=b, actor=acting_user(request)), _("Recorded as a no-show."))
 
 
 @require_POST
 @staff_only("workspace.manage_bookings")
 def staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, lambda b: cancel_booking(booking=b, actor=request.user, by_customer=False), _("Cancelled.")
+        request, pk, lambda b: cancel_booking(booking=b, actor=acting_user(request), by_customer=False), _("Cancelled.")
     )
 
 
@@ -179,7 +171,9 @@ def staff_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda b: move_booking(booking=b, starts_at=starts_at, ends_at=ends_at, actor=request.user, by_customer=False),
+        lambda b: move_booking(
+            booking=b, starts_at=starts_at, ends_at=ends_at, actor=acting_user(request), by_customer=False
+        ),
         _("Moved."),
     )
 
@@ -196,7 +190,11 @@ def record_payment(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda b: record_booking_payment(
-            booking=b, method=data["method"], amount=data["amount"], actor=request.user, reference=data["reference"]
+            booking=b,
+            method=data["method"],
+            amount=data["amount"],
+            actor=acting_user(request),
+            reference=data["reference"],
         ),
         _("Payment recorded."),
     )
@@ -208,7 +206,9 @@ def wifi(request: HttpRequest) -> HttpResponse:
     form = WifiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        rotate_wifi_password(space=data["space"], day=data["day"], actor=request.user, password=data["password"])
+        rotate_wifi_password(
+            space=data["space"], day=data["day"], actor=acting_user(request), password=data["password"]
+        )
         messages.success(request, _("The WiFi password was changed."))
         return redirect("workspace:staff-wifi")
     today = timezone.localdate()
@@ -224,7 +224,7 @@ def wifi(request: HttpRequest) -> HttpResponse:
 @staff_only("workspace.rotate_wifi")
 def rotate_booking_wifi(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("space"), pk=pk)
-    rotate_wifi_password(space=booking.space, booking=booking, actor=request.user)
+    rotate_wifi_password(space=booking.space, booking=booking, actor=acting_user(request))
     messages.success(request, _("The WiFi password was changed."))
     return redirect("workspace:staff-booking", pk=pk)
 

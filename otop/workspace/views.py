@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.core.i18n import current_language, localized
 from otop.core.selectors import center_profile
@@ -105,8 +106,8 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
             email=form.cleaned_data["email"],
             purpose=form.cleaned_data["purpose"],
             attendees=form.cleaned_data["attendees"],
-            user=request.user,
-            booked_by=request.user,
+            user=acting_user(request),
+            booked_by=acting_user(request),
             language=current_language(),
             site_url=_site_url(request),
         )
@@ -203,7 +204,7 @@ def booking_url(booking: Booking) -> str:
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     try:
-        cancel_booking(booking=booking, actor=request.user, by_customer=True)
+        cancel_booking(booking=booking, actor=acting_user(request), by_customer=True)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -225,7 +226,9 @@ def move(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
         try:
-            move_booking(booking=booking, starts_at=starts_at, ends_at=ends_at, actor=request.user, by_customer=True)
+            move_booking(
+                booking=booking, starts_at=starts_at, ends_at=ends_at, actor=acting_user(request), by_customer=True
+            )
         except DomainError as error:
             form.add_error(None, error.message)
             status = 409 if isinstance(error, SlotTaken) else 400

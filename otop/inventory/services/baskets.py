@@ -11,12 +11,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.inventory.errors import NotABasket, OutOfStock
 from otop.inventory.locks import ensure_stock_levels, lock_stock_levels
 from otop.inventory.models import Location, StockLevel, StockMove
 from otop.inventory.selectors import basket_recipes
-from otop.inventory.services.stock import _check_low_stock_after_commit, _quantities, _shortage, _variants, _who
+from otop.inventory.services.stock import _check_low_stock_after_commit, _quantities, _shortage, _variants
 
 
 def _recipe(variant: Variant) -> list[tuple[int, int]]:
@@ -31,7 +32,9 @@ def _document(kind: str, variant: Variant) -> str:
 
 
 @transaction.atomic
-def assemble_baskets(*, variant: Variant, location: Location, quantity: int, actor, note: str = "") -> list[StockMove]:
+def assemble_baskets(
+    *, variant: Variant, location: Location, quantity: int, actor: User | None, note: str = ""
+) -> list[StockMove]:
     """Make up `quantity` baskets at a location from components kept there (free units only).
 
     Raises OutOfStock naming every component that is short; nothing moves then.
@@ -59,7 +62,7 @@ def assemble_baskets(*, variant: Variant, location: Location, quantity: int, act
                 from_location=location,
                 quantity=quantity * per_basket,
                 reason=StockMove.Reason.BASKET_ASSEMBLY,
-                actor=_who(actor),
+                actor=actor,
                 reference=reference,
                 note=note,
             )
@@ -71,7 +74,7 @@ def assemble_baskets(*, variant: Variant, location: Location, quantity: int, act
             to_location=location,
             quantity=quantity,
             reason=StockMove.Reason.BASKET_ASSEMBLY,
-            actor=_who(actor),
+            actor=actor,
             reference=reference,
             note=note,
         )
@@ -83,7 +86,7 @@ def assemble_baskets(*, variant: Variant, location: Location, quantity: int, act
 
 @transaction.atomic
 def take_apart_baskets(
-    *, variant: Variant, location: Location, quantity: int, actor, note: str = ""
+    *, variant: Variant, location: Location, quantity: int, actor: User | None, note: str = ""
 ) -> list[StockMove]:
     """Take `quantity` assembled baskets apart: the basket leaves the location, its components come back.
 
@@ -105,7 +108,7 @@ def take_apart_baskets(
             from_location=location,
             quantity=quantity,
             reason=StockMove.Reason.BASKET_ASSEMBLY,
-            actor=_who(actor),
+            actor=actor,
             reference=reference,
             note=note,
         )
@@ -118,7 +121,7 @@ def take_apart_baskets(
                 to_location=location,
                 quantity=quantity * per_basket,
                 reason=StockMove.Reason.BASKET_ASSEMBLY,
-                actor=_who(actor),
+                actor=actor,
                 reference=reference,
                 note=note,
             )

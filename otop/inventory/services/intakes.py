@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.core.services import record_audit_event
 from otop.inventory.errors import CostPriceRequired, InvalidQuantity, WrongProducer
@@ -32,7 +33,7 @@ def record_intake(
     producer,
     items: list[IntakeItem],
     location: Location,
-    actor,
+    actor: User | None,
     kind: str = Intake.Kind.CONSIGNMENT,
     note: str = "",
     received_at: datetime | None = None,
@@ -53,7 +54,7 @@ def record_intake(
         kind=kind,
         location=location,
         received_at=received_at or timezone.now(),
-        received_by=actor if getattr(actor, "is_authenticated", False) else None,
+        received_by=actor,
         note=note,
     )
     intake.number = f"IN-{intake.pk:06d}"

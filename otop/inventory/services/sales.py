@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.core.money import ZERO, line_total, parse_amount, to_satang
 from otop.core.selectors import center_profile
@@ -146,7 +147,7 @@ def _expand_baskets(lines, recipes, variants) -> list[tuple[int, int, Decimal, D
 
 
 @transaction.atomic
-def set_product_commission(*, product, percent: Decimal | None, actor) -> CommissionRate | None:
+def set_product_commission(*, product, percent: Decimal | None, actor: User | None) -> CommissionRate | None:
     """Give one product its own commission (0–100 %), or remove it (None) so its producer's or the
     center's default applies again. Sales already recorded keep the rate they were sold at."""
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from otop.accounts.models import User
 from otop.core.money import ZERO, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.inventory.errors import NothingToSettle, SettlementAlreadyPaid, SettlementExists
@@ -84,7 +85,9 @@ def settlement_lines(items) -> list[SettlementLine]:
 
 
 @transaction.atomic
-def create_settlement(*, producer, period_start: date, period_end: date | None = None, actor=None) -> Settlement:
+def create_settlement(
+    *, producer, period_start: date, period_end: date | None = None, actor: User | None = None
+) -> Settlement:
     """Make the statement of a producer for a period (a calendar month by default). Once per period."""
     period_end = period_end or next_month(period_start)
     existing = Settlement.objects.filter(producer=producer, period_start=period_start, period_end=period_end).first()
@@ -112,7 +115,7 @@ def create_settlement(*, producer, period_start: date, period_end: date | None =
                 returns=sum((line.returns for line in lines), ZERO),
                 commission=sum((line.commission for line in lines), ZERO),
                 net_payable=sum((line.net_payable for line in lines), ZERO),
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=actor,
             )
     except IntegrityError:
         raise SettlementExists(producer.name_th, number) from None
@@ -129,7 +132,7 @@ def create_settlement(*, producer, period_start: date, period_end: date | None =
     return settlement
 
 
-def settle_month(*, month: date, actor=None) -> list[Settlement]:
+def settle_month(*, month: date, actor: User | None = None) -> list[Settlement]:
     """Make the month's statement for every producer with unsettled consigned sales; skip those already made."""
 
     period_start = month_start(month)
@@ -150,7 +153,7 @@ def settle_month(*, month: date, actor=None) -> list[Settlement]:
 
 @transaction.atomic
 def mark_settlement_paid(
-    *, settlement: Settlement, actor, payment_reference: str = "", paid_at: datetime | None = None
+    *, settlement: Settlement, actor: User | None, payment_reference: str = "", paid_at: datetime | None = None
 ) -> Settlement:
     """Record that the money was transferred. Paying twice is refused."""
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
@@ -158,7 +161,7 @@ def mark_settlement_paid(
         raise SettlementAlreadyPaid(settlement.number)
     settlement.status = Settlement.Status.PAID
     settlement.paid_at = paid_at or timezone.now()
-    settlement.paid_by = actor if getattr(actor, "is_authenticated", False) else None
+    settlement.paid_by = actor
     settlement.payment_reference = payment_reference[:80]
     settlement.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
     record_audit_event(actor=actor, action="inventory.settlement_paid", target=settlement, summary=settlement.number)

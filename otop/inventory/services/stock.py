@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.inventory.errors import InvalidQuantity, OutOfStock, ReservationClosed, SameLocation, Shortage
 from otop.inventory.locks import ensure_stock_levels, lock_stock_levels
@@ -126,7 +127,7 @@ def receive_stock(
     variant: Variant,
     location: Location,
     quantity: int,
-    actor,
+    actor: User | None,
     reason: str = StockMove.Reason.PURCHASE,
     reference: str = "",
     note: str = "",
@@ -142,14 +143,14 @@ def receive_stock(
         to_location=location,
         quantity=quantity,
         reason=reason,
-        actor=_who(actor),
+        actor=actor,
         reference=reference,
         note=note,
     )
 
 
 def reserve_stock(
-    *, items: Iterable[tuple[int, int]], reference: str, expires_at: datetime | None, actor=None
+    *, items: Iterable[tuple[int, int]], reference: str, expires_at: datetime | None, actor: User | None = None
 ) -> Reservation:
     """Hold stock for an order from the locations that sell online; all or nothing.
 
@@ -208,7 +209,7 @@ def _lock_reservation(reservation: Reservation) -> Reservation:
 
 
 @transaction.atomic
-def commit_reservation(*, reservation: Reservation, actor=None) -> list[StockMove]:
+def commit_reservation(*, reservation: Reservation, actor: User | None = None) -> list[StockMove]:
     """Turn held stock into a sale (the order is paid). Committing twice returns the first moves."""
     reservation = _lock_reservation(reservation)
     if reservation.status == Reservation.Status.COMMITTED:
@@ -228,7 +229,7 @@ def commit_reservation(*, reservation: Reservation, actor=None) -> list[StockMov
                 from_location_id=line.location_id,
                 quantity=line.quantity,
                 reason=StockMove.Reason.SALE,
-                actor=_who(actor),
+                actor=actor,
                 reference=reservation.reference,
             )
         )
@@ -270,7 +271,12 @@ def expire_reservations(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def sell_now(
-    *, items: Iterable[tuple[int, int]], location: Location, actor, reference: str, allow_shortfall: bool = False
+    *,
+    items: Iterable[tuple[int, int]],
+    location: Location,
+    actor: User | None,
+    reference: str,
+    allow_shortfall: bool = False,
 ) -> SaleResult:
     """Take sold goods out of one location at once (a counter sale).
 
@@ -299,7 +305,7 @@ def sell_now(
                 from_location=location,
                 quantity=take,
                 reason=StockMove.Reason.SALE,
-                actor=_who(actor),
+                actor=actor,
                 reference=reference,
             )
         )
@@ -319,7 +325,7 @@ def return_to_stock(
     *,
     items: Iterable[tuple[int, int]],
     location: Location,
-    actor,
+    actor: User | None,
     reference: str,
     reason: str = StockMove.Reason.RETURN_TO_SHELF,
 ) -> list[StockMove]:
@@ -336,7 +342,7 @@ def return_to_stock(
                 to_location=location,
                 quantity=quantity,
                 reason=reason,
-                actor=_who(actor),
+                actor=actor,
                 reference=reference,
             )
         )
@@ -346,7 +352,7 @@ def return_to_stock(
 
 
 @transaction.atomic
-def return_sold_reservation(*, reservation_reference: str, actor, reference: str) -> list[StockMove]:
+def return_sold_reservation(*, reservation_reference: str, actor: User | None, reference: str) -> list[StockMove]:
     """Put back on sale what a paid reservation sold, at each location it was taken from (a refund
     of goods that never left the center)."""
     taken: dict[int, dict[int, int]] = {}  # location -> variant -> units the sale took
@@ -363,7 +369,13 @@ def return_sold_reservation(*, reservation_reference: str, actor, reference: str
 
 @transaction.atomic
 def transfer_stock(
-    *, variant: Variant, from_location: Location, to_location: Location, quantity: int, actor, note: str = ""
+    *,
+    variant: Variant,
+    from_location: Location,
+    to_location: Location,
+    quantity: int,
+    actor: User | None,
+    note: str = "",
 ) -> StockMove:
     """Move units from one location to another (one move from → to); only units not held for orders move."""
     _quantities([(variant.pk, quantity)])
@@ -386,7 +398,7 @@ def transfer_stock(
         to_location=to_location,
         quantity=quantity,
         reason=StockMove.Reason.TRANSFER,
-        actor=_who(actor),
+        actor=actor,
         reference=f"transfer:{from_location.code}-{to_location.code}",
         note=note,
     )
@@ -401,7 +413,7 @@ def remove_stock(
     variant: Variant,
     location: Location,
     quantity: int,
-    actor,
+    actor: User | None,
     reason: str = StockMove.Reason.DAMAGE,
     reference: str = "",
     note: str = "",
@@ -422,7 +434,7 @@ def remove_stock(
         from_location=location,
         quantity=quantity,
         reason=reason,
-        actor=_who(actor),
+        actor=actor,
         reference=reference,
         note=note,
     )
@@ -433,7 +445,3 @@ def _check_low_stock_after_commit(variant_ids: list[int]) -> None:
     from otop.inventory.services.lowstock import check_low_stock
 
     transaction.on_commit(partial(check_low_stock, variant_ids=tuple(sorted(set(variant_ids)))))
-
-
-def _who(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None

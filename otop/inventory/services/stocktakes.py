@@ -6,18 +6,19 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.core.services import record_audit_event
 from otop.inventory.errors import CountBelowHeld, StocktakeClosed, UnknownBarcode
 from otop.inventory.locks import ensure_stock_levels, lock_stock_levels
 from otop.inventory.models import Location, StockLevel, StockMove, Stocktake, StocktakeLine
-from otop.inventory.services.stock import _check_low_stock_after_commit, _who
+from otop.inventory.services.stock import _check_low_stock_after_commit
 
 
 @transaction.atomic
-def start_stocktake(*, location: Location, actor) -> Stocktake:
+def start_stocktake(*, location: Location, actor: User | None) -> Stocktake:
     """Open a count sheet listing every item the location should hold, each counted 0 so far."""
-    stocktake = Stocktake.objects.create(location=location, started_by=_who(actor))
+    stocktake = Stocktake.objects.create(location=location, started_by=actor)
     StocktakeLine.objects.bulk_create(
         StocktakeLine(stocktake=stocktake, variant_id=variant_id, expected=on_hand)
         for variant_id, on_hand in StockLevel.objects.filter(location=location)
@@ -70,7 +71,7 @@ def set_count(*, stocktake: Stocktake, variant: Variant, counted: int) -> Stockt
 
 
 @transaction.atomic
-def approve_stocktake(*, stocktake: Stocktake, actor) -> list[StockMove]:
+def approve_stocktake(*, stocktake: Stocktake, actor: User | None) -> list[StockMove]:
     """Make stock equal the count: post the differences as STOCKTAKE moves (manager's approval)."""
     stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
     if stocktake.status != Stocktake.Status.COUNTING:
@@ -100,13 +101,13 @@ def approve_stocktake(*, stocktake: Stocktake, actor) -> list[StockMove]:
                 to_location_id=stocktake.location_id if difference > 0 else None,
                 quantity=abs(difference),
                 reason=StockMove.Reason.STOCKTAKE,
-                actor=_who(actor),
+                actor=actor,
                 reference=stocktake.reference,
             )
         )
     StockMove.objects.bulk_create(moves)
     Stocktake.objects.filter(pk=stocktake.pk).update(
-        status=Stocktake.Status.APPROVED, approved_at=timezone.now(), approved_by=_who(actor)
+        status=Stocktake.Status.APPROVED, approved_at=timezone.now(), approved_by=actor
     )
     _check_low_stock_after_commit(variant_ids)
     record_audit_event(
@@ -116,7 +117,7 @@ def approve_stocktake(*, stocktake: Stocktake, actor) -> list[StockMove]:
 
 
 @transaction.atomic
-def cancel_stocktake(*, stocktake: Stocktake, actor) -> None:
+def cancel_stocktake(*, stocktake: Stocktake, actor: User | None) -> None:
     stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
     if stocktake.status != Stocktake.Status.COUNTING:
         raise StocktakeClosed()
