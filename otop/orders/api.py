@@ -95,7 +95,7 @@ class OrderOut(OrderCreatedOut):
 
 
 def _promptpay(request: HttpRequest, order: Order) -> PromptPayOut | None:
-    payment = promptpay_payment_for(order=order)
+    payment = promptpay_payment_for(order)
     if payment is None or order.status != Order.Status.PENDING_PAYMENT:
         return None
     return PromptPayOut(payload=payment.payload, qr_url=request.build_absolute_uri(qr_path(payment)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,9 @@ class Order(TimeStampedModel):
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
     expires_at = models.DateTimeField(_("pay before"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+
+    # Money in for it, kept by the payments app (which knows nothing of orders).
+    payments = GenericRelation("payments.Payment", related_query_name="order")
 
     class Meta:
         verbose_name = pgettext_lazy("sales order", "order")

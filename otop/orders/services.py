@@ -30,7 +30,7 @@ from otop.inventory import services as inventory
 from otop.notifications.services import notify_by_email
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
 from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
-from otop.payments.services import cancel_pending_payments, confirm_payment, request_promptpay_payment
+from otop.payments import services as payments
 
 Status = Order.Status
 
@@ -204,7 +204,8 @@ def place_order(
             reference=order.reservation_reference,
             expires_at=expires_at,
         )
-        request_promptpay_payment(order=order)
+        # The order number is the transfer's reference (a bill payment's Ref1: letters and digits only).
+        payments.request_promptpay_payment(paid_for=order, amount=order.total, reference=order.number.replace("-", ""))
         OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
         _notify(order, "order_placed")
     return order
@@ -240,7 +241,7 @@ def change_status(
     if to_status == Status.REFUNDED:
         _take_back(order=order, actor=actor, now=now)
     if to_status == Status.CANCELLED:
-        cancel_pending_payments(order=order)
+        payments.cancel_pending_payments(paid_for=order, actor=actor, note=note[:200])
         if reservation is not None:
             inventory.release_reservation(reservation=reservation, reason=note[:40] or "cancelled")
     from_status = order.status
@@ -286,7 +287,7 @@ def confirm_promptpay_payment(*, order: Order, actor: User | None, now: datetime
     order = change_status(
         order=order, to_status=Status.PAID, actor=actor, note=_("PromptPay payment confirmed"), now=now
     )
-    confirm_payment(order=order, actor=actor, now=now)
+    payments.confirm_pending_payments(paid_for=order, actor=actor, now=now)
     return order
 
 

@@ -46,7 +46,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "orders/detail.html",
-        {"order": order, "payment": promptpay_payment_for(order=order), "next_statuses": next_statuses},
+        {"order": order, "payment": promptpay_payment_for(order), "next_statuses": next_statuses},
     )
 
 

@@ -1,29 +1,59 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Payment(models.Model):
-    """Money expected or received for an order. PromptPay: the payload asks for the exact amount."""
+    """Money in, whatever it pays: a web order, a till sale, a room booking.
+
+    What it pays is any row of an app above payments (`paid_for`: content type + id), so that app
+    reaches its payments through a GenericRelation without payments knowing it. The status moves only
+    through `services.TRANSITIONS`, each change a PaymentEvent. Money received at a counter (cash, a
+    card terminal, a transfer staff saw) is recorded confirmed; a PromptPay request waits for the transfer.
+    """
 
     class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
         PROMPTPAY = "promptpay", _("PromptPay")
+        CARD = "card", _("Card")
+        TRANSFER = "transfer", _("Bank transfer")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         CONFIRMED = "confirmed", _("Received")
         CANCELLED = "cancelled", _("Cancelled")
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payments")
-    method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.PROMPTPAY)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    paid_for = GenericForeignKey("content_type", "object_id")
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Cash handed over at the till (the change is tendered - amount).
+    tendered = models.DecimalField(_("tendered"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # Our reference the payer's bank reports back (Ref1 of a PromptPay bill payment): one payment each.
+    reference = models.CharField(_("reference"), max_length=20, blank=True)
+    # Who moved the money: "" when staff recorded it by hand, else the bank or gateway that reported it.
+    provider = models.CharField(_("provider"), max_length=30, blank=True)
+    # The provider's id of the transaction (a card terminal's approval code, a bank's transaction id).
+    provider_transaction_id = models.CharField(_("provider's transaction ID"), max_length=100, blank=True)
     promptpay_id = models.CharField(_("PromptPay ID"), max_length=15, blank=True)
     payload = models.CharField(_("QR payload"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,8 +67,41 @@ class Payment(models.Model):
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="payment_paid_for")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["reference"], condition=~Q(reference=""), name="payment_reference_once"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_transaction_id"],
+                condition=~Q(provider="") & ~Q(provider_transaction_id=""),
+                name="payment_provider_transaction_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.method} {self.amount} ({self.status})"
+
+
+class PaymentEvent(models.Model):
+    """One change of a payment's status: who, when, from what to what (the payment's history)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=10, choices=Payment.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Payment.Status.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.db import models
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 
+from otop.core.money import ZERO
 from otop.payments.models import Payment
 
 QR_SALT = "otop.payments.promptpay-qr"
 
 
-def promptpay_payment_for(*, order: Any) -> Payment | None:
-    """The order's latest PromptPay request (waiting, received or cancelled)."""
-    return Payment.objects.filter(order=order, method=Payment.Method.PROMPTPAY).order_by("-created_at", "-pk").first()
+def payments_for(paid_for: models.Model) -> QuerySet[Payment]:
+    """Every payment of one order, till sale or booking, oldest first."""
+    return Payment.objects.filter(
+        content_type=ContentType.objects.get_for_model(paid_for), object_id=paid_for.pk
+    ).order_by("created_at", "pk")
+
+
+def received_total(paid_for: models.Model) -> Decimal:
+    """What has been received for it (confirmed payments)."""
+    total = payments_for(paid_for).filter(status=Payment.Status.CONFIRMED).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+def promptpay_payment_for(paid_for: models.Model) -> Payment | None:
+    """Its latest PromptPay request (waiting, received or cancelled)."""
+    return payments_for(paid_for).filter(method=Payment.Method.PROMPTPAY).order_by("-created_at", "-pk").first()
 
 
 def qr_path(payment: Payment) -> str:
@@ -28,3 +45,16 @@ def payment_for_qr_token(token: str) -> Payment | None:
     except signing.BadSignature:
         return None
     return Payment.objects.filter(pk=pk).first()
+
+
+def payments_for_staff(*, status: str = "", method: str = "", kind: str = "") -> QuerySet[Payment]:
+    """Payments newest first, optionally of one status, method or kind of thing paid (`app.model`)."""
+    payments = Payment.objects.select_related("content_type", "created_by", "confirmed_by")
+    if status:
+        payments = payments.filter(status=status)
+    if method:
+        payments = payments.filter(method=method)
+    if kind:
+        app_label, _dot, model = kind.partition(".")
+        payments = payments.filter(content_type__app_label=app_label, content_type__model=model)
+    return payments.order_by("-created_at", "-pk")

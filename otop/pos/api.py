@@ -15,10 +15,9 @@ from ninja.responses import Status
 
 from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
-from otop.core.money import to_satang
+from otop.core.errors import DomainError
 from otop.core.pages import pdf_response
-from otop.core.selectors import center_profile
-from otop.payments import promptpay
+from otop.payments import services as payment_services
 from otop.pos import printing, selectors, services
 from otop.pos.errors import InvalidSale
 from otop.pos.models import Register, Sale, Shift
@@ -358,12 +357,11 @@ class QrOut(Schema):
 @router.get("/pos/promptpay", response=QrOut, summary="A PromptPay QR for an exact amount")
 def promptpay_qr(request: HttpRequest, amount: Decimal):
     require_permission(request, TILL)
-    amount = to_satang(amount)
     try:
-        payload = promptpay.build_payload(center_profile().promptpay_id, amount)
-    except promptpay.InvalidPromptPay as error:
-        raise InvalidSale(str(error)) from None
-    return QrOut(payload=payload, svg=promptpay.qr_svg(payload, scale=5), amount=amount)
+        qr = payment_services.promptpay_qr(amount)
+    except DomainError as error:  # no PromptPay ID, or an amount PromptPay cannot ask for
+        raise InvalidSale(error.message) from None
+    return QrOut(payload=qr.payload, svg=qr.svg(scale=5), amount=qr.amount)
 
 
 def z_report_pdf_response(shift: Shift) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -152,6 +153,9 @@ class Sale(TimeStampedModel):
     needs_review = models.BooleanField(_("needs a manager's review"), default=False)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
 
+    # Money in for it, kept by the payments app (which knows nothing of sales).
+    payments = GenericRelation("payments.Payment", related_query_name="sale")
+
     class Meta:
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
@@ -199,25 +203,6 @@ class SaleLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Payment(models.Model):
-    class Method(models.TextChoices):
-        CASH = "cash", _("Cash")
-        PROMPTPAY = "promptpay", _("PromptPay")
-        CARD = "card", _("Card")
-
-    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="payments")
-    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    tendered = models.DecimalField(_("tendered"), null=True, blank=True, **MONEY)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["sale", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.amount}"
 
 
 class TaxInvoice(models.Model):

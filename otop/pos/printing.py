@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from otop.core import thaidates
 from otop.core.money import format_baht
 from otop.core.selectors import center_profile
-from otop.pos.models import Payment, Sale
+from otop.payments.models import Payment
+from otop.pos.models import Sale
 
 COLUMNS = 42
 

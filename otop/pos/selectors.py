@@ -13,7 +13,8 @@ from django.utils import timezone
 from otop.catalog.models import Variant
 from otop.catalog.selectors import sellable_variants
 from otop.core.money import ZERO, to_satang
-from otop.pos.models import MenuItem, MenuOption, Payment, Register, Sale, SaleLine, SaleVoid, Shift
+from otop.payments.models import Payment
+from otop.pos.models import MenuItem, MenuOption, Register, Sale, SaleLine, SaleVoid, Shift
 from otop.search.selectors import search_variants as thai_search
 
 SNAPSHOT_FIELDS = ("id", "barcode", "sku", "price", "name_th", "product__name_th", "product__name_en", "name_en")
@@ -123,7 +124,7 @@ class ShiftTotals:
 def _cash_of(sale_ids: list[int]) -> Decimal:
     if not sale_ids:
         return ZERO
-    cash = Payment.objects.filter(sale_id__in=sale_ids, method=Payment.Method.CASH).aggregate(s=Sum("amount"))["s"]
+    cash = Payment.objects.filter(sale__in=sale_ids, method=Payment.Method.CASH).aggregate(s=Sum("amount"))["s"]
     return to_satang(cash or ZERO)
 
 

@@ -19,6 +19,8 @@ from otop.core.money import ZERO, line_total, to_satang, vat_included_in
 from otop.core.services import record_audit_event
 from otop.inventory import selectors as stock_selectors
 from otop.inventory import services as stock_services
+from otop.payments import services as payment_services
+from otop.payments.models import Payment
 from otop.pos.errors import (
     AlreadyVoided,
     ApprovalRequired,
@@ -33,7 +35,6 @@ from otop.pos.models import (
     MenuOption,
     NumberBlock,
     NumberSeries,
-    Payment,
     ReceiptCounter,
     Register,
     Sale,
@@ -335,9 +336,13 @@ def _menu_choices(menu_item: MenuItem, chosen: dict, options: dict[str, MenuOpti
     return stored, to_satang(price)
 
 
+# How a till takes money (a bank transfer is not taken at the counter).
+TILL_METHODS = (Payment.Method.CASH, Payment.Method.PROMPTPAY, Payment.Method.CARD)
+
+
 def _check_payments(payments: list[PaymentInput], total: Decimal) -> Decimal:
     """Check that the payments settle the total exactly; return the change due on cash."""
-    methods = set(Payment.Method.values)
+    methods = set(TILL_METHODS)
     paid = ZERO
     change = ZERO
     for payment in payments:
@@ -410,17 +415,19 @@ def _record_new_sale(*, register: Register, actor: User | None, data: SaleInput,
     for entry in priced:
         entry.line.sale = sale
     SaleLine.objects.bulk_create([entry.line for entry in priced])
-    Payment.objects.bulk_create(
-        [
-            Payment(
-                sale=sale,
+    payment_services.record_received_payments(
+        paid_for=sale,
+        received=[
+            payment_services.ReceivedMoney(
                 method=payment.method,
                 amount=to_satang(payment.amount),
                 tendered=to_satang(payment.tendered) if payment.tendered is not None else None,
-                reference=payment.reference.strip()[:100],
+                provider_transaction_id=payment.reference,
             )
             for payment in data.payments
-        ]
+        ],
+        actor=actor,
+        at=sold_at,
     )
     _take_stock(sale=sale, priced=priced, register=register, actor=actor, offline=data.recorded_offline)
     _record_sold_goods(sale=sale, priced=priced, register=register)

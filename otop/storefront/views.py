@@ -236,7 +236,7 @@ def order_placed(request: HttpRequest, number: str) -> HttpResponse:
     order = order_selectors.order_by_number(number=number)
     if order is None:
         raise Http404
-    payment = payment_selectors.promptpay_payment_for(order=order)
+    payment = payment_selectors.promptpay_payment_for(order)
     return render(
         request,
         "storefront/order_placed.html",
@@ -253,7 +253,7 @@ def track(request: HttpRequest) -> HttpResponse:
     if searched:
         order_services.expire_overdue_orders()
         order = order_selectors.order_for_tracking(number=number, phone=phone)
-    payment = payment_selectors.promptpay_payment_for(order=order) if order else None
+    payment = payment_selectors.promptpay_payment_for(order) if order else None
     context = {
         "order": order,
         "number": number,

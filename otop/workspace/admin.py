@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from otop.workspace.models import Booking, BookingPayment, Equipment, Space, SpacePhoto, WifiCredential
+from otop.workspace.models import Booking, Equipment, Space, SpacePhoto, WifiCredential
 
 
 class SpacePhotoInline(admin.TabularInline):
@@ -27,20 +27,6 @@ class BookingAdmin(admin.ModelAdmin):
     list_display = ["reference", "space", "starts_at", "ends_at", "name", "status", "payment_status"]
     list_filter = ["space", "status", "kind", "payment_status"]
     search_fields = ["reference", "name", "phone", "email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(BookingPayment)
-class BookingPaymentAdmin(admin.ModelAdmin):
-    list_display = ["booking", "method", "amount", "recorded_by", "recorded_at"]
 
     def has_add_permission(self, request):
         return False

@@ -20,11 +20,15 @@ from ninja import Field, Router, Schema, Status
 
 from otop.core.errors import DomainError
 from otop.core.i18n import current_language, localized
-from otop.core.selectors import center_profile
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
-from otop.payments.promptpay import InvalidPromptPay, build_payload
 from otop.workspace.models import Booking
-from otop.workspace.selectors import amount_outstanding, bookable_spaces, booking_for_token, day_availability
+from otop.workspace.selectors import (
+    amount_outstanding,
+    bookable_spaces,
+    booking_for_token,
+    booking_promptpay_qr,
+    day_availability,
+)
 from otop.workspace.services import cancel_booking, create_booking
 
 router = Router(tags=["workspace"])
@@ -118,12 +122,7 @@ def _space_out(space) -> SpaceOut:
 
 def _booking_out(request: HttpRequest, booking: Booking) -> BookingOut:
     outstanding = amount_outstanding(booking)
-    payload = ""
-    if outstanding > 0 and center_profile().promptpay_id:
-        try:
-            payload = build_payload(center_profile().promptpay_id, outstanding)
-        except InvalidPromptPay:
-            payload = ""
+    qr = booking_promptpay_qr(booking)
     return BookingOut(
         reference=booking.reference,
         token=booking.token,
@@ -134,7 +133,7 @@ def _booking_out(request: HttpRequest, booking: Booking) -> BookingOut:
         amount_due=booking.amount_due,
         amount_outstanding=outstanding,
         payment_status=booking.payment_status,
-        promptpay_payload=payload,
+        promptpay_payload=qr.payload if qr is not None else "",
         page_url=request.build_absolute_uri(reverse("workspace:booking", kwargs={"token": booking.token})),
         ics_url=request.build_absolute_uri(reverse("workspace:booking-ics", kwargs={"token": booking.token})),
     )

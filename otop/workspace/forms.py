@@ -11,7 +11,8 @@ from django.utils.translation import pgettext_lazy
 
 from otop.core.selectors import center_profile
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
-from otop.workspace.models import BookingPayment, Space
+from otop.payments.models import Payment
+from otop.workspace.models import Space
 from otop.workspace.selectors import at_local
 
 
@@ -66,7 +67,7 @@ class BlockForm(TimeRangeForm):
 
 
 class PaymentForm(forms.Form):
-    method = forms.ChoiceField(label=_("Method"), choices=BookingPayment.Method.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
     amount = forms.DecimalField(label=_("Amount (baht)"), max_digits=12, decimal_places=2, min_value=0)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -162,6 +163,9 @@ class Booking(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
+    # Money in for it, kept by the payments app (which knows nothing of bookings).
+    payments = GenericRelation("payments.Payment", related_query_name="booking")
+
     class Meta:
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
@@ -211,34 +215,6 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.action}"
-
-
-class BookingPayment(models.Model):
-    """Money taken for a booking, always recorded by a member of staff."""
-
-    class Method(models.TextChoices):
-        PROMPTPAY = "promptpay", _("PromptPay")
-        CASH = "cash", _("Cash")
-        CARD = "card", _("Card")
-        TRANSFER = "transfer", _("Bank transfer")
-
-    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
-    method = models.CharField(_("method"), max_length=12, choices=Method.choices)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("booking payment")
-        verbose_name_plural = _("booking payments")
-        ordering = ["recorded_at", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="booking_payment_positive")]
-
-    def __str__(self) -> str:
-        return f"{self.booking_id} {self.method} {self.amount}"
 
 
 class WifiCredential(models.Model):

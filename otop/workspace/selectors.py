@@ -9,8 +9,12 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from otop.core.errors import DomainError
 from otop.core.models import OpeningException
 from otop.core.selectors import OpeningHours, center_profile, opening_hours_on
+from otop.payments import services as payment_services
+from otop.payments.models import Payment
+from otop.payments.services import PromptPayQr
 from otop.workspace.models import ACTIVE_STATUSES, Booking, Space, WifiCredential
 
 
@@ -127,7 +131,21 @@ def wifi_for_booking(booking: Booking) -> WifiCredential | None:
 
 
 def paid_total(booking: Booking) -> Decimal:
-    return sum((payment.amount for payment in booking.payments.all()), Decimal("0.00"))
+    return sum(
+        (payment.amount for payment in booking.payments.all() if payment.status == Payment.Status.CONFIRMED),
+        Decimal("0.00"),
+    )
+
+
+def booking_promptpay_qr(booking: Booking) -> PromptPayQr | None:
+    """The PromptPay QR for what is still due, or None when nothing is due or PromptPay is not set up."""
+    outstanding = amount_outstanding(booking)
+    if outstanding <= 0:
+        return None
+    try:
+        return payment_services.promptpay_qr(outstanding)
+    except DomainError:  # no PromptPay ID yet: the booking is paid at the counter
+        return None
 
 
 def amount_outstanding(booking: Booking) -> Decimal:

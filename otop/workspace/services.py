@@ -27,6 +27,8 @@ from otop.core.money import to_satang
 from otop.core.selectors import opening_hours_on
 from otop.core.services import record_audit_event
 from otop.notifications.services import notify_by_email
+from otop.payments import services as payment_services
+from otop.payments.models import Payment
 from otop.workspace.errors import (
     CenterClosed,
     ChangeDeadlinePassed,
@@ -41,7 +43,7 @@ from otop.workspace.errors import (
     TooManyPeople,
     TooShort,
 )
-from otop.workspace.models import ACTIVE_STATUSES, Booking, BookingEvent, BookingPayment, Space, WifiCredential
+from otop.workspace.models import ACTIVE_STATUSES, Booking, BookingEvent, Space, WifiCredential
 from otop.workspace.selectors import (
     active_bookings_between,
     amount_outstanding,
@@ -389,7 +391,7 @@ STAFF_PAYMENT_PERMISSIONS = ("workspace.record_booking_payment",)
 @transaction.atomic
 def record_booking_payment(
     *, booking: Booking, method: str, amount: Decimal, actor: User | None, reference: str = ""
-) -> BookingPayment:
+) -> Payment:
     """Record money a member of staff took for a booking (PromptPay seen, cash, card at the counter).
 
     Only a person with workspace.record_booking_payment may record it; the amount may not exceed
@@ -397,7 +399,7 @@ def record_booking_payment(
     """
     if actor is None or not actor.has_perm("workspace.record_booking_payment"):
         raise PaymentRefused(_("Only the center's staff can record a payment."))
-    if method not in BookingPayment.Method.values:
+    if method not in Payment.Method.values:
         raise PaymentRefused(_("Unknown payment method."))
     booking = _lock_booking(booking)
     if booking.kind != Booking.Kind.BOOKING or booking.status == Booking.Status.CANCELLED:
@@ -410,8 +412,10 @@ def record_booking_payment(
         raise PaymentRefused(
             _("Only %(outstanding)s is still due for this booking.") % {"outstanding": f"฿{outstanding:,.2f}"}
         )
-    payment = BookingPayment.objects.create(
-        booking=booking, method=method, amount=amount, reference=reference.strip()[:100], recorded_by=actor
+    (payment,) = payment_services.record_received_payments(
+        paid_for=booking,
+        received=[payment_services.ReceivedMoney(method=method, amount=amount, provider_transaction_id=reference)],
+        actor=actor,
     )
     booking.payment_status = _payment_status(booking)
     booking.save(update_fields=["payment_status", "updated_at"])

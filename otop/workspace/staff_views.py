@@ -117,7 +117,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "wifi": wifi_for_booking(booking),
         "outstanding": amount_outstanding(booking),
         "qr": promptpay_qr(booking),
-        "payments": booking.payments.select_related("recorded_by"),
+        "payments": booking.payments.select_related("created_by").order_by("created_at", "pk"),
         "events": booking.events.select_related("actor"),
         "payment_form": PaymentForm(initial={"amount": amount_outstanding(booking)}),
         "move_form": TimeRangeForm(

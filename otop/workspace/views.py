@@ -15,7 +15,6 @@ from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.core.i18n import current_language, localized
 from otop.core.selectors import center_profile
-from otop.payments.promptpay import InvalidPromptPay, build_payload, qr_svg
 from otop.workspace import ics
 from otop.workspace.errors import SlotTaken
 from otop.workspace.forms import BookingForm, TimeRangeForm
@@ -24,6 +23,7 @@ from otop.workspace.selectors import (
     amount_outstanding,
     bookable_spaces,
     booking_for_token,
+    booking_promptpay_qr,
     can_customer_change,
     change_deadline,
     day_availability,
@@ -127,14 +127,8 @@ def _booking_or_404(token: str) -> Booking:
 
 def promptpay_qr(booking: Booking) -> str:
     """An SVG QR code for what is still due, or "" when nothing is due or no PromptPay ID is set."""
-    outstanding = amount_outstanding(booking)
-    promptpay_id = center_profile().promptpay_id
-    if outstanding <= 0 or not promptpay_id:
-        return ""
-    try:
-        return qr_svg(build_payload(promptpay_id, outstanding), scale=5)
-    except InvalidPromptPay:
-        return ""
+    qr = booking_promptpay_qr(booking)
+    return qr.svg(scale=5) if qr is not None else ""
 
 
 @require_GET

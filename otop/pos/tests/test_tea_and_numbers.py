@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from otop.payments.models import Payment
 from otop.pos import selectors, services
 from otop.pos.errors import ApprovalRequired, InvalidSale, ReceiptNumberNotReserved, ShiftAlreadyOpen
-from otop.pos.models import NumberBlock, Payment, Sale, Shift
+from otop.pos.models import NumberBlock, Sale, Shift
 from otop.pos.tests.factories import MenuItemFactory, MenuOptionFactory, TeaRegisterFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from otop.core.models import OpeningException
 from otop.notifications.models import OutboundMessage
+from otop.payments.models import Payment
 from otop.workspace import errors
-from otop.workspace.models import Booking, BookingEvent, BookingPayment, Space, WifiCredential
+from otop.workspace.models import Booking, BookingEvent, Space, WifiCredential
 from otop.workspace.selectors import day_availability, monthly_utilisation, wifi_for_booking
 from otop.workspace.services import (
     block_time,
@@ -179,7 +180,7 @@ def test_only_staff_record_payments_and_never_more_than_is_due(room, make_user):
         record_booking_payment(booking=booking, method="cash", amount=Decimal("600.00"), actor=customer, reference="")
     with pytest.raises(errors.PaymentRefused):
         record_booking_payment(booking=booking, method="cash", amount=Decimal("600.01"), actor=cashier, reference="")
-    assert not BookingPayment.objects.exists()
+    assert not Payment.objects.exists()
     booking.refresh_from_db()
     assert booking.payment_status == Booking.PaymentStatus.UNPAID
     record_booking_payment(booking=booking, method="cash", amount=Decimal("200.00"), actor=cashier, reference="R1")

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from otop.workspace.models import Booking, BookingPayment
+from otop.payments.models import Payment
+from otop.workspace.models import Booking
 from otop.workspace.services import create_booking
 from otop.workspace.tests.conftest import at
 
@@ -73,4 +74,4 @@ def test_cashier_records_a_counter_payment_from_the_staff_page(room, client_for)
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.payment_status == Booking.PaymentStatus.PAID
-    assert BookingPayment.objects.get().amount == Decimal("300.00")
+    assert Payment.objects.get().amount == Decimal("300.00")
