@@ -87,12 +87,12 @@ class PaymentEvent(models.Model):
     """One change of a payment's status: who, when, from what to what (the payment's history)."""
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=10, choices=Payment.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=Payment.Status.choices)
+    from_status = models.CharField(_("previous status"), max_length=10, choices=Payment.Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=10, choices=Payment.Status.choices)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         choices=[("pending", "Waiting"), ("confirmed", "Received"), ("cancelled", "Cancelled")],
                         max_length=10,
-                        verbose_name="from",
+                        verbose_name="previous status",
                     ),
                 ),
                 (
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[("pending", "Waiting"), ("confirmed", "Received"), ("cancelled", "Cancelled")],
                         max_length=10,
-                        verbose_name="to",
+                        verbose_name="new status",
                     ),
                 ),
                 ("at", models.DateTimeField(verbose_name="at")),
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
+                        verbose_name="changed by",
                     ),
                 ),
                 (
