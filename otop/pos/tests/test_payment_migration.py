@@ -27,9 +27,8 @@ AFTER = [
 
 def _migrate(targets):
     executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    state = executor.migrate(targets)
+    return state.apps
 
 
 def _old_rows(apps) -> dict:
