@@ -38,6 +38,9 @@ else:
     ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS", [])
+# How many proxies of ours (load balancer, nginx) stand in front and append to X-Forwarded-For; the
+# client address used for rate limits is the entry the outermost of them added. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # The public address, for links in e-mails and shared cards when no request is at hand.
 SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -80,9 +83,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "otop.core.middleware.HeadAsGetMiddleware",
+    "otop.core.middleware.RejectBadAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "otop.core.middleware.ApiLanguageMiddleware",
+    "otop.core.middleware.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -163,6 +169,8 @@ LOGOUT_REDIRECT_URL = "storefront:home"
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A phone number counts as one identity however it is typed (otop.accounts.backends.sign_in_identity).
+AXES_USERNAME_CALLABLE = "otop.accounts.backends.sign_in_identity"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -189,8 +197,11 @@ MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(VAR_DIR / "media")))
 # The embedded single-machine mode serves uploaded media itself; with several app servers
 # media lives on S3-compatible storage behind its own URL (docs/architecture.md).
 SERVE_MEDIA = env.flag("SERVE_MEDIA", default=not PRODUCTION)
+# Certificates and application files: outside MEDIA_ROOT, served only by permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(env.text("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env.flag("STATIC_MANIFEST", default=not DEBUG)

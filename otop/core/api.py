@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import time
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from otop.core.apitypes import LocalTime
 from otop.core.i18n import localized
 from otop.core.selectors import center_profile
 
@@ -20,8 +19,8 @@ class CenterOut(Schema):
     facebook_url: str
     line_oa_id: str
     website_url: str
-    opens_at: time
-    closes_at: time
+    opens_at: LocalTime
+    closes_at: LocalTime
     open_on_public_holidays: bool
 
 

@@ -126,3 +126,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key for one operation, with the answer it got: a retry gets the same answer.
+
+    The unique (scope, key) is what makes a retry after a lost answer safe: the row is written in the
+    same transaction as the work, so either both exist or neither does.
+    """
+
+    scope = models.CharField(_("operation"), max_length=50)
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"))
+    response = models.JSONField(_("answer"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

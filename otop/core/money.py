@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 SATANG = Decimal("0.01")
 VAT_RATE = Decimal("0.07")
 ZERO = Decimal("0.00")
+# The largest amount a DecimalField(max_digits=12, decimal_places=2) holds.
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 class InvalidAmount(ValueError):
@@ -30,6 +32,8 @@ def parse_amount(value: str | int | Decimal) -> Decimal:
         raise InvalidAmount(f"not an amount: {value!r}")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise InvalidAmount(f"more than two decimals: {value!r}")
+    if abs(amount) > MAX_AMOUNT:
+        raise InvalidAmount(f"too large: {value!r}")
     return amount.quantize(SATANG)
 
 

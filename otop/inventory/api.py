@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from otop.accounts.api_auth import require_permission, signed_in
+from otop.core.apitypes import Id, Limit, Offset, Text, errors
 from otop.inventory import selectors
 from otop.inventory.models import Intake, Settlement
 
@@ -25,18 +26,17 @@ class StockLevelOut(Schema):
 
 
 class LevelFilter(Schema):
-    q: str = ""
-    location: str = ""
-    limit: int = 100
-    offset: int = 0
+    q: Text(100) = ""
+    location: Text(20) = ""
+    limit: Limit(500) = 100
+    offset: Offset = 0
 
 
 @router.get("/inventory/levels", response=list[StockLevelOut], summary="Stock levels per item and location")
 def levels(request, filters: Query[LevelFilter]):
     require_permission(request, "inventory.view_stocklevel")
-    limit = max(1, min(filters.limit, 500))
     rows = selectors.stock_levels(query=filters.q, location_code=filters.location)[
-        filters.offset : filters.offset + limit
+        filters.offset : filters.offset + filters.limit
     ]
     return [
         StockLevelOut(
@@ -57,7 +57,7 @@ class AvailabilityOut(Schema):
 
 
 @router.get("/inventory/available", response=list[AvailabilityOut], summary="Units that can be sold online")
-def available(request, variant: Query[list[int]]):
+def available(request, variant: Query[list[Id]]):
     require_permission(request, "inventory.view_stocklevel")
     quantities = selectors.available_quantities(variant_ids=variant[:500])
     return [AvailabilityOut(variant_id=k, available=v) for k, v in quantities.items()]
@@ -75,7 +75,7 @@ class MoveOut(Schema):
 
 
 @router.get("/inventory/moves", response=list[MoveOut], summary="The stock ledger, newest first")
-def moves(request, q: str = "", limit: int = 100):
+def moves(request, q: Text(100) = "", limit: Limit(500) = 100):
     require_permission(request, "inventory.view_stockmove")
     return [
         MoveOut(
@@ -88,7 +88,7 @@ def moves(request, q: str = "", limit: int = 100):
             quantity=move.quantity,
             reference=move.reference,
         )
-        for move in selectors.recent_moves(query=q, limit=max(1, min(limit, 500)))
+        for move in selectors.recent_moves(query=q, limit=limit)
     ]
 
 
@@ -130,14 +130,14 @@ def _intake_out(intake: Intake) -> IntakeOut:
 
 
 @router.get("/inventory/intakes", response=list[IntakeOut], summary="Deliveries from producers, newest first")
-def intakes(request, limit: int = 50):
+def intakes(request, limit: Limit(200) = 50):
     require_permission(request, "inventory.view_intake")
-    rows = Intake.objects.select_related("location").prefetch_related("lines__variant")[: max(1, min(limit, 200))]
+    rows = Intake.objects.select_related("location").prefetch_related("lines__variant")[:limit]
     return [_intake_out(intake) for intake in rows]
 
 
-@router.get("/inventory/intakes/{number}", response=IntakeOut, summary="One delivery")
-def intake(request, number: str):
+@router.get("/inventory/intakes/{number}", response={200: IntakeOut, **errors(404)}, summary="One delivery")
+def intake(request, number: Text(20)):
     require_permission(request, "inventory.view_intake")
     return _intake_out(get_object_or_404(Intake.objects.select_related("location"), number=number))
 
@@ -206,11 +206,11 @@ def _visible_settlements(request):
 
 
 @router.get("/inventory/settlements", response=list[SettlementOut], summary="Producer settlements")
-def settlements(request, limit: int = 50):
-    rows = _visible_settlements(request).prefetch_related("lines")[: max(1, min(limit, 200))]
+def settlements(request, limit: Limit(200) = 50):
+    rows = _visible_settlements(request).prefetch_related("lines")[:limit]
     return [_settlement_out(s) for s in rows]
 
 
-@router.get("/inventory/settlements/{number}", response=SettlementOut, summary="One settlement")
-def settlement(request, number: str):
+@router.get("/inventory/settlements/{number}", response={200: SettlementOut, **errors(404)}, summary="One settlement")
+def settlement(request, number: Text(20)):
     return _settlement_out(get_object_or_404(_visible_settlements(request), number=number))

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
+from otop.core.apitypes import NOT_BLANK, Email, Id, Limit, Offset, Phone, Text, errors
 from otop.producers import selectors, services
 from otop.producers.models import Producer
 
@@ -42,14 +43,14 @@ class ProducerOut(Schema):
 
 
 class ProducerChange(Schema):
-    name_th: str | None = None
-    name_en: str | None = None
-    contact_name: str | None = None
-    phone: str | None = None
-    line_id: str | None = None
-    email: str | None = None
-    story_th: str | None = None
-    story_en: str | None = None
+    name_th: Text(200, min_length=1, pattern=NOT_BLANK) | None = None
+    name_en: Text(200) | None = None
+    contact_name: Text(200) | None = None
+    phone: Phone | None = None
+    line_id: Text(50) | None = None
+    email: Email | None = None
+    story_th: Text(10000) | None = None
+    story_en: Text(10000) | None = None
 
 
 def _out(producer: Producer, *, with_bank: bool) -> ProducerOut:
@@ -84,10 +85,10 @@ def _own_producer(request: HttpRequest) -> Producer:
 
 
 @router.get("/producers", response=list[ProducerOut], summary="The producer registry (staff)")
-def list_producers(request: HttpRequest, limit: int = 100, offset: int = 0):
+def list_producers(request: HttpRequest, limit: Limit(500) = 100, offset: Offset = 0):
     require_permission(request, "producers.view_producer")
     with_bank = request.user.has_perm("producers.view_bankaccount")
-    rows = selectors.registry().prefetch_related("bank_accounts")[offset : offset + min(limit, 500)]
+    rows = selectors.registry().prefetch_related("bank_accounts")[offset : offset + limit]
     return [_out(producer, with_bank=with_bank) for producer in rows]
 
 
@@ -96,7 +97,9 @@ def my_producer(request: HttpRequest):
     return _out(_own_producer(request), with_bank=True)
 
 
-@router.patch("/producers/me", response=ProducerOut, summary="Change the signed-in producer's own profile")
+@router.patch(
+    "/producers/me", response={200: ProducerOut, **errors(409)}, summary="Change the signed-in producer's own profile"
+)
 def change_my_producer(request: HttpRequest, payload: ProducerChange):
     producer = _own_producer(request)
     changes = payload.dict(exclude_none=True)
@@ -104,8 +107,12 @@ def change_my_producer(request: HttpRequest, payload: ProducerChange):
     return _out(producer, with_bank=True)
 
 
-@router.get("/producers/{producer_id}", response=ProducerOut, summary="One producer (staff, or the producer itself)")
-def get_producer(request: HttpRequest, producer_id: int):
+@router.get(
+    "/producers/{producer_id}",
+    response={200: ProducerOut, **errors(404)},
+    summary="One producer (staff, or the producer itself)",
+)
+def get_producer(request: HttpRequest, producer_id: Id):
     own = selectors.producer_of(request.user)
     if own is not None and own.pk == producer_id:
         return _out(own, with_bank=True)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
 from otop.catalog.models import Category
+from otop.core.apitypes import NOT_BLANK, Id, Limit, Offset, PositiveMoney, Text, errors
 from otop.producers.selectors import producer_of
 from otop.selection import selectors, services
 from otop.selection.models import Application, Decision
@@ -39,19 +41,21 @@ class ApplicationOut(Schema):
 
 
 class ApplicationIn(Schema):
-    category: str
-    name_th: str
-    name_en: str = ""
-    proposed_price: Decimal
-    description_th: str
-    story_th: str = ""
+    category: Text(30, min_length=1)
+    name_th: Text(200, min_length=1, pattern=NOT_BLANK)
+    name_en: Text(200) = ""
+    proposed_price: PositiveMoney
+    description_th: Text(5000, min_length=1, pattern=NOT_BLANK)
+    story_th: Text(10000) = ""
     sample_delivered: bool = False
-    certification_ids: list[int] = []
+    certification_ids: list[Id] = Field([], max_length=20)
 
 
 class ScoresIn(Schema):
-    scores: dict[str, int]  # criterion code → 1–5
-    comment: str = ""
+    scores: dict[Text(30), Annotated[int, Field(ge=1, le=5)]] = Field(
+        description="criterion code → score from 1 to 5", max_length=50
+    )
+    comment: Text(2000) = ""
 
 
 class ScorecardOut(Schema):
@@ -62,8 +66,8 @@ class ScorecardOut(Schema):
 
 
 class DecisionIn(Schema):
-    outcome: str
-    reason: str
+    outcome: Literal["approve", "reject", "changes"]
+    reason: Text(2000, min_length=1, pattern=NOT_BLANK)
 
 
 class DecisionOut(Schema):
@@ -126,15 +130,24 @@ def _decision_out(decision: Decision) -> DecisionOut:
     )
 
 
+ApplicationStatus = Literal["", *Application.Status.values]
+
+
 @router.get("/applications", response=list[ApplicationOut], summary="Applications the caller may see")
-def list_applications(request: HttpRequest, status: str = "", limit: int = 100, offset: int = 0):
+def list_applications(
+    request: HttpRequest, status: ApplicationStatus = "", limit: Limit(500) = 100, offset: Offset = 0
+):
     rows = _visible_applications(request).order_by("-submitted_at", "-id")
     if status:
         rows = rows.filter(status=status)
-    return [_out(application) for application in rows[offset : offset + min(limit, 500)]]
+    return [_out(application) for application in rows[offset : offset + limit]]
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="Apply with a product (producers)")
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, **errors(404, 409)},
+    summary="Apply with a product (producers)",
+)
 def create_application(request: HttpRequest, payload: ApplicationIn):
     require_permission(request, "accounts.use_producer_portal")
     producer = producer_of(request.user)
@@ -157,13 +170,17 @@ def create_application(request: HttpRequest, payload: ApplicationIn):
     return Status(201, _out(application))
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut, summary="One application")
-def get_application(request: HttpRequest, application_id: int):
+@router.get("/applications/{application_id}", response={200: ApplicationOut, **errors(404)}, summary="One application")
+def get_application(request: HttpRequest, application_id: Id):
     return _out(get_object_or_404(_visible_applications(request), pk=application_id))
 
 
-@router.get("/applications/{application_id}/scores", response=list[ScorecardOut], summary="Scores (staff, chair)")
-def list_scores(request: HttpRequest, application_id: int):
+@router.get(
+    "/applications/{application_id}/scores",
+    response={200: list[ScorecardOut], **errors(404)},
+    summary="Scores (staff, chair)",
+)
+def list_scores(request: HttpRequest, application_id: Id):
     application = get_object_or_404(_visible_applications(request), pk=application_id)
     is_chair = application.meeting is not None and application.meeting.chair_id == request.user.pk
     if not (is_chair or request.user.has_perm("selection.manage_meetings")):
@@ -179,8 +196,10 @@ def list_scores(request: HttpRequest, application_id: int):
     ]
 
 
-@router.post("/applications/{application_id}/scores", response={201: TallyOut}, summary="Score (committee)")
-def create_scores(request: HttpRequest, application_id: int, payload: ScoresIn):
+@router.post(
+    "/applications/{application_id}/scores", response={201: TallyOut, **errors(404, 409)}, summary="Score (committee)"
+)
+def create_scores(request: HttpRequest, application_id: Id, payload: ScoresIn):
     require_permission(request, "selection.score_application")
     application = get_object_or_404(Application, pk=application_id)
     by_code = {criterion.code: criterion.pk for criterion in selectors.active_criteria()}
@@ -190,8 +209,10 @@ def create_scores(request: HttpRequest, application_id: int, payload: ScoresIn):
     return Status(201, TallyOut(scorers=tally.scorers, mean=tally.mean, proposal=tally.proposal))
 
 
-@router.get("/applications/{application_id}/decision", response=DecisionOut, summary="The latest decision")
-def get_decision(request: HttpRequest, application_id: int):
+@router.get(
+    "/applications/{application_id}/decision", response={200: DecisionOut, **errors(404)}, summary="The latest decision"
+)
+def get_decision(request: HttpRequest, application_id: Id):
     application = get_object_or_404(_visible_applications(request), pk=application_id)
     decision = selectors.latest_decision(application)
     if decision is None:
@@ -199,8 +220,10 @@ def get_decision(request: HttpRequest, application_id: int):
     return _decision_out(decision)
 
 
-@router.post("/applications/{application_id}/decision", response={201: DecisionOut}, summary="Decide (chair)")
-def create_decision(request: HttpRequest, application_id: int, payload: DecisionIn):
+@router.post(
+    "/applications/{application_id}/decision", response={201: DecisionOut, **errors(404, 409)}, summary="Decide (chair)"
+)
+def create_decision(request: HttpRequest, application_id: Id, payload: DecisionIn):
     require_permission(request, "selection.decide_application")
     application = get_object_or_404(Application, pk=application_id)
     decision = services.decide_application(

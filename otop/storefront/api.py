@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from otop.core.apitypes import Limit, Text
 from otop.core.i18n import localized
 from otop.search.selectors import SearchFilters, search_products
 from otop.storefront.links import product_url
@@ -28,18 +30,18 @@ class SearchHitOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str
-    limit: int = 20
-    offset: int = 0
-    category: str = ""
-    district: str = ""
+    q: Text(200)
+    limit: Limit(100) = 20
+    offset: Annotated[int, Field(ge=0, le=1000)] = 0
+    category: Text(30) = ""
+    district: Text(4, pattern=r"^$|^[0-9]{4}$") = ""
 
 
 def hits_out(request: HttpRequest, params: SearchParams) -> list[SearchHitOut]:
     hits = search_products(
         params.q,
-        limit=max(1, min(params.limit, 100)),
-        offset=max(0, params.offset),
+        limit=params.limit,
+        offset=params.offset,
         filters=SearchFilters(category=params.category, district=params.district),
     )
     return [

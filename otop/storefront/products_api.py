@@ -4,14 +4,16 @@ availability and, for a text query, the Thai-aware search's order."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from otop.catalog import selectors
 from otop.catalog.models import Product
 from otop.catalog.services import sanitize_story
+from otop.core.apitypes import Id, Limit, Money, Offset, Text, errors
 from otop.core.i18n import localized
 from otop.inventory.selectors import availability_by_product, product_availability
 from otop.search.selectors import SearchFilters, ranked_product_ids
@@ -24,7 +26,7 @@ class NamedOut(Schema):
     name: str
 
 
-class ProducerOut(Schema):
+class ProductProducerOut(Schema):
     id: int
     name: str
 
@@ -45,7 +47,7 @@ class VariantOut(Schema):
     is_default: bool
 
 
-class AvailabilityOut(Schema):
+class ProductAvailabilityOut(Schema):
     in_store: int | None
     online: int | None
 
@@ -58,7 +60,7 @@ class ProductOut(Schema):
     name_en: str
     description: str
     category: NamedOut
-    producer: ProducerOut
+    producer: ProductProducerOut
     district: NamedOut
     province: NamedOut
     price: Decimal
@@ -69,7 +71,7 @@ class ProductOut(Schema):
     variants: list[VariantOut]
     story_url: str
     qr_url: str
-    availability: AvailabilityOut
+    availability: ProductAvailabilityOut
 
 
 class ProductDetailOut(ProductOut):
@@ -88,15 +90,15 @@ class ProductPage(Schema):
 
 
 class ProductFilters(Schema):
-    category: str = ""
-    district: str = ""
-    producer: int | None = None
-    min_price: Decimal | None = None
-    max_price: Decimal | None = None
-    status: str = Product.Status.LISTED
-    q: str = ""
-    limit: int = 20
-    offset: int = 0
+    category: Text(30) = ""
+    district: Text(4, pattern=r"^$|^[0-9]{4}$") = ""
+    producer: Id | None = None
+    min_price: Money | None = None
+    max_price: Money | None = None
+    status: Literal["", "draft", "under_review", "listed", "delisted"] = Product.Status.LISTED
+    q: Text(200) = ""
+    limit: Limit(100) = 20
+    offset: Offset = 0
 
 
 def _product_out(request: HttpRequest, product: Product, availability: dict, *, detail: bool = False) -> dict:
@@ -168,8 +170,7 @@ def _may_see_unlisted(request: HttpRequest) -> bool:
 @router.get("/products", response=ProductPage, auth=None, summary="Products, filtered and paged")
 def list_products(request: HttpRequest, filters: Query[ProductFilters]):
     """Listed products for everyone; staff may ask for another `status` (or `status=` for all)."""
-    limit = max(1, min(filters.limit, 100))
-    offset = max(0, filters.offset)
+    limit, offset = filters.limit, filters.offset
     status = filters.status if _may_see_unlisted(request) else Product.Status.LISTED
     products = selectors.api_products(
         category=filters.category,
@@ -219,8 +220,8 @@ def _search_page(products, *, query: str, filters: ProductFilters, status: str, 
     return len(ordered), [found[pk] for pk in wanted if pk in found]
 
 
-@router.get("/products/{sku}", response=ProductDetailOut, auth=None, summary="One product by SKU")
-def get_product(request: HttpRequest, sku: str):
+@router.get("/products/{sku}", response={200: ProductDetailOut, **errors(404)}, auth=None, summary="One product by SKU")
+def get_product(request: HttpRequest, sku: Annotated[str, Field(min_length=1, max_length=40)]):
     products = selectors.api_products(status="" if _may_see_unlisted(request) else Product.Status.LISTED)
     product = products.filter(sku=sku).first()
     if product is None:
