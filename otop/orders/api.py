@@ -1,48 +1,62 @@
 """The ordering API that LINE, Facebook and other tools build on.
 
-POST /api/v1/orders is open to anonymous callers, like the public checkout, and throttled per
-client address (20 a minute; 600 a minute with an API token) so a script cannot hold all the stock.
+POST /api/v1/orders is open to anonymous callers, like the public checkout, and throttled per client
+(20 a minute per address; 600 a minute per bearer token) in the shared cache. A signed-in browser
+session must send its CSRF token. An `Idempotency-Key` header makes a retry after a lost answer
+return the first order instead of placing a second one.
+
+Customers track an order by POSTing its number and phone number (never in a query string, which
+lands in access logs), or with the signed link returned when it was placed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import get_language
-from ninja import Router, Schema, Status
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Router, Schema, Status
 
 from otop.accounts.actors import acting_user
-from otop.accounts.api_auth import TokenAuth
+from otop.accounts.api_auth import anyone
+from otop.core import idempotency, throttle
+from otop.core.apitypes import NOT_BLANK, Email, Phone, Quantity, Text, errors
+from otop.core.errors import DomainError
 from otop.core.i18n import localized
+from otop.core.throttle import ApiThrottle
 from otop.orders import selectors, services
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
 
 router = Router(tags=["orders"])
 
+ORDER_NUMBER_PATTERN = r"^[A-Za-z]{4}-[0-9]{4}-[0-9]{6}$"
+# A wrong phone number for the same order more often than this looks like guessing.
+TRACKING_FAILURES_PER_ORDER = "10/h"
+
 
 class ItemIn(Schema):
-    sku: str
-    qty: int
+    sku: Text(40, min_length=1)
+    qty: Quantity
 
 
 class CustomerIn(Schema):
-    name: str
-    phone: str
-    email: str = ""
+    name: Text(200, min_length=1, pattern=NOT_BLANK)
+    phone: Phone
+    email: Email = ""
 
 
 class AddressIn(Schema):
-    line1: str = ""
-    line2: str = ""
-    subdistrict: str = ""
-    district: str = ""
-    province: str = ""
-    postcode: str = ""
+    line1: Text(300) = ""
+    line2: Text(300) = ""
+    subdistrict: Text(100) = ""
+    district: Text(100) = ""
+    province: Text(100) = ""
+    postcode: Text(5, pattern=r"^$|^[1-9][0-9]{4}$") = ""
 
 
 class DeliveryIn(Schema):
@@ -51,7 +65,7 @@ class DeliveryIn(Schema):
 
 
 class OrderIn(Schema):
-    items: list[ItemIn]
+    items: list[ItemIn] = Field(min_length=1, max_length=services.MAX_LINES)
     customer: CustomerIn
     delivery: DeliveryIn
     payment_method: Literal["promptpay"]
@@ -68,6 +82,7 @@ class OrderCreatedOut(Schema):
     total: Decimal
     promptpay: PromptPayOut | None
     expires_at: datetime | None
+    tracking_url: str = Field(description="A signed link to the order's status, without the phone number")
 
 
 class LineOut(Schema):
@@ -94,6 +109,11 @@ class OrderOut(OrderCreatedOut):
     events: list[EventOut]
 
 
+class TrackIn(Schema):
+    number: Text(20, pattern=ORDER_NUMBER_PATTERN)
+    phone: Phone
+
+
 def _promptpay(request: HttpRequest, order: Order) -> PromptPayOut | None:
     payment = promptpay_payment_for(order)
     if payment is None or order.status != Order.Status.PENDING_PAYMENT:
@@ -101,52 +121,73 @@ def _promptpay(request: HttpRequest, order: Order) -> PromptPayOut | None:
     return PromptPayOut(payload=payment.payload, qr_url=request.build_absolute_uri(qr_path(payment)))
 
 
-class OptionalToken(TokenAuth):
-    """A bearer token raises the rate limit; without one the call is anonymous."""
+def _tracking_url(request: HttpRequest, order: Order) -> str:
+    path = reverse("api-v1:track_order_by_link", kwargs={"number": order.number})
+    return request.build_absolute_uri(f"{path}?token={selectors.tracking_token(order.number)}")
 
-    def __call__(self, request: HttpRequest):
-        return super().__call__(request) or True
+
+def _caller(request: HttpRequest) -> str:
+    """Who sends the request, for the idempotency fingerprint: a user, or an anonymous caller."""
+    return f"user:{request.user.pk}" if request.user.is_authenticated else "anonymous"
 
 
 @router.post(
     "/orders",
-    response={201: OrderCreatedOut},
-    auth=[OptionalToken()],
-    throttle=[AnonRateThrottle("20/m"), AuthRateThrottle("600/m")],
+    response={201: OrderCreatedOut, **errors(409, 429)},
+    auth=anyone,
+    throttle=[ApiThrottle("orders.create", anonymous_rate="20/m", token_rate="600/m")],
     summary="Place an order (PromptPay)",
+    description=(
+        "Anonymous callers may place orders like the public checkout. Send `Idempotency-Key` (any unique "
+        "string, e.g. a UUID) to make retries safe: the same key and body answer the first order again "
+        "(header `Idempotent-Replayed: true`); the same key with another body answers 409."
+    ),
 )
-def create_order(request: HttpRequest, payload: OrderIn):
-    address = payload.delivery.address or AddressIn()
-    user = acting_user(request)
-    order = services.place_order(
-        items=[(item.sku, item.qty) for item in payload.items],
-        customer=services.CustomerDetails(**payload.customer.dict()),
-        delivery_method=payload.delivery.method,
-        address=services.AddressDetails(**address.dict()),
-        channel=Order.Channel.API,
-        user=user,
-        language=(get_language() or "th")[:2],
-    )
-    return Status(
-        201,
-        OrderCreatedOut(
+def create_order(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: OrderIn,
+    idempotency_key: Annotated[
+        str | None,
+        Header(alias="Idempotency-Key", max_length=255, pattern=r"^[\x21-\x7e]{1,255}$"),
+    ] = None,
+):
+    def place() -> tuple[int, dict]:
+        address = payload.delivery.address or AddressIn()
+        order = services.place_order(
+            items=[(item.sku, item.qty) for item in payload.items],
+            customer=services.CustomerDetails(**payload.customer.dict()),
+            delivery_method=payload.delivery.method,
+            address=services.AddressDetails(**address.dict()),
+            channel=Order.Channel.API,
+            user=acting_user(request),
+            language=(get_language() or "th")[:2],
+        )
+        created = OrderCreatedOut(
             number=order.number,
             status=order.status,
             total=order.total,
             promptpay=_promptpay(request, order),
             expires_at=order.expires_at,
-        ),
+            tracking_url=_tracking_url(request, order),
+        )
+        return 201, created.model_dump(mode="json")
+
+    if idempotency_key is None:
+        status, body = place()
+        return Status(status, body)
+    outcome = idempotency.run_once(
+        scope="orders.create",
+        key=idempotency_key,
+        request_hash=idempotency.fingerprint(_caller(request), payload.dict()),
+        work=place,
     )
+    if outcome.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(outcome.status, outcome.body)
 
 
-@router.get("/orders/{number}", response=OrderOut, auth=None, summary="Track an order by number and phone")
-def track_order(request: HttpRequest, number: str, phone: str):
-    from django.http import Http404
-
-    services.expire_overdue_orders()
-    order = selectors.order_for_tracking(number=number, phone=phone)
-    if order is None:
-        raise Http404
+def _order_out(request: HttpRequest, order: Order) -> OrderOut:
     return OrderOut(
         number=order.number,
         status=order.status,
@@ -157,6 +198,7 @@ def track_order(request: HttpRequest, number: str, phone: str):
         delivery_method=order.delivery_method,
         promptpay=_promptpay(request, order),
         expires_at=order.expires_at,
+        tracking_url=_tracking_url(request, order),
         placed_at=order.placed_at,
         paid_at=order.paid_at,
         lines=[
@@ -171,3 +213,47 @@ def track_order(request: HttpRequest, number: str, phone: str):
         ],
         events=[EventOut(status=event.to_status, at=event.at) for event in order.events.all()],
     )
+
+
+class TrackingRefused(DomainError):
+    code = "throttled"
+    status = 429
+
+
+@router.post(
+    "/orders/track",
+    response={200: OrderOut, **errors(404, 429)},
+    auth=None,
+    throttle=[ApiThrottle("orders.track", anonymous_rate="20/m")],
+    summary="Track an order by its number and the customer's phone number",
+)
+def track_order(request: HttpRequest, payload: TrackIn):
+    number = payload.number.upper()
+    if throttle.peek("orders.track.failures", number, TRACKING_FAILURES_PER_ORDER) >= 10:
+        raise TrackingRefused(_("Too many tries for this order. Please wait an hour or contact the center."))
+    services.expire_overdue_orders()
+    order = selectors.order_for_tracking(number=number, phone=payload.phone)
+    if order is None:
+        throttle.hit("orders.track.failures", number, TRACKING_FAILURES_PER_ORDER)
+        raise Http404
+    return _order_out(request, order)
+
+
+@router.get(
+    "/orders/{number}",
+    response={200: OrderOut, **errors(404, 429)},
+    auth=None,
+    throttle=[ApiThrottle("orders.track", anonymous_rate="20/m")],
+    url_name="track_order_by_link",
+    summary="An order by its signed tracking link (the tracking_url returned when it was placed)",
+)
+def track_order_by_link(
+    request: HttpRequest,
+    number: Annotated[str, Field(max_length=20, pattern=ORDER_NUMBER_PATTERN)],
+    token: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")],
+) -> HttpResponse | OrderOut:
+    services.expire_overdue_orders()
+    order = selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    return _order_out(request, order)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.db.models import Prefetch, QuerySet
+from django.utils.crypto import constant_time_compare
 
 from otop.accounts.models import User
+from otop.core.validators import normalize_thai_phone, thai_phone_is_valid
 from otop.orders.models import CartLine, Order, OrderEvent
+
+TRACKING_SALT = "otop.orders.tracking"
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
@@ -19,11 +24,25 @@ def order_by_number(*, number: str) -> Order | None:
 
 
 def order_for_tracking(*, number: str, phone: str) -> Order | None:
-    """The order with this number, only when the phone number given is the customer's."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not number or len(digits) < 9:
+    """The order with this number, only when the phone number given (in any spelling) is the customer's."""
+    if not number or not thai_phone_is_valid(phone):
         return None
-    return _with_details(Order.objects.filter(number=number.strip().upper(), phone=digits)).first()
+    return _with_details(
+        Order.objects.filter(number=number.strip().upper()[:20], phone=normalize_thai_phone(phone))
+    ).first()
+
+
+def tracking_token(number: str) -> str:
+    """The signature that makes a tracking link for one order (no phone number in the address)."""
+    return signing.Signer(salt=TRACKING_SALT).signature(number)
+
+
+def order_for_tracking_token(*, number: str, token: str) -> Order | None:
+    """The order a signed tracking link points at, or None when the signature does not match."""
+    number = number.strip().upper()[:20]
+    if not number or not constant_time_compare(tracking_token(number), token):
+        return None
+    return _with_details(Order.objects.filter(number=number)).first()
 
 
 def orders_for_staff(*, status: str = "") -> QuerySet[Order]:

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.catalog.selectors import sellable_variants
-from otop.core.money import ZERO, line_total, to_satang
+from otop.core.money import MAX_AMOUNT, ZERO, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
-from otop.core.validators import validate_thai_phone
+from otop.core.validators import normalize_thai_phone, validate_thai_phone
 from otop.geo.selectors import InvalidAddress, resolve_address
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
@@ -81,23 +81,46 @@ def _next_number(*, now: datetime) -> str:
     return f"OTOP-{year}-{counter.last_number:06d}"
 
 
-def _check_items(items: list[tuple[str, int]]) -> tuple[list[tuple[Variant, int]], dict[str, list[str]]]:
+# Bounds of one order: lines (before merging), units of one item, and units an anonymous caller may hold.
+MAX_LINES = 50
+MAX_UNITS_PER_ITEM = 999
+MAX_UNITS_ANONYMOUS = 100
+
+
+def _check_items(
+    items: list[tuple[str, int]], *, anonymous: bool
+) -> tuple[list[tuple[Variant, int]], dict[str, list[str]]]:
+    """Return the variants with their quantities, lines of the same SKU merged, and the field errors."""
     errors: dict[str, list[str]] = {}
     if not items:
         errors["items"] = [_("Add at least one product.")]
         return [], errors
+    if len(items) > MAX_LINES:
+        errors["items"] = [_("At most %(count)s lines per order.") % {"count": MAX_LINES}]
+        return [], errors
     skus = [sku for sku, _quantity in items]
     variants = {v.sku: v for v in sellable_variants().filter(sku__in=skus).select_related("product")}
     wanted: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     for index, (sku, quantity) in enumerate(items):
         if sku not in variants:
-            errors[f"items.{index}.sku"] = [_("No product on sale has the SKU %(sku)s.") % {"sku": sku}]
-        if not isinstance(quantity, int) or quantity <= 0:
+            errors[f"items.{index}.sku"] = [_("No product on sale has the SKU %(sku)s.") % {"sku": sku[:40]}]
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
             errors[f"items.{index}.qty"] = [_("The quantity must be a whole number above zero.")]
-        elif quantity > 999:
-            errors[f"items.{index}.qty"] = [_("At most 999 of one product per order.")]
         elif sku in variants:
+            # Two lines of the same item count as one: the per-item cap holds however the order is split.
             wanted[sku] = wanted.get(sku, 0) + quantity
+            first_line.setdefault(sku, index)
+    for sku, quantity in wanted.items():
+        if quantity > MAX_UNITS_PER_ITEM:
+            errors[f"items.{first_line[sku]}.qty"] = [
+                _("At most %(count)s of one product per order.") % {"count": MAX_UNITS_PER_ITEM}
+            ]
+    if anonymous and sum(wanted.values()) > MAX_UNITS_ANONYMOUS:
+        errors["items"] = [
+            _("An order without an account holds at most %(count)s items. Please sign in for larger orders.")
+            % {"count": MAX_UNITS_ANONYMOUS}
+        ]
     return [(variants[sku], quantity) for sku, quantity in wanted.items()], errors
 
 
@@ -133,7 +156,8 @@ def place_order(
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
     """
     now = now or timezone.now()
-    variants, errors = _check_items(items)
+    signed_in = getattr(user, "is_authenticated", False)
+    variants, errors = _check_items(items, anonymous=not signed_in)
     errors.update(_check_customer(customer))
     resolved = None
     if delivery_method not in Order.Delivery.values:
@@ -170,6 +194,8 @@ def place_order(
     ]
     subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
     delivery_fee = settings_row.parcel_rate if delivery_method == Order.Delivery.PARCEL else ZERO
+    if subtotal + delivery_fee > MAX_AMOUNT:
+        raise InvalidOrder(_("This order is too large to place online. Please contact the center."))
     expire_overdue_orders(now=now)
     with transaction.atomic():
         number = _next_number(now=now)
@@ -179,7 +205,7 @@ def place_order(
             channel=channel,
             user=user,
             customer_name=customer.name.strip(),
-            phone=customer.phone,
+            phone=normalize_thai_phone(customer.phone),
             email=customer.email,
             language=language,
             delivery_method=delivery_method,

@@ -20,5 +20,6 @@ urlpatterns = [
     path("checkout/address/", views.checkout_address, name="checkout-address"),
     path("checkout/orders/<str:number>/", views.order_placed, name="order-placed"),
     path("orders/track/", views.track, name="track"),
+    path("orders/track/<str:number>/<str:token>/", views.tracked_order, name="tracked-order"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +16,9 @@ from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
 from otop.core.selectors import center_profile
+from otop.core.throttle import hit as throttle_hit
+from otop.core.throttle import peek as throttle_peek
+from otop.core.throttle import throttle, throttled_page
 from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
@@ -182,7 +187,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     items=[(item.variant.sku, item.quantity) for item in current.items],
                     customer=order_services.CustomerDetails(
                         name=data["name"],
-                        phone="".join(ch for ch in data["phone"] if ch.isdigit()),
+                        phone=data["phone"],
                         email=data["email"],
                     ),
                     delivery_method=data["delivery_method"],
@@ -232,7 +237,7 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
 def order_placed(request: HttpRequest, number: str) -> HttpResponse:
     """The order just placed with its PromptPay QR (only in the browser session that placed it)."""
     if number not in request.session.get(PLACED_ORDERS_KEY, []):
-        return redirect(reverse("storefront:track") + f"?number={number}")
+        return redirect(reverse("storefront:track") + "?" + urlencode({"number": number[:20]}))
     order = order_selectors.order_by_number(number=number)
     if order is None:
         raise Http404
@@ -240,25 +245,54 @@ def order_placed(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "storefront/order_placed.html",
-        {"order": order, "payment": payment, "qr_url": payment_selectors.qr_path(payment) if payment else ""},
+        {
+            "order": order,
+            "payment": payment,
+            "qr_url": payment_selectors.qr_path(payment) if payment else "",
+            "tracking_path": reverse(
+                "storefront:tracked-order",
+                kwargs={"number": order.number, "token": order_selectors.tracking_token(order.number)},
+            ),
+        },
     )
 
 
-@require_GET
+# A wrong phone number for the same order more often than this looks like guessing.
+TRACKING_FAILURES_PER_ORDER = "10/h"
+
+
+@require_http_methods(["GET", "POST"])
+@throttle("storefront.track", "20/m")
 def track(request: HttpRequest) -> HttpResponse:
-    number = (request.GET.get("number") or "").strip()
-    phone = (request.GET.get("phone") or "").strip()
-    order = None
-    searched = bool(number and phone)
-    if searched:
-        order_services.expire_overdue_orders()
+    """Ask for the order number and phone number (POSTed, so the phone never lands in an access log);
+    a match redirects to the order's signed tracking link."""
+    number = (request.POST.get("number") or request.GET.get("number") or "").strip().upper()[:20]
+    phone = (request.POST.get("phone") or "").strip()[:20]
+    not_found = False
+    if request.method == "POST" and number and phone:
+        if throttle_peek("orders.track.failures", number, TRACKING_FAILURES_PER_ORDER) >= 10:
+            return throttled_page(request, throttle_hit("orders.track.failures", number, TRACKING_FAILURES_PER_ORDER))
         order = order_selectors.order_for_tracking(number=number, phone=phone)
-    payment = payment_selectors.promptpay_payment_for(order) if order else None
+        if order is not None:
+            return redirect(
+                "storefront:tracked-order", number=order.number, token=order_selectors.tracking_token(order.number)
+            )
+        throttle_hit("orders.track.failures", number, TRACKING_FAILURES_PER_ORDER)
+        not_found = True
+    return render(request, "storefront/track.html", {"number": number, "phone": phone, "not_found": not_found})
+
+
+@require_GET
+def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """An order's status by its signed tracking link (the link in the order e-mail and after checkout)."""
+    order_services.expire_overdue_orders()
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    payment = payment_selectors.promptpay_payment_for(order)
     context = {
         "order": order,
-        "number": number,
-        "phone": phone,
-        "searched": searched,
+        "number": order.number,
         "payment": payment,
         "qr_url": payment_selectors.qr_path(payment) if payment and order.status == "pending_payment" else "",
     }
