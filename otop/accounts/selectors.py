@@ -60,3 +60,14 @@ def people_with_roles() -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def users_with_permission(permission: str) -> QuerySet[User]:
+    """Active users who hold a permission through one of their roles (or directly), e.g. to alert them."""
+    from django.db.models import Q
+
+    app_label, codename = permission.split(".", 1)
+    granted = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label) | Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    )
+    return User.objects.filter(granted, is_active=True).distinct().order_by("pk")

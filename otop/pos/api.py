@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
+from otop.core.apitypes import NOT_BLANK, Id, Money, OffsetDatetime, PositiveMoney, Quantity, Text, errors
 from otop.core.errors import DomainError
 from otop.core.pages import pdf_response
 from otop.payments import services as payment_services
@@ -61,28 +63,39 @@ def _shift_out(shift: Shift) -> ShiftOut:
 
 
 class OpenShiftIn(Schema):
-    starting_cash: Decimal
+    starting_cash: Money
 
 
 class CloseShiftIn(Schema):
-    counted_cash: Decimal
+    counted_cash: Money
 
 
-@router.post("/pos/registers/{code}/shifts", response={201: ShiftOut}, summary="Open a shift on a register")
-def open_shift(request: HttpRequest, code: str, payload: OpenShiftIn):
+RegisterCode = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[-a-zA-Z0-9_]+$")]
+
+
+@router.post(
+    "/pos/registers/{code}/shifts",
+    response={201: ShiftOut, **errors(404, 409)},
+    summary="Open a shift on a register",
+)
+def open_shift(request: HttpRequest, code: RegisterCode, payload: OpenShiftIn):
     register = _register(request, code)
     shift = services.open_shift(register=register, actor=acting_user(request), starting_cash=payload.starting_cash)
     return Status(201, _shift_out(shift))
 
 
-@router.get("/pos/shifts/{shift_id}", response=ShiftOut, summary="A shift")
-def get_shift(request: HttpRequest, shift_id: int):
+@router.get("/pos/shifts/{shift_id}", response={200: ShiftOut, **errors(404)}, summary="A shift")
+def get_shift(request: HttpRequest, shift_id: Id):
     require_permission(request, TILL)
     return _shift_out(get_object_or_404(Shift.objects.select_related("register"), pk=shift_id))
 
 
-@router.post("/pos/shifts/{shift_id}/close", response=ShiftOut, summary="Close a shift with the counted cash")
-def close_shift(request: HttpRequest, shift_id: int, payload: CloseShiftIn):
+@router.post(
+    "/pos/shifts/{shift_id}/close",
+    response={200: ShiftOut, **errors(404, 409)},
+    summary="Close a shift with the counted cash",
+)
+def close_shift(request: HttpRequest, shift_id: Id, payload: CloseShiftIn):
     require_permission(request, TILL)
     shift = get_object_or_404(Shift.objects.select_related("register"), pk=shift_id)
     shift = services.close_shift(shift=shift, counted_cash=payload.counted_cash, actor=acting_user(request))
@@ -115,8 +128,10 @@ class ZReportOut(Schema):
     shortfall_sales: int
 
 
-@router.get("/pos/shifts/{shift_id}/z-report", response=ZReportOut, summary="The shift's Z-report")
-def get_z_report(request: HttpRequest, shift_id: int):
+@router.get(
+    "/pos/shifts/{shift_id}/z-report", response={200: ZReportOut, **errors(404)}, summary="The shift's Z-report"
+)
+def get_z_report(request: HttpRequest, shift_id: Id):
     require_permission(request, TILL)
     shift = get_object_or_404(Shift.objects.select_related("register"), pk=shift_id)
     report = selectors.z_report(shift)
@@ -142,7 +157,7 @@ def get_z_report(request: HttpRequest, shift_id: int):
 
 
 class BlocksIn(Schema):
-    device_id: str
+    device_id: Text(64, min_length=1, pattern=r"^[\x21-\x7e]+$")
 
 
 class BlockOut(Schema):
@@ -157,45 +172,56 @@ class BlocksOut(Schema):
 
 @router.post(
     "/pos/registers/{code}/number-blocks",
-    response=BlocksOut,
+    response={200: BlocksOut, **errors(404)},
     summary="Reserve receipt numbers for a device (returns its unfinished blocks; idempotent)",
 )
-def reserve_numbers(request: HttpRequest, code: str, payload: BlocksIn):
+def reserve_numbers(request: HttpRequest, code: RegisterCode, payload: BlocksIn):
     register = _register(request, code)
-    if not payload.device_id or len(payload.device_id) > 64:
-        raise InvalidSale(_("A device needs an id."))
     numbers = services.reserve_number_block(register=register, device_id=payload.device_id, actor=acting_user(request))
     return BlocksOut(blocks=[BlockOut(first=b.first_number, last=b.last_number) for b in numbers.blocks],
                      used=numbers.used)  # fmt: skip
 
 
+class ModifiersIn(Schema):
+    temperature: Literal["hot", "iced"] | None = None
+    sweetness: Annotated[int, Field(ge=0, le=100)] | None = None
+    size: Text(30, pattern=r"^$|^[-a-zA-Z0-9_]+$") | None = None
+    extras: list[Text(30, pattern=r"^[-a-zA-Z0-9_]+$")] = Field([], max_length=10)
+
+
 class LineIn(Schema):
-    variant_id: int | None = None
-    menu_item_id: int | None = None
-    quantity: int
-    unit_price: Decimal
-    discount: Decimal = Decimal("0.00")
-    modifiers: dict = {}
+    variant_id: Id | None = None
+    menu_item_id: Id | None = None
+    quantity: Quantity
+    unit_price: Money
+    discount: Money = Decimal("0.00")
+    modifiers: ModifiersIn = ModifiersIn()
 
 
 class PaymentIn(Schema):
-    method: str
-    amount: Decimal
-    tendered: Decimal | None = None
-    reference: str = ""
+    method: Literal["cash", "promptpay", "card"]
+    amount: PositiveMoney
+    tendered: Money | None = None
+    reference: Text(100) = ""
+
+
+ReceiptNumber = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class SaleIn(Schema):
-    register_code: str
+    register_code: RegisterCode
     device_sale_id: uuid.UUID
-    shift_id: int
-    receipt_number: int
-    sold_at: datetime | None = None
-    lines: list[LineIn]
-    payments: list[PaymentIn]
-    bill_discount: Decimal = Decimal("0.00")
+    shift_id: Id
+    receipt_number: ReceiptNumber
+    sold_at: OffsetDatetime | None = None
+    lines: list[LineIn] = Field(min_length=1, max_length=services.MAX_LINES)
+    payments: list[PaymentIn] = Field(min_length=1, max_length=services.MAX_PAYMENTS)
+    bill_discount: Money = Decimal("0.00")
     recorded_offline: bool = False
-    approval_pin: str = ""
+    approval_pin: Text(8, pattern=r"^$|^[0-9]{4,8}$") = ""
+    price_list: Text(64, pattern=r"^$|^[0-9a-f]+$") = Field(
+        "", description="The version of /pos/catalog.json the register priced the sale with"
+    )
 
 
 class SaleLineOut(Schema):
@@ -263,8 +289,14 @@ def _sale_out(sale: Sale, *, replayed: bool = False) -> SaleOut:
 
 @router.post(
     "/pos/sales",
-    response={200: SaleOut, 201: SaleOut},
+    response={200: SaleOut, 201: SaleOut, **errors(404, 409, 429)},
     summary="Record a paid sale; sending the same device_sale_id again returns the first (200) and changes nothing",
+    description=(
+        "Every line is priced from the server's prices: the current price or, for a sale recorded offline, the "
+        "price list the register held (`price_list`, served within the last 3 days); any other price is refused "
+        "(409 price_changed). A discount above the register's limit needs a manager's `approval_pin` online and "
+        "offline alike (403 approval_required); too many wrong PINs lock approvals for a while (429 pin_locked)."
+    ),
 )
 def post_sale(request: HttpRequest, payload: SaleIn):
     register = _register(request, payload.register_code)
@@ -280,7 +312,7 @@ def post_sale(request: HttpRequest, payload: SaleIn):
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 discount=line.discount,
-                modifiers=line.modifiers,
+                modifiers=line.modifiers.dict(exclude_none=True),
             )
             for line in payload.lines
         ],  # fmt: skip
@@ -291,18 +323,23 @@ def post_sale(request: HttpRequest, payload: SaleIn):
         bill_discount=payload.bill_discount,
         recorded_offline=payload.recorded_offline,
         approval_pin=payload.approval_pin,
+        price_list=payload.price_list,
     )
     recorded = services.record_sale(register=register, actor=acting_user(request), data=data)
     return Status(201 if recorded.created else 200, _sale_out(recorded.sale, replayed=not recorded.created))
 
 
 class VoidIn(Schema):
-    reason: str
-    manager_pin: str
+    reason: Text(300, min_length=1, pattern=NOT_BLANK)
+    manager_pin: Text(8, pattern=r"^[0-9]{4,8}$")
 
 
-@router.post("/pos/sales/{sale_id}/void", response=SaleOut, summary="Void or refund a sale with a manager's PIN")
-def void_sale(request: HttpRequest, sale_id: int, payload: VoidIn):
+@router.post(
+    "/pos/sales/{sale_id}/void",
+    response={200: SaleOut, **errors(404, 409, 429)},
+    summary="Void or refund a sale with a manager's PIN",
+)
+def void_sale(request: HttpRequest, sale_id: Id, payload: VoidIn):
     require_permission(request, TILL)
     sale = get_object_or_404(Sale, pk=sale_id)
     services.void_sale(sale=sale, reason=payload.reason, manager_pin=payload.manager_pin, actor=acting_user(request))
@@ -314,10 +351,16 @@ class PrintOut(Schema):
     bytes_sent: int
 
 
-@router.post("/pos/sales/{sale_id}/print", response=PrintOut, summary="Print the receipt on the register's printer")
-def print_sale(request: HttpRequest, sale_id: int):
+@router.post(
+    "/pos/sales/{sale_id}/print",
+    response={200: PrintOut, **errors(404, 409)},
+    summary="Print the receipt on the register's printer",
+)
+def print_sale(request: HttpRequest, sale_id: Id):
     require_permission(request, TILL)
     sale = selectors.sale_for_receipt(sale_id)
+    if sale is None:
+        raise Http404
     if not sale.register.printer_host:
         raise InvalidSale(_("This register has no receipt printer."))
     sent = printing.print_receipt(sale=sale, host=sale.register.printer_host, port=sale.register.printer_port)
@@ -333,8 +376,8 @@ class ItemOut(Schema):
     name_en: str
 
 
-@router.get("/pos/lookup", response=ItemOut, summary="The item with a barcode (the scanner path)")
-def lookup(request: HttpRequest, code: str):
+@router.get("/pos/lookup", response={200: ItemOut, **errors(404)}, summary="The item with a barcode (the scanner path)")
+def lookup(request: HttpRequest, code: Text(40, min_length=1)):
     require_permission(request, TILL)
     variant = selectors.variant_for_barcode(code)
     if variant is None:
@@ -343,7 +386,7 @@ def lookup(request: HttpRequest, code: str):
 
 
 @router.get("/pos/search", response=list[ItemOut], summary="Items by name")
-def search(request: HttpRequest, q: str):
+def search(request: HttpRequest, q: Text(100)):
     require_permission(request, TILL)
     return [selectors.variant_row(v) for v in selectors.search_variants(q)]
 
@@ -354,8 +397,8 @@ class QrOut(Schema):
     amount: Decimal
 
 
-@router.get("/pos/promptpay", response=QrOut, summary="A PromptPay QR for an exact amount")
-def promptpay_qr(request: HttpRequest, amount: Decimal):
+@router.get("/pos/promptpay", response={200: QrOut, **errors(409)}, summary="A PromptPay QR for an exact amount")
+def promptpay_qr(request: HttpRequest, amount: PositiveMoney):
     require_permission(request, TILL)
     try:
         qr = payment_services.promptpay_qr(amount)

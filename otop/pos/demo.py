@@ -9,7 +9,7 @@ from django.db import transaction
 from otop.accounts.models import User
 from otop.pos.models import ManagerPin, MenuItem, MenuOption, Register
 
-DEMO_MANAGER_PIN = "2569"
+DEMO_MANAGER_PIN = "256901"
 
 REGISTERS = [
     # code, Thai, English, kind, receipt prefix, stock location

@@ -29,3 +29,16 @@ class InvalidSale(DomainError):
 
 class AlreadyVoided(Conflict):
     code = "already_voided"
+
+
+class PinLocked(DomainError):
+    """Too many wrong manager PINs at a register or by a cashier: approvals wait until the lock ends."""
+
+    code = "pin_locked"
+    status = 429
+
+
+class PriceChanged(Conflict):
+    """A line's price is neither the current price nor, offline, the price list the device held."""
+
+    code = "price_changed"

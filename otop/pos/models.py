@@ -306,3 +306,18 @@ class MenuOption(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+
+class PriceList(models.Model):
+    """A version of the prices the registers were given (/pos/catalog.json): an offline sale may use the
+    prices of the version its device held, for a bounded time after that version was last served."""
+
+    version = models.CharField(max_length=64, unique=True)
+    prices = models.JSONField(
+        default=dict
+    )  # "v<variant id>" / "m<menu item id>" / "o<register>:<option code>" → "65.00"
+    first_served_at = models.DateTimeField()
+    last_served_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.version

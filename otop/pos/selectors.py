@@ -71,6 +71,17 @@ def catalog_snapshot() -> list[dict]:
     ]
 
 
+def current_prices() -> dict[str, str]:
+    """Every price a register can charge: variants ("v<id>"), menu items ("m<id>"), options ("o<register>:<code>")."""
+    prices = {f"v{pk}": str(price) for pk, price in sellable_variants().values_list("pk", "price")}
+    prices.update({f"m{pk}": str(price) for pk, price in MenuItem.objects.values_list("pk", "price")})
+    prices.update(
+        {f"o{register}:{code}": str(price) for register, code, price in MenuOption.objects.values_list(
+            "register_id", "code", "price")}
+    )  # fmt: skip
+    return prices
+
+
 def best_sellers(register: Register, *, limit: int = 8, now: datetime | None = None) -> list[Variant]:
     """The variants sold most at this register over the last 30 days (its quick keys)."""
     since = (now or timezone.now()) - timedelta(days=30)
@@ -219,5 +230,10 @@ def sales_needing_review(*, limit: int = 100) -> QuerySet[Sale]:
     )
 
 
-def sale_for_receipt(pk: int) -> Sale:
-    return Sale.objects.select_related("register", "cashier", "shift").prefetch_related("lines", "payments").get(pk=pk)
+def sale_for_receipt(pk: int) -> Sale | None:
+    return (
+        Sale.objects.select_related("register", "cashier", "shift")
+        .prefetch_related("lines", "payments")
+        .filter(pk=pk)
+        .first()
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
@@ -14,17 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
+from otop.accounts.selectors import users_with_permission
 from otop.catalog.models import Variant
-from otop.core.money import ZERO, line_total, to_satang, vat_included_in
+from otop.core.apitypes import MAX_QUANTITY
+from otop.core.models import AuditEvent
+from otop.core.money import MAX_AMOUNT, ZERO, InvalidAmount, line_total, parse_amount, to_satang, vat_included_in
 from otop.core.services import record_audit_event
 from otop.inventory import selectors as stock_selectors
 from otop.inventory import services as stock_services
+from otop.notifications.services import notify_by_email
 from otop.payments import services as payment_services
 from otop.payments.models import Payment
+from otop.pos import selectors
 from otop.pos.errors import (
     AlreadyVoided,
     ApprovalRequired,
     InvalidSale,
+    PinLocked,
+    PriceChanged,
     ReceiptNumberNotReserved,
     ShiftAlreadyOpen,
     ShiftNotOpen,
@@ -35,6 +43,7 @@ from otop.pos.models import (
     MenuOption,
     NumberBlock,
     NumberSeries,
+    PriceList,
     ReceiptCounter,
     Register,
     Sale,
@@ -49,29 +58,121 @@ NUMBER_BLOCK_SIZE = 50
 NUMBER_BLOCK_LOW_WATER = 20
 # A device clock may run a little ahead; further ahead than this and the server's time is used.
 CLOCK_SKEW_ALLOWED = timedelta(minutes=5)
+# An offline sale may use the prices of the price list its device held, if that list was served this recently.
+PRICE_LIST_MAX_AGE = timedelta(days=3)
 
 
 # --- approvals ----------------------------------------------------------------------------
 
+# New PINs have at least this many digits; shorter PINs set before stay valid until changed.
+PIN_DIGITS = (6, 8)
+# Wrong PINs allowed per register, and per cashier, within the window before approvals are locked.
+PIN_FAILURES_ALLOWED = 5
+PIN_LOCK_WINDOW = timedelta(minutes=15)
+
 
 def set_manager_pin(*, user: User | None, pin: str) -> ManagerPin:
     """Store a manager's approval PIN as a password hash (never the PIN itself)."""
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise InvalidSale(_("A PIN has 4 to 8 digits."))
+    shortest, longest = PIN_DIGITS
+    if not (pin.isdigit() and shortest <= len(pin) <= longest):
+        raise InvalidSale(
+            _("A PIN has %(shortest)s to %(longest)s digits.") % {"shortest": shortest, "longest": longest}
+        )
     if not user.has_perm("pos.approve_till"):
         raise ApprovalRequired(_("Only a manager can approve at the till."))
     record, _created = ManagerPin.objects.update_or_create(user=user, defaults={"pin_hash": make_password(pin)})
+    record_audit_event(actor=user, action="pos.pin_set", target=record)
     return record
 
 
-def manager_for_pin(pin: str | None) -> Any | None:
-    """Return the active manager whose PIN this is, or None."""
-    if not pin:
+def manager_for_pin(pin: str | None) -> User | None:
+    """Return the active manager whose PIN this is, or None. Callers go through approve_with_pin."""
+    if not pin or not pin.isdigit() or len(pin) > PIN_DIGITS[1]:
         return None
     for record in ManagerPin.objects.select_related("user").filter(user__is_active=True):
         if check_password(pin, record.pin_hash) and record.user.has_perm("pos.approve_till"):
             return record.user
     return None
+
+
+def _recent_pin_failures(*, register: Register, actor: User | None, now: datetime) -> tuple[int, int]:
+    """Wrong PINs within the window: at this register, and by this cashier at any register."""
+    recent = AuditEvent.objects.filter(action=PIN_FAILED, at__gte=now - PIN_LOCK_WINDOW)
+    at_register = recent.filter(target_type=Register._meta.label_lower, target_id=str(register.pk)).count()
+    by_actor = recent.filter(actor=actor).count() if getattr(actor, "is_authenticated", False) else 0
+    return at_register, by_actor
+
+
+PIN_FAILED = "pos.pin_failed"
+
+
+def approve_with_pin(*, pin: str, register: Register, actor: User | None, purpose: str) -> User:
+    """Return the manager whose PIN was given, recording the attempt in the audit log.
+
+    Refuses (PinLocked) after PIN_FAILURES_ALLOWED wrong PINs within PIN_LOCK_WINDOW at the register or
+    by the cashier, and tells the managers once when that happens. Call it outside the action's
+    transaction: a wrong PIN must stay recorded although the action is refused.
+    """
+    now = timezone.now()
+    at_register, by_actor = _recent_pin_failures(register=register, actor=actor, now=now)
+    if max(at_register, by_actor) >= PIN_FAILURES_ALLOWED:
+        record_audit_event(actor=actor, action="pos.pin_locked_out", target=register, data={"purpose": purpose})
+        minutes = int(PIN_LOCK_WINDOW.total_seconds() // 60)
+        raise PinLocked(
+            _("Too many wrong PINs. Approvals at this register are locked for up to %(minutes)s minutes.")
+            % {"minutes": minutes}
+        )
+    approver = manager_for_pin(pin)
+    if approver is None:
+        record_audit_event(actor=actor, action=PIN_FAILED, target=register, data={"purpose": purpose})
+        if max(at_register, by_actor) + 1 == PIN_FAILURES_ALLOWED:
+            _alert_managers(register=register, actor=actor, now=now)
+        raise ApprovalRequired(_("This manager's PIN is not right."))
+    record_audit_event(
+        actor=actor,
+        action="pos.pin_approved",
+        target=register,
+        data={"purpose": purpose, "approved_by": approver.username},
+    )
+    return approver
+
+
+def _alert_managers(*, register: Register, actor: User | None, now: datetime) -> None:
+    """E-mail every manager who can approve at the till: the PIN was mistyped too often."""
+    for manager in users_with_permission("pos.approve_till"):
+        notify_by_email(
+            event="pos/pin_locked",
+            email=manager.email,
+            language=getattr(manager, "preferred_language", "th") or "th",
+            context={"register": register, "cashier": actor, "at": now, "failures": PIN_FAILURES_ALLOWED},
+        )
+
+
+# --- price lists ----------------------------------------------------------------------------
+
+
+def publish_price_list(*, now: datetime | None = None) -> PriceList:
+    """Return the current prices as a versioned price list, recording the version the first time it is served.
+
+    The version is a hash of the prices, so unchanged prices keep their version; `last_served_at` says
+    how recently a device may have fetched it (refreshed at most every few minutes).
+    """
+    now = now or timezone.now()
+    prices = selectors.current_prices()
+    version = hashlib.sha256(json.dumps(prices, sort_keys=True).encode()).hexdigest()[:20]
+    record, created = PriceList.objects.get_or_create(
+        version=version, defaults={"prices": prices, "first_served_at": now, "last_served_at": now}
+    )
+    if not created and record.last_served_at < now - timedelta(minutes=5):
+        PriceList.objects.filter(pk=record.pk).update(last_served_at=now)
+    return record
+
+
+def forget_old_price_lists(*, now: datetime | None = None) -> int:
+    """Delete price lists no device can still use (not served for twice the offline allowance)."""
+    now = now or timezone.now()
+    deleted, _by_model = PriceList.objects.filter(last_served_at__lt=now - 2 * PRICE_LIST_MAX_AGE).delete()
+    return deleted
 
 
 # --- gap-free numbers ----------------------------------------------------------------------
@@ -215,6 +316,7 @@ class SaleInput:
     sold_at: datetime | None = None
     recorded_offline: bool = False
     approval_pin: str = ""
+    price_list: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,8 +336,14 @@ def record_sale(
     existing = Sale.objects.filter(device_sale_id=data.device_sale_id).first()
     if existing is not None:
         return _replayed(existing, register)
+    _check_bounds(data)
+    approver = None
+    if data.approval_pin:
+        # Checked before the sale's transaction, so a wrong PIN stays in the audit log.
+        approver = approve_with_pin(pin=data.approval_pin, register=register, actor=actor, purpose="discount")
     try:
-        return RecordedSale(sale=_record_new_sale(register=register, actor=actor, data=data, now=now), created=True)
+        sale = _record_new_sale(register=register, actor=actor, data=data, approver=approver, now=now)
+        return RecordedSale(sale=sale, created=True)
     except IntegrityError:
         existing = Sale.objects.filter(device_sale_id=data.device_sale_id).first()
         if existing is None:
@@ -243,6 +351,37 @@ def record_sale(
                 _("Receipt number %(number)s is already used on this register.") % {"number": data.receipt_number}
             ) from None
         return _replayed(existing, register)
+
+
+MAX_LINES = 200
+MAX_PAYMENTS = 10
+
+
+def _amount(value: Decimal | None, *, negative: bool = False) -> None:
+    """Refuse an amount the books cannot hold: not finite, more than 2 decimals, beyond the column."""
+    if value is None:
+        return
+    try:
+        amount = parse_amount(value)
+    except InvalidAmount:
+        raise InvalidSale(_("Amounts are baht with at most 2 decimals.")) from None
+    if amount < 0 and not negative:
+        raise InvalidSale(_("An amount cannot be negative."))
+
+
+def _check_bounds(data: SaleInput) -> None:
+    """Check the sizes and amounts of a sale before anything else (the API checks them too)."""
+    if len(data.lines) > MAX_LINES or len(data.payments) > MAX_PAYMENTS:
+        raise InvalidSale(_("This sale has too many lines or payments."))
+    for line in data.lines:
+        if isinstance(line.quantity, bool) or not 1 <= line.quantity <= MAX_QUANTITY:
+            raise InvalidSale(_("A line's quantity is from 1 to %(max)s.") % {"max": MAX_QUANTITY})
+        _amount(line.unit_price)
+        _amount(line.discount)
+    for payment in data.payments:
+        _amount(payment.amount)
+        _amount(payment.tendered)
+    _amount(data.bill_discount)
 
 
 def _replayed(sale: Sale, register: Register) -> RecordedSale:
@@ -257,7 +396,21 @@ class _PricedLine:
     stock_items: list[tuple[int, int]]
 
 
-def _price_lines(*, register: Register, data: SaleInput) -> tuple[list[_PricedLine], list[str]]:
+def _offline_price_list(*, data: SaleInput, now: datetime) -> PriceList | None:
+    """The price list an offline sale was rung up with, if it is known and was served recently enough."""
+    if not data.recorded_offline or not data.price_list:
+        return None
+    return PriceList.objects.filter(version=data.price_list[:64], last_served_at__gte=now - PRICE_LIST_MAX_AGE).first()
+
+
+def _price_lines(*, register: Register, data: SaleInput, now: datetime) -> tuple[list[_PricedLine], list[str]]:
+    """Price every line from the server's own prices (current, or the offline device's recent price list).
+
+    A line whose unit price is neither is refused (PriceChanged): the register's price list is out of
+    date or the price was typed over; a lower price is given as a discount, with its PIN rules.
+    """
+
+    held = _offline_price_list(data=data, now=now)
 
     variant_ids = {line.variant_id for line in data.lines if line.variant_id}
     menu_ids = {line.menu_item_id for line in data.lines if line.menu_item_id}
@@ -284,6 +437,7 @@ def _price_lines(*, register: Register, data: SaleInput) -> tuple[list[_PricedLi
             line.producer_id = product.producer_id
             line.producer_name = product.producer.name_th
             current_price = variant.price
+            held_price = held.prices.get(f"v{variant.pk}") if held else None
             stock_items.append((variant.pk, item.quantity))
         elif item.menu_item_id:
             menu_item = menu.get(item.menu_item_id)
@@ -293,16 +447,27 @@ def _price_lines(*, register: Register, data: SaleInput) -> tuple[list[_PricedLi
             line.name = menu_item.name_th
             line.category_name = menu_item.get_kind_display()
             line.modifiers, current_price = _menu_choices(menu_item, item.modifiers, options)
+            held_price = _held_menu_price(held, menu_item, line.modifiers) if held else None
             if menu_item.recipe_variant_id and menu_item.recipe_quantity:
                 stock_items.append((menu_item.recipe_variant_id, menu_item.recipe_quantity * item.quantity))
         else:
             raise InvalidSale(_("A line sells neither a product nor a menu item."))
         line.unit_price = to_satang(item.unit_price)
         if line.unit_price != current_price:
-            # The customer paid what the register showed (perhaps from an older offline price list).
+            if held_price is None or line.unit_price != Decimal(held_price):
+                raise PriceChanged(
+                    _("The price of %(item)s is %(price)s. Load the register's price list again and ring it up anew.")
+                    % {"item": line.name, "price": current_price}
+                )
+            # Rung up offline from the price list the device held; the customer paid what it showed.
             notes.append(
-                _("%(item)s sold at %(paid)s, price now %(now)s")
-                % {"item": line.name, "paid": line.unit_price, "now": current_price}
+                _("%(item)s sold at %(paid)s from the register's price list of %(when)s, price now %(now)s")
+                % {
+                    "item": line.name,
+                    "paid": line.unit_price,
+                    "now": current_price,
+                    "when": timezone.localtime(held.first_served_at).strftime("%Y-%m-%d %H:%M"),
+                }
             )
         gross = line_total(line.unit_price, line.quantity)
         if line.discount > gross:
@@ -340,6 +505,21 @@ def _menu_choices(menu_item: MenuItem, chosen: dict, options: dict[str, MenuOpti
 TILL_METHODS = (Payment.Method.CASH, Payment.Method.PROMPTPAY, Payment.Method.CARD)
 
 
+def _held_menu_price(held: PriceList, menu_item: MenuItem, stored: list[dict]) -> Decimal | None:
+    """A menu item's unit price (with its options) in an older price list, or None if it was not in it."""
+    base = held.prices.get(f"m{menu_item.pk}")
+    if base is None:
+        return None
+    price = Decimal(base)
+    for choice in stored:
+        if choice["kind"] in ("size", "extra"):
+            option_price = held.prices.get(f"o{menu_item.register_id}:{choice['code']}")
+            if option_price is None:
+                return None
+            price += Decimal(option_price)
+    return to_satang(price)
+
+
 def _check_payments(payments: list[PaymentInput], total: Decimal) -> Decimal:
     """Check that the payments settle the total exactly; return the change due on cash."""
     methods = set(TILL_METHODS)
@@ -365,7 +545,9 @@ def _check_payments(payments: list[PaymentInput], total: Decimal) -> Decimal:
 
 
 @transaction.atomic
-def _record_new_sale(*, register: Register, actor: User | None, data: SaleInput, now: datetime | None) -> Sale:
+def _record_new_sale(
+    *, register: Register, actor: User | None, data: SaleInput, approver: User | None, now: datetime | None
+) -> Sale:
     now = now or timezone.now()
     if not data.lines:
         raise InvalidSale(_("A sale needs at least one line."))
@@ -376,8 +558,10 @@ def _record_new_sale(*, register: Register, actor: User | None, data: SaleInput,
         register=register, first_number__lte=data.receipt_number, last_number__gte=data.receipt_number
     ).exists():
         raise ReceiptNumberNotReserved(_("This receipt number was not reserved for this register."))
-    priced, notes = _price_lines(register=register, data=data)
+    priced, notes = _price_lines(register=register, data=data, now=now)
     subtotal = sum((entry.line.total for entry in priced), ZERO)
+    if subtotal > MAX_AMOUNT:
+        raise InvalidSale(_("This sale is larger than the till can record."))
     bill_discount = to_satang(data.bill_discount)
     if bill_discount < 0 or bill_discount > subtotal:
         raise InvalidSale(_("The bill discount must be between zero and the subtotal."))
@@ -385,14 +569,20 @@ def _record_new_sale(*, register: Register, actor: User | None, data: SaleInput,
     change = _check_payments(data.payments, total)
     gross = sum((line_total(entry.line.unit_price, entry.line.quantity) for entry in priced), ZERO)
     discount = gross - total
-    approver = None
+    # The limit holds online and offline alike: an offline sale without the PIN waits on the device
+    # until a manager approves it.
     if discount > 0 and discount * 100 > gross * register.discount_limit_percent:
-        approver = manager_for_pin(data.approval_pin)
         if approver is None:
-            if not data.recorded_offline:
-                raise ApprovalRequired(_("A discount this large needs a manager's PIN."))
-            notes.append(_("Discount above the limit without a valid manager PIN (rung up offline)."))
-    sold_at = data.sold_at if data.sold_at and data.sold_at <= now + CLOCK_SKEW_ALLOWED else now
+            raise ApprovalRequired(_("A discount this large needs a manager's PIN."))
+    else:
+        approver = None
+    sold_at = data.sold_at or now
+    if not shift.opened_at - CLOCK_SKEW_ALLOWED <= sold_at <= now + CLOCK_SKEW_ALLOWED:
+        # The device's clock is off (ahead of the server, or before its own shift began): the server's time
+        # is used, and the manager sees what the device said.
+        if data.sold_at is not None and sold_at < shift.opened_at - CLOCK_SKEW_ALLOWED:
+            notes.append(_("The register's clock said %(when)s.") % {"when": data.sold_at.isoformat()[:19]})
+        sold_at = now
     if shift.status == Shift.Status.CLOSED:
         notes.append(_("Arrived after its shift was closed."))
     sale = Sale.objects.create(
@@ -543,20 +733,25 @@ def issue_tax_invoice(
     return invoice
 
 
-@transaction.atomic
 def void_sale(
     *, sale: Sale, reason: str, manager_pin: str, actor: User | None, now: datetime | None = None
 ) -> SaleVoid:
     """Void (same shift) or refund (later) a sale with a manager's PIN; its goods go back to the shelf."""
-
-    sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
     if sale.status != Sale.Status.COMPLETED:
         raise AlreadyVoided(_("This sale is already voided or refunded."))
     if not reason.strip():
         raise InvalidSale(_("Give a reason."))
-    approver = manager_for_pin(manager_pin)
-    if approver is None:
-        raise ApprovalRequired(_("A void or refund needs a manager's PIN."))
+    # Checked before the void's transaction, so a wrong PIN stays in the audit log.
+    approver = approve_with_pin(pin=manager_pin, register=sale.register, actor=actor, purpose="void")
+    return _void_sale(sale=sale, reason=reason, approver=approver, actor=actor, now=now)
+
+
+@transaction.atomic
+def _void_sale(*, sale: Sale, reason: str, approver: User, actor: User | None, now: datetime | None) -> SaleVoid:
+
+    sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
+    if sale.status != Sale.Status.COMPLETED:
+        raise AlreadyVoided(_("This sale is already voided or refunded."))
     shift = Shift.objects.filter(register=sale.register, status=Shift.Status.OPEN).first()
     if shift is None:
         raise ShiftNotOpen(_("Open a shift on this register first."))

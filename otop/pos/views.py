@@ -111,8 +111,13 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @require_GET
 @_till
 def catalog(request: HttpRequest) -> JsonResponse:
-    """The offline price list: every sellable item's barcode, name and price."""
-    return JsonResponse({"items": selectors.catalog_snapshot()}, json_dumps_params={"ensure_ascii": False})
+    """The offline price list: every sellable item's barcode, name and price, and the list's version
+    (sales rung up offline send it, so the server knows which prices the register showed)."""
+    price_list = services.publish_price_list()
+    return JsonResponse(
+        {"version": price_list.version, "items": selectors.catalog_snapshot()},
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @require_GET
@@ -198,7 +203,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 def _sale(sale_id: int) -> Sale:
-    try:
-        return selectors.sale_for_receipt(sale_id)
-    except Sale.DoesNotExist:
-        raise Http404 from None
+    sale = selectors.sale_for_receipt(sale_id)
+    if sale is None:
+        raise Http404
+    return sale

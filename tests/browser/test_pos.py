@@ -151,3 +151,41 @@ def test_a_cashiers_day_online_offline_and_at_the_tea_corner(live_server, deskto
     assert "฿941.00" in text  # takings
     assert "เงินสด" in text
     assert "ร้านชาใบหม่อน" not in text  # the tea corner is reported apart
+
+
+def test_a_refused_offline_sale_is_kept_for_the_manager_and_the_others_sync(
+    live_server, desktop, make_user, screenshot
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from otop.pos.models import PriceList
+
+    make_user("cashier", username="kasira")
+    RegisterFactory()
+    silk, rice, _banana = goods()
+    page = desktop
+    sign_in(page, live_server.url + "/pos/shop/")
+    open_shift(page, "500")
+
+    # Three sales rung up offline; meanwhile the silk's price changes and the register's list goes stale.
+    page.context.set_offline(True)
+    expect(page.locator("#net-status")).to_have_text("ออฟไลน์")
+    for variant in (rice, silk, rice):
+        scan(page, variant.barcode)
+        pay_cash(page)
+        page.get_by_role("button", name="ขายรายการถัดไป").click()
+    expect(page.locator("#pending-count")).to_have_text("3")
+    type(silk).objects.filter(pk=silk.pk).update(price=Decimal("130.00"))
+    PriceList.objects.update(last_served_at=timezone.now() - timedelta(days=4))
+
+    page.context.set_offline(False)
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=15000)
+    # The refused sale no longer blocks the two behind and before it; it waits, with its reason, for the manager.
+    expect(page.locator("#refused")).to_be_visible()
+    expect(page.locator("#refused-count")).to_have_text("1")
+    expect(page.locator("#refused-list li")).to_contain_text("S1-000002")
+    expect(page.locator("#refused-list li")).to_contain_text("฿120.00")
+    assert sorted(Sale.objects.values_list("receipt_number", flat=True)) == [1, 3]
+    screenshot(page, "refused-sale")

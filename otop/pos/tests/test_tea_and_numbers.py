@@ -110,7 +110,7 @@ def test_payments_must_settle_the_total_exactly(tea):
 def test_a_large_discount_needs_a_manager_pin(tea, make_user):
     register, cashier, shift, _numbers = tea
     boss = make_user("manager")
-    services.set_manager_pin(user=boss, pin="4321")
+    services.set_manager_pin(user=boss, pin="432109")
     with pytest.raises(ApprovalRequired):
         services.record_sale(
             register=register,
@@ -121,7 +121,7 @@ def test_a_large_discount_needs_a_manager_pin(tea, make_user):
     sale = services.record_sale(
         register=register,
         actor=cashier,
-        data=iced_tea_sale(shift, 1, paid="40.00", bill_discount=Decimal("15.00"), approval_pin="4321"),
+        data=iced_tea_sale(shift, 1, paid="40.00", bill_discount=Decimal("15.00"), approval_pin="432109"),
     ).sale
     assert sale.approved_by == boss
     assert sale.total == Decimal("40.00")
@@ -130,7 +130,7 @@ def test_a_large_discount_needs_a_manager_pin(tea, make_user):
 
 def test_a_cashier_cannot_hold_an_approval_pin(make_user):
     with pytest.raises(ApprovalRequired):
-        services.set_manager_pin(user=make_user("cashier"), pin="1234")
+        services.set_manager_pin(user=make_user("cashier"), pin="123456")
 
 
 def test_one_open_shift_per_register(tea):

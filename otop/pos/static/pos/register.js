@@ -33,6 +33,7 @@
   // --- state -------------------------------------------------------------------------------
   const byCode = new Map();
   let items = [];
+  let priceListVersion = "";
   let sale = { lines: [], payments: [], approvalPin: "" };
   let lastSale = null;
 
@@ -300,6 +301,7 @@
       device_sale_id: crypto.randomUUID(),
       shift_id: config.shiftId,
       sold_at: new Date().toISOString(),
+      price_list: priceListVersion,
       bill_discount: plain(t.billDiscount),
       approval_pin: sale.approvalPin,
       recorded_offline: false,
@@ -401,13 +403,46 @@
     );
   }
 
-  async function pendingSales() {
+  async function queuedSales() {
     return (await posDb.all("queue")).filter((p) => p.register_code === config.register);
+  }
+
+  async function pendingSales() {
+    return (await queuedSales()).filter((p) => !p.refused);
   }
 
   async function refreshPending() {
     $("pending-count").textContent = String((await pendingSales()).length);
+    showRefused((await queuedSales()).filter((p) => p.refused));
   }
+
+  // Sales the server refused stay on the device for the manager: the reason, and a way to send one
+  // again (with the manager's PIN when that is what was missing). They no longer hold up the others.
+  function showRefused(refused) {
+    $("refused").hidden = refused.length === 0;
+    $("refused-count").textContent = String(refused.length);
+    $("refused-list").replaceChildren(...refused.sort((a, b) => a.receipt_number - b.receipt_number).map((payload) => {
+      const paid = payload.payments.reduce((sum, p) => sum + satang(p.amount), 0);
+      const retry = el("button", { type: "button", class: "pos-secondary", text: text.sendAgain, on: async () => {
+        if (payload.sync_code === "approval_required") {
+          const pin = window.prompt(text.pin);
+          if (!pin) return;
+          payload.approval_pin = pin;
+        }
+        payload.refused = false;
+        await posDb.put("queue", payload);
+        await sync();
+      } });
+      return el("li", {}, [
+        el("b", { text: config.prefix + "-" + String(payload.receipt_number).padStart(6, "0") + " · " + baht(paid) }),
+        el("span", { text: " " + (payload.sync_error || "") + " " }),
+        retry,
+      ]);
+    }));
+  }
+
+  // Answers that say nothing about the sale itself: the session or the device must be sorted out first.
+  const SESSION_PROBLEMS = new Set(["not_authenticated", "forbidden", "csrf_failed", "throttled", "pin_locked"]);
 
   async function sync() {
     if (!navigator.onLine) return;
@@ -415,14 +450,16 @@
       const queued = (await pendingSales()).sort((a, b) => a.receipt_number - b.receipt_number);
       for (const payload of queued) {
         let response;
-        try { response = await api("POST", "/sales", payload); } catch (error) { break; }
-        if (response.ok) await posDb.remove("queue", payload.device_sale_id);
-        else if (response.status >= 500) break;
-        else {
-          const body = await response.json().catch(() => ({ error: { message: String(response.status) } }));
-          payload.sync_error = body.error.message;
-          await posDb.put("queue", payload);
-        }
+        try { response = await api("POST", "/sales", payload); } catch (error) { break; } // no network
+        if (response.ok) { await posDb.remove("queue", payload.device_sale_id); continue; }
+        // A server error on one sale is retried later; the sales behind it go on.
+        if (response.status >= 500) continue;
+        const body = await response.json().catch(() => ({ error: { message: String(response.status), code: "" } }));
+        if (SESSION_PROBLEMS.has(body.error.code) || response.status === 401 || response.status === 429) break;
+        payload.refused = true;
+        payload.sync_error = body.error.message;
+        payload.sync_code = body.error.code;
+        await posDb.put("queue", payload);
       }
     };
     // One tab syncs at a time; the server's unique key makes an overlap harmless anyway.
@@ -515,7 +552,9 @@
     try {
       const response = await fetch(config.catalogUrl, { credentials: "same-origin" });
       if (!response.ok) return;
-      items = (await response.json()).items;
+      const list = await response.json();
+      items = list.items;
+      priceListVersion = list.version || "";
       items.forEach((row) => { if (row.barcode) byCode.set(row.barcode, row); byCode.set(row.sku, row); });
     } catch (error) { /* the service worker's copy failed too: server lookups only */ }
   }
