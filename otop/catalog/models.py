@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from otop.core.models import TimeStampedModel
+from otop.core.uploads import validate_image_file
 
 
 class Category(models.Model):
@@ -123,7 +124,9 @@ class ProductPhoto(models.Model):
     """A photo of a product, re-encoded without EXIF/GPS, with a WebP thumbnail."""
 
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="products/", width_field="width", height_field="height")
+    image = models.ImageField(
+        _("photo"), upload_to="products/", width_field="width", height_field="height", validators=[validate_image_file]
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/")
     width = models.PositiveIntegerField(_("width (px)"), default=0)
     height = models.PositiveIntegerField(_("height (px)"), default=0)

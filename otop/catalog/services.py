@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import secrets
 import uuid
 from datetime import date
@@ -16,13 +15,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from otop.accounts.models import User
 from otop.catalog.barcodes import generated_ean13, is_valid_ean13
 from otop.catalog.errors import BarcodeTaken, InvalidBarcode, InvalidBasket, InvalidPhoto, ProductNotListed
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
 from otop.core.services import record_audit_event
+from otop.core.uploads import InvalidUpload, clean_image, encode
 
 # --- rich text --------------------------------------------------------------------------------
 
@@ -224,61 +224,30 @@ def add_variant(
 # --- photos -----------------------------------------------------------------------------------
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTO_PIXELS = 40_000_000
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 LONGEST_SIDE = 1600
 THUMBNAIL_WIDTH = 480
-
-
-def _read_photo(data: bytes) -> Image.Image:
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()  # a truncated or forged file fails here
-        image = Image.open(io.BytesIO(data))
-        if image.format not in PHOTO_FORMATS:
-            raise InvalidPhoto(_("Photos must be JPEG, PNG or WebP."))
-        if image.width * image.height > MAX_PHOTO_PIXELS:
-            raise InvalidPhoto(_("This photo has too many pixels."))
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise InvalidPhoto(_("This file is not a photo we can read (JPEG, PNG or WebP).")) from None
-    return image
-
-
-def _encode(image: Image.Image, image_format: str) -> bytes:
-    buffer = io.BytesIO()
-    if image_format == "JPEG":
-        image.convert("RGB").save(buffer, "JPEG", quality=85, optimize=True)
-    elif image_format == "PNG":
-        image.save(buffer, "PNG", optimize=True)
-    else:
-        image.save(buffer, "WEBP", quality=82)
-    return buffer.getvalue()
 
 
 @transaction.atomic
 def add_product_photo(
     *, product: Product, upload: UploadedFile | ContentFile, actor: User | None, alt_th: str = "", alt_en: str = ""
 ) -> ProductPhoto:
-    """Store a photo re-encoded from its pixels (which drops EXIF and GPS) and a WebP thumbnail."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise InvalidPhoto(_("A photo may be at most %(megabytes)s MB.") % {"megabytes": MAX_PHOTO_BYTES // 2**20})
-    original = _read_photo(upload.read())
-    image_format = original.format
-    # Keep the orientation the camera recorded, then rebuild the image from pixels only.
-    upright = ImageOps.exif_transpose(original)
-    mode = "RGBA" if upright.mode in ("RGBA", "LA", "P") and image_format != "JPEG" else "RGB"
-    clean = Image.new(mode, upright.size)
-    clean.paste(upright.convert(mode))
-    clean.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
-    thumbnail = clean.copy()
+    """Store a photo re-encoded from its pixels (which drops EXIF, GPS and anything appended) and a WebP
+    thumbnail; the pixel count is checked from the header before decoding (core.uploads)."""
+    try:
+        clean = clean_image(upload, max_bytes=MAX_PHOTO_BYTES, longest_side=LONGEST_SIDE)
+    except InvalidUpload as error:
+        raise InvalidPhoto(error.message) from None
+    image = Image.open(clean.content)
+    thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
     stem = f"{product.code}-{uuid.uuid4().hex[:10]}"
     last = product.photos.order_by("-sort_order").values_list("sort_order", flat=True).first()
     photo = ProductPhoto(product=product, alt_th=alt_th, alt_en=alt_en, sort_order=0 if last is None else last + 1)
-    photo.image.save(f"{stem}.{PHOTO_FORMATS[image_format]}", ContentFile(_encode(clean, image_format)), save=False)
-    photo.thumbnail.save(f"{stem}.webp", ContentFile(_encode(thumbnail, "WEBP")), save=False)
-    photo.width, photo.height = clean.size
+    clean.content.seek(0)
+    photo.image.save(f"{stem}.{clean.extension}", clean.content, save=False)
+    photo.thumbnail.save(f"{stem}.webp", encode(thumbnail, "WEBP"), save=False)
+    photo.width, photo.height = clean.width, clean.height
     photo.save()
     touch_product(product)
     record_audit_event(actor=actor, action="catalog.photo_added", target=product, summary=photo.image.name)

@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from otop.core.uploads import limit_decoding
+
+        limit_decoding()
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="otop.core.reference_data")
 
 

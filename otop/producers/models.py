@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from otop.core.models import TimeStampedModel
+from otop.core.uploads import RandomName, private_storage, validate_image_file
 from otop.core.validators import validate_postcode, validate_thai_phone, validate_thai_tax_id
 
 
@@ -128,7 +129,10 @@ class Certification(TimeStampedModel):
     number = models.CharField(_("certificate number"), max_length=50)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, help_text=_("Empty if it never expires."))
-    document = models.FileField(_("document"), upload_to="producers/certifications/", blank=True)
+    # Private: served only through a permission-checked view (producers.views.certification_document).
+    document = models.FileField(
+        _("document"), storage=private_storage, upload_to=RandomName("certifications"), blank=True
+    )
     expiry_notified_on = models.DateField(_("expiry flagged on"), null=True, blank=True)
 
     class Meta:
@@ -151,7 +155,7 @@ class Certification(TimeStampedModel):
 
 class ProducerPhoto(models.Model):
     producer = models.ForeignKey(Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="producers/photos/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("producers/photos"), validators=[validate_image_file])
     caption_th = models.CharField(_("caption (Thai)"), max_length=200, blank=True)
     caption_en = models.CharField(_("caption (English)"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from otop.accounts import roles
 from otop.accounts.models import User
-from otop.accounts.services import create_user
+from otop.accounts.services import create_user, issue_password_link
 from otop.core.services import record_audit_event
+from otop.core.uploads import InvalidUpload, clean_document, clean_image, stored_name
 from otop.core.validators import normalize_thai_phone
 from otop.geo.selectors import InvalidAddress, resolve_address
 from otop.producers import notify
@@ -96,19 +96,17 @@ def update_producer(
 
 
 @transaction.atomic
-def open_portal_account(
-    *, actor: User, producer: Producer, phone: str, password: str | None = None
-) -> tuple[User, str]:
-    """Give a producer a portal sign-in by phone; return the user and the (new) password to hand over."""
+def open_portal_account(*, actor: User, producer: Producer, phone: str) -> User:
+    """Give a producer a portal sign-in by phone. It has no password yet: the producer chooses one through
+    the link from portal_sign_in_link, so staff never know it."""
     phone = normalize_thai_phone(phone)
     if User.objects.filter(phone=phone).exists():
         raise PhoneAlreadyUsed(
             _("This phone number already has an account."), fields={"phone": [_("Already used by another account.")]}
         )
-    password = password or _new_password()
     user = create_user(
         username=f"producer-{phone}",
-        password=password,
+        password=None,
         role=roles.PRODUCER,
         first_name=producer.contact_name[:150],
         email=producer.email,
@@ -117,24 +115,18 @@ def open_portal_account(
     Producer.objects.filter(pk=producer.pk).update(user=user)
     producer.user = user
     record_audit_event(actor=actor, action="producers.portal_opened", target=producer, data={"phone": phone})
-    return user, password
+    return user
 
 
-def _new_password() -> str:
-    # Digits and few letters: easy to read out over the phone to a village group.
-    return "-".join(secrets.token_hex(2) for _part in range(3))
-
-
-@transaction.atomic
-def reset_portal_password(*, actor: User, producer: Producer) -> str:
-    """Set a new password on the producer's portal account and return it for staff to hand over."""
+def portal_sign_in_link(*, actor: User, producer: Producer, base_url: str) -> str:
+    """A one-time link for the producer to choose a (new) password on their own phone; e-mailed too when
+    the producer has an address. The current password keeps working until the new one is saved."""
     if producer.user is None:
         raise InvalidProducerData(_("This producer has no portal account yet."))
-    password = _new_password()
-    producer.user.set_password(password)
-    producer.user.save(update_fields=["password"])
-    record_audit_event(actor=actor, action="producers.password_reset", target=producer)
-    return password
+    link = issue_password_link(actor=actor, user=producer.user, base_url=base_url)
+    record_audit_event(actor=actor, action="producers.sign_in_link_issued", target=producer)
+    notify.producer(producer=producer, event="producers/sign_in_link", context={"link": link})
+    return link
 
 
 @transaction.atomic
@@ -219,18 +211,25 @@ def add_certification(
     issued_on: date | None = None,
     document: Any = None,
 ) -> Certification:
+    """Record a certification, with its document (a PDF or photo, checked by content) kept private."""
     certification = Certification(
         producer=producer, kind=kind, number=number.strip(), expires_on=expires_on, issued_on=issued_on
     )
+    cleaned = None
     if document:
-        certification.document = document
+        try:
+            cleaned = clean_document(document)
+        except InvalidUpload as error:
+            raise InvalidProducerData(error.message, fields={"document": [error.message]}) from None
     try:
-        certification.full_clean()
+        certification.full_clean(exclude=["document"])
     except ValidationError as error:
         fields = {name: [str(message) for message in messages] for name, messages in error.message_dict.items()}
         if "__all__" in fields:
             fields["number"] = fields.pop("__all__")
         raise InvalidProducerData(_("Some fields are missing or not valid."), fields=fields) from error
+    if cleaned is not None:
+        certification.document.save(stored_name(cleaned), cleaned.content, save=False)
     certification.save()
     record_audit_event(actor=actor, action="producers.certification_added", target=producer, summary=str(certification))
     return certification
@@ -238,8 +237,14 @@ def add_certification(
 
 @transaction.atomic
 def add_producer_photo(*, actor: User, producer: Producer, image: Any, caption_th: str = "") -> ProducerPhoto:
+    """Add a public photo of the producer, re-encoded from its pixels under a random name."""
+    try:
+        cleaned = clean_image(image)
+    except InvalidUpload as error:
+        raise InvalidProducerData(error.message, fields={"image": [error.message]}) from None
     order = producer.photos.count()
-    photo = ProducerPhoto.objects.create(producer=producer, image=image, caption_th=caption_th, sort_order=order)
+    photo = ProducerPhoto(producer=producer, caption_th=caption_th, sort_order=order)
+    photo.image.save(stored_name(cleaned), cleaned.content, save=True)
     record_audit_event(actor=actor, action="producers.photo_added", target=producer)
     return photo
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("portal/profile/", views.portal_profile, name="portal-profile"),
     path("portal/bank-account/", views.portal_bank_account, name="portal-bank-account"),
     path("portal/certifications/", views.portal_certifications, name="portal-certifications"),
+    path(
+        "portal/certifications/<int:certification_id>/document/",
+        views.certification_document,
+        name="certification-document",
+    ),
     path("producers/<int:producer_id>/", views.public_page, name="public"),
     path("backoffice/producers/", views.backoffice_list, name="backoffice-list"),
     path("backoffice/producers/new/", views.backoffice_create, name="backoffice-create"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import segno
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +15,7 @@ from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.pages import staff_only
+from otop.core.uploads import private_file_response
 from otop.producers import selectors, services
 from otop.producers.access import portal_view
 from otop.producers.forms import (
@@ -21,7 +25,7 @@ from otop.producers.forms import (
     PortalProfileForm,
     StaffProducerForm,
 )
-from otop.producers.models import BankAccount, Producer
+from otop.producers.models import BankAccount, Certification, Producer
 from otop.producers.sections import sections_for
 
 
@@ -93,6 +97,22 @@ def portal_certifications(request: HttpRequest, producer: Producer) -> HttpRespo
             return redirect("producers:portal-certifications")
     context = {"form": form, "certifications": producer.certifications.all()}
     return render(request, "producers/portal/certifications.html", context)
+
+
+@require_GET
+@login_required
+def certification_document(request: HttpRequest, certification_id: int) -> HttpResponse:
+    """A certification's document, as a download: for its producer and for staff who see certifications."""
+    certification = get_object_or_404(Certification.objects.select_related("producer"), pk=certification_id)
+    own = selectors.producer_of(request.user)
+    allowed = (own is not None and own.pk == certification.producer_id) or request.user.has_perm(
+        "producers.view_certification"
+    )
+    if not allowed:
+        raise PermissionDenied
+    if not certification.document:
+        raise Http404
+    return private_file_response(certification.document, download_name=f"certification-{certification.pk}")
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -202,27 +222,27 @@ def backoffice_confirm_bank_account(request: HttpRequest, account_id: int) -> Ht
 @require_POST
 @staff_only("producers.change_producer")
 def backoffice_portal_account(request: HttpRequest, producer_id: int) -> HttpResponse:
-    """Open a portal account, or reset its password; the new password is shown once to staff."""
+    """Open a portal account, or give a new sign-in link: staff hand the producer a one-time link (or its
+    QR code) and the producer chooses the password on their own phone."""
     producer = get_object_or_404(selectors.registry(), pk=producer_id)
     try:
-        if producer.user_id:
-            password = services.reset_portal_password(actor=acting_user(request), producer=producer)
-        else:
+        if not producer.user_id:
             form = PortalAccountForm(request.POST)
             if not form.is_valid():
                 for error in form.errors.get("phone", []):
                     messages.error(request, error)
                 return redirect("producers:backoffice-detail", producer_id=producer.pk)
-            _user, password = services.open_portal_account(
+            services.open_portal_account(
                 actor=acting_user(request), producer=producer, phone=form.cleaned_data["phone"]
             )
+        link = services.portal_sign_in_link(
+            actor=acting_user(request), producer=producer, base_url=request.build_absolute_uri("/")
+        )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("New portal password: %(password)s — give it to the producer.") % {"password": password}
-        )
-    return redirect("producers:backoffice-detail", producer_id=producer.pk)
+        return redirect("producers:backoffice-detail", producer_id=producer.pk)
+    qr = segno.make(link, error="m").svg_inline(scale=5, title=_("Sign-in link"))
+    return render(request, "producers/backoffice/sign_in_link.html", {"producer": producer, "link": link, "qr": qr})
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from otop.core.models import TimeStampedModel
+from otop.core.uploads import RandomName, private_storage
 
 
 class Criterion(models.Model):
@@ -172,7 +173,8 @@ class ApplicationPhoto(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("photo"), upload_to="selection/applications/")
+    # Private: seen by the producer and the committee only (selection.views.application_photo).
+    image = models.ImageField(_("photo"), storage=private_storage, upload_to=RandomName("applications"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -22,6 +22,7 @@ from otop.catalog.errors import ProductNotListed
 from otop.catalog.models import Category, Product
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
+from otop.core.uploads import CleanFile, InvalidUpload, clean_image, stored_name
 from otop.producers import notify
 from otop.producers.models import Certification, Producer
 from otop.selection.errors import (
@@ -131,6 +132,27 @@ def _check_certifications(producer: Producer, certifications: Iterable[Certifica
     return certifications
 
 
+MAX_PHOTOS = 10
+
+
+def _clean_photos(photos: Iterable[Any], *, already: int = 0) -> list[CleanFile]:
+    """Check and re-encode an application's photos before anything is written; refuse naming the field."""
+    photos = list(photos)
+    if already + len(photos) > MAX_PHOTOS:
+        message = _("At most %(count)s photos per application.") % {"count": MAX_PHOTOS}
+        raise InvalidApplication(message, fields={"photos": [message]})
+    try:
+        return [clean_image(photo) for photo in photos]
+    except InvalidUpload as error:
+        raise InvalidApplication(error.message, fields={"photos": [error.message]}) from None
+
+
+def _store_photos(application: Application, photos: list[CleanFile], *, start: int) -> None:
+    for order, clean in enumerate(photos, start=start):
+        photo = ApplicationPhoto(application=application, sort_order=order)
+        photo.image.save(stored_name(clean), clean.content, save=True)
+
+
 @transaction.atomic
 def submit_application(
     *,
@@ -154,6 +176,7 @@ def submit_application(
             _("The price must be more than zero."), fields={"proposed_price": [_("Must be more than zero.")]}
         )
     certifications = _check_certifications(producer, certifications)
+    cleaned = _clean_photos(photos)
     application = Application.objects.create(
         producer=producer,
         category=category,
@@ -165,8 +188,7 @@ def submit_application(
         **fields,
     )
     application.certifications.set(certifications)
-    for order, image in enumerate(photos):
-        ApplicationPhoto.objects.create(application=application, image=image, sort_order=order)
+    _store_photos(application, cleaned, start=0)
     ApplicationEvent.objects.create(application=application, actor=actor, status=Status.SUBMITTED)
     record_audit_event(actor=actor, action="selection.application_submitted", target=application, summary=name_th)
     _notify(application=application, status=Status.SUBMITTED, note="")
@@ -189,14 +211,14 @@ def resubmit_application(
     application = _lock(application)
     if application.status != Status.CHANGES_REQUESTED:
         raise InvalidTransition(_("Only an application with changes requested can be sent again."))
+    start = application.photos.count()
+    cleaned = _clean_photos(photos, already=start)
     for name, value in changes.items():
         setattr(application, name, value)
     application.save(update_fields=[*changes, "updated_at"])
     if certifications is not None:
         application.certifications.set(_check_certifications(application.producer, certifications))
-    start = application.photos.count()
-    for order, image in enumerate(photos, start=start):
-        ApplicationPhoto.objects.create(application=application, image=image, sort_order=order)
+    _store_photos(application, cleaned, start=start)
     application.round += 1
     application.meeting = None
     _move(application=application, to=Status.SUBMITTED, actor=actor, note=_("Sent again with changes."))

@@ -8,6 +8,16 @@ urlpatterns = [
     path("", views.meetings, name="meetings"),
     path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
     path("applications/<int:application_id>/", views.application, name="application"),
+    path(
+        "applications/<int:application_id>/photos/<int:photo_id>/",
+        views.application_photo,
+        name="application-photo",
+    ),
+    path(
+        "applications/<int:application_id>/certifications/<int:certification_id>/document/",
+        views.application_certificate,
+        name="application-certificate",
+    ),
     path("applications/<int:application_id>/score/", views.score, name="score"),
     path("applications/<int:application_id>/decide/", views.decide, name="decide"),
     path("applications/<int:application_id>/letter.pdf", views.letter, name="letter"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +15,7 @@ from otop.catalog.models import Product
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.pages import pdf_response, staff_only
+from otop.core.uploads import private_file_response
 from otop.producers.selectors import producer_of
 from otop.selection import selectors, services
 from otop.selection.forms import (
@@ -26,7 +27,7 @@ from otop.selection.forms import (
     ScorecardForm,
 )
 from otop.selection.letters import decision_letter_pdf
-from otop.selection.models import Application, Criterion
+from otop.selection.models import Application, ApplicationPhoto, Criterion
 
 
 @require_GET
@@ -84,6 +85,36 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
     context["decision_form"] = DecisionForm(initial={"outcome": context["tally"].proposal})
     context["delist_form"] = DelistForm()
     return render(request, "selection/application.html", context)
+
+
+@require_GET
+@login_required
+def application_photo(request: HttpRequest, application_id: int, photo_id: int) -> HttpResponse:
+    """An application's photo: for the producer who applied and for the committee and staff, never public."""
+    photo = get_object_or_404(ApplicationPhoto.objects.select_related("application"), pk=photo_id,
+                              application_id=application_id)  # fmt: skip
+    _may_see_application_files(request, photo.application)
+    return private_file_response(photo.image, download_name=f"application-{application_id}-photo-{photo.pk}")
+
+
+@require_GET
+@login_required
+def application_certificate(request: HttpRequest, application_id: int, certification_id: int) -> HttpResponse:
+    """The document of a certification attached to an application, for the committee reviewing it."""
+    application = get_object_or_404(Application, pk=application_id)
+    _may_see_application_files(request, application)
+    certification = get_object_or_404(application.certifications.all(), pk=certification_id)
+    if not certification.document:
+        raise Http404
+    return private_file_response(certification.document, download_name=f"certification-{certification.pk}")
+
+
+def _may_see_application_files(request: HttpRequest, application: Application) -> None:
+    if request.user.has_perm("selection.view_application"):
+        return
+    own = producer_of(request.user)
+    if own is None or own.pk != application.producer_id:
+        raise PermissionDenied
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from otop.core.models import TimeStampedModel
+from otop.core.uploads import RandomName, validate_image_file
 
 
 class Equipment(models.Model):
@@ -96,7 +97,7 @@ class Space(TimeStampedModel):
 
 class SpacePhoto(models.Model):
     space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="workspace/")
+    image = models.ImageField(_("photo"), upload_to=RandomName("workspace"), validators=[validate_image_file])
     caption_th = models.CharField(_("caption (Thai)"), max_length=200, blank=True)
     caption_en = models.CharField(_("caption (English)"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)

@@ -114,16 +114,19 @@ def test_a_bad_account_number_is_refused(make_user):
     assert not BankAccount.objects.exists()
 
 
-def test_staff_reset_a_producers_password_and_it_signs_in_by_phone(make_user):
+def test_a_portal_sign_in_link_lets_the_producer_choose_a_password_and_sign_in_by_phone(make_user):
+    from django.contrib.auth.tokens import default_token_generator
+
     producer = ProducerFactory(contact_name="สมศรี")
     staff = make_user("staff")
-    user, first = services.open_portal_account(actor=staff, producer=producer, phone="089 555 1234")
-    password = services.reset_portal_password(actor=staff, producer=producer)
-    assert password != first
-    signed_in = Client().post("/accounts/login/", {"username": "089-555-1234", "password": password})
+    user = services.open_portal_account(actor=staff, producer=producer, phone="089 555 1234")
+    link = services.portal_sign_in_link(actor=staff, producer=producer, base_url="https://otop.example/")
+    assert link.startswith("https://otop.example/accounts/password/set/")
+    assert default_token_generator.check_token(user, link.rstrip("/").rsplit("/", 1)[1])
+    user.set_password("ทอผ้า-บ้านโนน-9")
+    user.save()
+    signed_in = Client().post("/accounts/login/", {"username": "089-555-1234", "password": "ทอผ้า-บ้านโนน-9"})
     assert signed_in.status_code == 302
-    refused = Client().post("/accounts/login/", {"username": "0895551234", "password": first})
-    assert refused.status_code == 200
     assert user.phone == "0895551234"
 
 
