@@ -31,3 +31,12 @@ class PhoneOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def sign_in_identity(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The identity django-axes counts failed sign-ins against: a phone number in any spelling is one
+    identity (0-8-1-2…, +66 81 2…), so reformatting the number does not open a fresh bucket."""
+    username = (credentials or {}).get("username") or ""
+    if thai_phone_is_valid(username):
+        return normalize_thai_phone(username)
+    return username

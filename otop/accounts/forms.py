@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from otop.accounts.messages import send_password_link
 
 
 class SignInForm(AuthenticationForm):
@@ -20,3 +27,32 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("The user name or phone number and password do not match. Please try again."),
         "inactive": _("This account is not active."),
     }
+
+
+class ResetByEmailForm(PasswordResetForm):
+    """Ask for a reset link by e-mail (sent through accounts.messages: queued like every e-mail)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of your account"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        # Accounts opened by staff may not have a password yet; they may still set one by e-mail.
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if user.email.lower() == email.lower())
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        path = reverse("accounts:password-reset-confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        send_password_link(
+            user=context["user"], email=to_email, link=f"{context['protocol']}://{context['domain']}{path}"
+        )

@@ -5,11 +5,16 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from otop.accounts.models import ApiToken, User
 from otop.accounts.roles import ADMIN_SITE_ROLES, ROLE_PERMISSIONS
+from otop.core.services import record_audit_event
 from otop.core.validators import normalize_thai_phone
 
 
@@ -68,3 +73,20 @@ def user_for_api_key(key: str) -> User | None:
 
 def revoke_api_token(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def password_link(*, user: User, base_url: str) -> str:
+    """A one-time link where the user sets a new password (Django's reset token: it stops working once
+    the password changes, and after PASSWORD_RESET_TIMEOUT)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse(
+        "accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": default_token_generator.make_token(user)}
+    )
+    return base_url.rstrip("/") + path
+
+
+def issue_password_link(*, actor: User, user: User, base_url: str) -> str:
+    """Give staff a link to hand to someone who signs in by phone (a producer without e-mail): the person
+    sets the password on their own phone, so staff never see or choose it."""
+    record_audit_event(actor=actor, action="accounts.password_link_issued", target=user, summary=user.username)
+    return password_link(user=user, base_url=base_url)

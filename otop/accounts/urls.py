@@ -9,4 +9,10 @@ urlpatterns = [
     path("", views.account_home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.ChangePasswordView.as_view(), name="password-change"),
+    path("password/changed/", views.PasswordChangedView.as_view(), name="password-change-done"),
+    path("password/forgot/", views.ResetByEmailView.as_view(), name="password-reset"),
+    path("password/forgot/sent/", views.ResetSentView.as_view(), name="password-reset-sent"),
+    path("password/set/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="password-reset-confirm"),
+    path("password/set/done/", views.PasswordSetDoneView.as_view(), name="password-set-done"),
 ]
