@@ -8,19 +8,18 @@ slot_taken (409).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from otop.core.errors import DomainError
+from otop.core.apitypes import NOT_BLANK, BangkokDatetime, Email, LocalTime, Phone, Text, errors
 from otop.core.i18n import current_language, localized
-from otop.core.validators import normalize_thai_phone, validate_thai_phone
+from otop.core.throttle import ApiThrottle
 from otop.workspace.models import Booking
 from otop.workspace.selectors import (
     amount_outstanding,
@@ -32,6 +31,8 @@ from otop.workspace.selectors import (
 from otop.workspace.services import cancel_booking, create_booking
 
 router = Router(tags=["workspace"])
+
+BookingToken = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class SpaceOut(Schema):
@@ -62,22 +63,22 @@ class DaySlotsOut(Schema):
     space: str
     day: date
     is_open: bool
-    opens_at: time | None
-    closes_at: time | None
+    opens_at: LocalTime | None
+    closes_at: LocalTime | None
     slot_minutes: int
     slots: list[SlotOut]
     free: list[RangeOut]
 
 
 class BookingIn(Schema):
-    space: str = Field(description="The space's slug, e.g. meeting-room")
-    starts_at: datetime = Field(description="ISO 8601; without an offset it is read as Bangkok time")
-    ends_at: datetime
-    name: str = Field(min_length=1, max_length=150)
-    phone: str = Field(min_length=9, max_length=20)
-    email: str = Field("", max_length=254)
-    purpose: str = Field(min_length=1, max_length=300)
-    attendees: int = Field(1, ge=1)
+    space: Text(40, min_length=1) = Field(description="The space's slug, e.g. meeting-room")
+    starts_at: BangkokDatetime = Field(description="ISO 8601; without an offset it is read as Bangkok time")
+    ends_at: BangkokDatetime
+    name: Text(150, min_length=1, pattern=NOT_BLANK)
+    phone: Phone
+    email: Email = ""
+    purpose: Text(300, min_length=1, pattern=NOT_BLANK)
+    attendees: Annotated[int, Field(ge=1, le=1000)] = 1
 
 
 class BookingOut(Schema):
@@ -139,18 +140,23 @@ def _booking_out(request: HttpRequest, booking: Booking) -> BookingOut:
     )
 
 
-def _aware(moment: datetime) -> datetime:
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
 @router.get("/workspace/spaces", response=list[SpaceOut], auth=None, summary="Spaces that can be booked")
 def list_spaces(request: HttpRequest) -> list[SpaceOut]:
     return [_space_out(space) for space in bookable_spaces()]
 
 
-@router.get("/workspace/spaces/{slug}/slots", response=DaySlotsOut, auth=None, summary="Free and taken slots of a day")
-def day_slots(request: HttpRequest, slug: str, day: date) -> DaySlotsOut:
+@router.get(
+    "/workspace/spaces/{slug}/slots",
+    response={200: DaySlotsOut, **errors(404)},
+    auth=None,
+    summary="Free and taken slots of a day",
+)
+def day_slots(request: HttpRequest, slug: Text(40), day: date) -> DaySlotsOut:
     space = get_object_or_404(bookable_spaces(), slug=slug)
+    if not 2000 <= day.year <= 2999:
+        # Far-off days overflow on the way to UTC; nothing can be booked on them.
+        return DaySlotsOut(space=space.slug, day=day, is_open=False, opens_at=None, closes_at=None,
+                           slot_minutes=space.slot_minutes, slots=[], free=[])  # fmt: skip
     availability = day_availability(space=space, day=day)
     free: list[RangeOut] = []
     for slot in availability.slots:
@@ -172,19 +178,21 @@ def day_slots(request: HttpRequest, slug: str, day: date) -> DaySlotsOut:
     )
 
 
-@router.post("/workspace/bookings", response={201: BookingOut}, auth=None, summary="Book a space")
+@router.post(
+    "/workspace/bookings",
+    response={201: BookingOut, **errors(404, 409)},
+    auth=None,
+    throttle=[ApiThrottle("workspace.book", anonymous_rate="10/m")],
+    summary="Book a space",
+)
 def book_space(request: HttpRequest, payload: BookingIn) -> Status:
     space = get_object_or_404(bookable_spaces(), slug=payload.space)
-    try:
-        validate_thai_phone(payload.phone)
-    except DjangoValidationError as error:
-        raise DomainError(error.messages[0], fields={"phone": error.messages}) from None
     booking = create_booking(
         space=space,
-        starts_at=_aware(payload.starts_at),
-        ends_at=_aware(payload.ends_at),
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
         name=payload.name,
-        phone=normalize_thai_phone(payload.phone),
+        phone=payload.phone,
         email=payload.email,
         purpose=payload.purpose,
         attendees=payload.attendees,
@@ -201,8 +209,13 @@ def _by_token(token: str) -> Booking:
     return booking
 
 
-@router.get("/workspace/bookings/{token}", response=BookingStatusOut, auth=None, summary="A booking, by its token")
-def get_booking(request: HttpRequest, token: str) -> BookingStatusOut:
+@router.get(
+    "/workspace/bookings/{token}",
+    response={200: BookingStatusOut, **errors(404)},
+    auth=None,
+    summary="A booking, by its token",
+)
+def get_booking(request: HttpRequest, token: BookingToken) -> BookingStatusOut:
     booking = _by_token(token)
     return BookingStatusOut(
         reference=booking.reference,
@@ -217,10 +230,10 @@ def get_booking(request: HttpRequest, token: str) -> BookingStatusOut:
 
 @router.post(
     "/workspace/bookings/{token}/cancel",
-    response=BookingStatusOut,
+    response={200: BookingStatusOut, **errors(404, 409)},
     auth=None,
     summary="Cancel a booking with its private token (until the change deadline)",
 )
-def cancel(request: HttpRequest, token: str) -> BookingStatusOut:
+def cancel(request: HttpRequest, token: BookingToken) -> BookingStatusOut:
     booking = cancel_booking(booking=_by_token(token), by_customer=True)
     return get_booking(request, booking.token)

@@ -11,6 +11,10 @@ class BookingRefused(DomainError):
     code = "booking_refused"
 
 
+class InvalidContact(BookingRefused):
+    code = "invalid_contact"
+
+
 class CenterClosed(BookingRefused):
     code = "closed"
 

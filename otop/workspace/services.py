@@ -17,6 +17,8 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from otop.accounts.models import User
 from otop.core.money import to_satang
 from otop.core.selectors import opening_hours_on
 from otop.core.services import record_audit_event
+from otop.core.validators import normalize_thai_phone, thai_phone_is_valid
 from otop.notifications.services import notify_by_email
 from otop.payments import services as payment_services
 from otop.payments.models import Payment
@@ -34,6 +37,7 @@ from otop.workspace.errors import (
     ChangeDeadlinePassed,
     InThePast,
     InvalidBookingTransition,
+    InvalidContact,
     OffTheSlotGrid,
     OutsideOpeningHours,
     PaymentRefused,
@@ -126,6 +130,24 @@ def _check_attendees(space: Space, attendees: int) -> None:
         )
 
 
+def _check_contact(*, name: str, phone: str, email: str) -> tuple[str, str, str]:
+    """Return the booker's name, phone (normalised) and e-mail, or refuse the booking naming the bad field."""
+    fields: dict[str, list[str]] = {}
+    if not name.strip():
+        fields["name"] = [_("Please give your name.")]
+    if not thai_phone_is_valid(phone):
+        fields["phone"] = [_("Enter a Thai phone number, e.g. 081 234 5678 or 043 123 456.")]
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            fields["email"] = [_("Enter a valid e-mail address.")]
+    if fields:
+        raise InvalidContact(_("Some details of the booking are missing or not valid."), fields=fields)
+    return name.strip()[:150], normalize_thai_phone(phone), email
+
+
 def _lock_space_and_check_free(
     *, space: Space, starts_at: datetime, occupied_until: datetime, ignore: Booking | None = None
 ) -> None:
@@ -210,6 +232,7 @@ def create_booking(
     Raises a BookingRefused subclass or SlotTaken; on any refusal nothing is written.
     """
     now = now or timezone.now()
+    name, phone, email = _check_contact(name=name, phone=phone, email=email)
     check_booking_times(space=space, starts_at=starts_at, ends_at=ends_at, now=now)
     _check_attendees(space, attendees)
     price = price_per_hour_for(space=space, user=user)
