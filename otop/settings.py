@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "otop.payments",
     "otop.pos",
     "otop.workspace",
+    "otop.channels",
     "otop.backoffice",
     "otop.storefront",
     "otop.demo",
@@ -235,6 +236,14 @@ else:
     # Without a mail server, messages are written to var/mail so nothing is lost.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- LINE Official Account (otop.channels.line) ----------------------------------------------
+# Without the secret and the token the channel is off: the webhook answers 404 and nothing is sent.
+LINE_CHANNEL_SECRET = env.text("LINE_CHANNEL_SECRET", "")
+LINE_CHANNEL_ACCESS_TOKEN = env.text("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE_URL = env.text("LINE_API_BASE_URL", "https://api.line.me").rstrip("/")
+LINE_DATA_API_BASE_URL = env.text("LINE_DATA_API_BASE_URL", "https://api-data.line.me").rstrip("/")
+LINE_LIFF_ID = env.text("LINE_LIFF_ID", "")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -30,8 +30,20 @@ class Channel(Protocol):
         ...
 
     def send(self, message: OutboundMessage) -> None:
-        """Send one recorded message now; raise when the provider refuses it."""
+        """Send one recorded message now; raise TemporaryFailure to be tried again later, anything
+        else when the provider refuses it for good."""
         ...
+
+
+class TemporaryFailure(Exception):
+    """The provider could not take the message now (rate limit, its own error, no answer): try again.
+
+    `retry_after_seconds` is the provider's own wait when it named one (HTTP Retry-After).
+    """
+
+    def __init__(self, message: str, *, retry_after_seconds: float | None = None):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 _channels: dict[str, Channel] = {}

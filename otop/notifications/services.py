@@ -7,16 +7,27 @@ built in; `notify_person` also uses every channel registered in `channels.py` (L
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from otop.notifications.channels import Recipient, channel_named, register_channel, registered_channels
+from otop.notifications.channels import (
+    Recipient,
+    TemporaryFailure,
+    channel_named,
+    register_channel,
+    registered_channels,
+)
 from otop.notifications.models import OutboundMessage
+
+logger = logging.getLogger(__name__)
 
 
 def render_message(*, event: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -64,28 +75,97 @@ def notify_person(*, recipient: Recipient, event: str, context: dict[str, Any]) 
 
 
 def _enqueue(*, message_id: int) -> None:
+    # Imported here: tasks.py imports this module (the task calls deliver).
     from otop.notifications.tasks import send_outbound_message
 
     send_outbound_message.enqueue(message_id=message_id)
 
 
-def deliver(*, message_id: int) -> OutboundMessage:
-    """Send one queued message now; a message already sent is not sent again."""
+def enqueue_after_commit(message: OutboundMessage) -> None:
+    """Queue the sending of a recorded message once the current transaction commits (for channels)."""
+    transaction.on_commit(partial(_enqueue, message_id=message.pk))
+
+
+# A message is tried at most this often; the waits before the second, third, ... attempt.
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = (10, 60, 300, 1800)
+# How long an attempt may take before another worker may take the message over (a worker that died).
+ATTEMPT_LEASE = timedelta(minutes=10)
+
+
+def _schedule_retry(*, message_id: int, due: datetime) -> None:
+    """Queue the next attempt for `due`; a backend that cannot wait leaves it to send_due_messages."""
+    # Imported here: tasks.py imports this module (the task calls deliver).
+    from django_tasks import default_task_backend
+
+    from otop.notifications.tasks import send_outbound_message
+
+    if default_task_backend.supports_defer:
+        send_outbound_message.using(run_after=due).enqueue(message_id=message_id)
+
+
+def deliver(*, message_id: int, now: datetime | None = None) -> OutboundMessage:
+    """Send one queued message now if it is due; one already sent, failed or being sent is left alone.
+
+    A temporary failure (rate limit, the provider's own error) is recorded and tried again later,
+    backing off, at most MAX_ATTEMPTS times in all; any other failure, or the last one, marks the
+    message failed and raises.
+    """
+    now = now or timezone.now()
+    claimed = (
+        OutboundMessage.objects.filter(
+            pk=message_id, status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING]
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=OutboundMessage.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + ATTEMPT_LEASE)
+    )
     message = OutboundMessage.objects.get(pk=message_id)
-    if message.status == OutboundMessage.Status.SENT:
+    if not claimed:
         return message
     try:
         channel = channel_named(message.channel)
         if channel is None:
             raise LookupError(f"no channel {message.channel!r} is registered")
         channel.send(message)
-    except Exception as error:  # noqa: BLE001 - the failure is recorded for staff to see
-        OutboundMessage.objects.filter(pk=message.pk).update(
-            status=OutboundMessage.Status.FAILED, error=str(error)[:2000]
-        )
+    except TemporaryFailure as error:
+        if message.attempts < MAX_ATTEMPTS:
+            wait = BACKOFF_SECONDS[min(message.attempts, len(BACKOFF_SECONDS)) - 1]
+            due = now + timedelta(seconds=max(wait, error.retry_after_seconds or 0))
+            _record(message, status=OutboundMessage.Status.QUEUED, error=error, next_attempt_at=due)
+            _schedule_retry(message_id=message.pk, due=due)
+            return message
+        _record(message, status=OutboundMessage.Status.FAILED, error=error)
         raise
+    except Exception as error:  # noqa: BLE001 - the failure is recorded for staff to see
+        _record(message, status=OutboundMessage.Status.FAILED, error=error)
+        raise
+    # The last error stays: staff can see that a message went out only after a retry.
     OutboundMessage.objects.filter(pk=message.pk).update(
-        status=OutboundMessage.Status.SENT, sent_at=timezone.now(), error=""
+        status=OutboundMessage.Status.SENT, sent_at=timezone.now(), next_attempt_at=None
     )
     message.refresh_from_db()
     return message
+
+
+def _record(message: OutboundMessage, *, status: str, error: Exception, next_attempt_at: datetime | None = None) -> None:
+    text = f"attempt {message.attempts}: {error}"[:2000]
+    OutboundMessage.objects.filter(pk=message.pk).update(status=status, error=text, next_attempt_at=next_attempt_at)
+    message.refresh_from_db()
+
+
+def send_due_messages(*, now: datetime | None = None) -> int:
+    """Try again every message whose retry is due (or whose attempt was cut off); returns how many were tried."""
+    now = now or timezone.now()
+    due = list(
+        OutboundMessage.objects.filter(
+            status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.SENDING], next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    for message_id in due:
+        try:
+            deliver(message_id=message_id, now=now)
+        except Exception:  # noqa: BLE001 - recorded on the message; the others still go
+            logger.warning("outbound message %s failed", message_id, exc_info=True)
+    return len(due)

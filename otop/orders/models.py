@@ -65,6 +65,7 @@ class Order(TimeStampedModel):
     class Channel(models.TextChoices):
         WEB = "web", _("Website")
         API = "api", _("API")
+        LINE = "line", _("LINE")
 
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(

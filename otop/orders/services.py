@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -30,6 +31,7 @@ from otop.inventory import services as inventory
 from otop.notifications.services import notify_by_email
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
 from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
+from otop.orders.signals import order_status_changed
 from otop.payments import services as payments
 
 Status = Order.Status
@@ -261,7 +263,7 @@ def change_status(
         inventory.record_sale_lines(
             lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
             reference=f"order:{order.number}",
-            channel="web",
+            channel=_sales_channel(order),
             sold_at=now,
         )
     if to_status == Status.REFUNDED:
@@ -281,7 +283,22 @@ def change_status(
     record_audit_event(actor=actor, action=f"orders.{to_status}", target=order, summary=order.number)
     if to_status in NOTIFIED:
         _notify(order, "status_changed")
+    transaction.on_commit(
+        partial(
+            order_status_changed.send,
+            sender=Order,
+            order=order,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+        )
+    )
     return order
+
+
+def _sales_channel(order: Order) -> str:
+    """The channel the producers' sales records name: LINE orders as LINE, the rest as the web."""
+    return "line" if order.channel == Order.Channel.LINE else "web"
 
 
 # A refund from these states finds the goods still at the center: they go back where they were sold from.
@@ -297,7 +314,7 @@ def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     inventory.record_return_lines(
         lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
         reference=reference,
-        channel="web",
+        channel=_sales_channel(order),
         returned_at=now,
     )
     if order.status in GOODS_AT_THE_CENTER:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from otop.catalog.models import Variant
 from otop.inventory.models import LowStockThreshold, StockLevel
-from otop.notifications.services import notify_by_email
+from otop.producers import notify
 
 
 def set_threshold(*, variant: Variant, minimum: int | None) -> LowStockThreshold | None:
@@ -64,9 +64,10 @@ def check_low_stock(*, variant_ids: Iterable[int], now: datetime | None = None) 
 def _tell_producer(threshold: LowStockThreshold, on_hand: int) -> None:
     variant = threshold.variant
     producer = variant.product.producer
-    notify_by_email(
+    # Every channel the producer can be reached by: e-mail, and LINE once linked.
+    notify.producer(
+        producer=producer,
         event="low_stock",
-        email=producer.email,
         context={
             "producer": producer,
             "product_name": str(variant),

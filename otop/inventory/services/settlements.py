@@ -19,6 +19,7 @@ from otop.core.money import ZERO, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.inventory.errors import NothingToSettle, SettlementAlreadyPaid, SettlementExists
 from otop.inventory.models import Settlement, SettlementLine, SoldItem
+from otop.producers import notify
 from otop.producers.models import Producer
 
 
@@ -128,6 +129,11 @@ def create_settlement(
         action="inventory.settlement_created",
         target=settlement,
         summary=f"{number} {settlement.net_payable}",
+    )
+    notify.producer(
+        producer=producer,
+        event="settlement_ready",
+        context={"settlement": settlement, "number": number, "net_payable": settlement.net_payable},
     )
     return settlement
 
