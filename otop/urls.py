@@ -13,12 +13,15 @@ handler500 = "otop.core.views.server_error"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # LINE's webhook and the chat checkout (a LIFF endpoint): fixed addresses, in the chat's language.
+    path("", include("otop.channels.urls")),
 ]
 
 # Thai pages at /..., English pages at /en/...
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("otop.accounts.urls")),
+    path("backoffice/line/", include("otop.channels.inbox_urls")),
     path("backoffice/", include("otop.backoffice.urls")),
     path("selection/", include("otop.selection.urls")),
     path("inventory/", include("otop.inventory.urls")),
@@ -26,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("payments/", include("otop.payments.urls")),
     path("pos/", include("otop.pos.urls")),
     path("workspace/", include("otop.workspace.urls")),
+    path("portal/line/", include("otop.channels.portal_urls")),
     # Apps included at the root choose their own first path segment (catalog: /p/<code>, ...).
     path("", include("otop.catalog.urls")),
     path("", include("otop.producers.urls")),

@@ -6,3 +6,19 @@ class ChannelsConfig(AppConfig):
     name = "otop.channels"
     label = "channels"
     verbose_name = _("Sales channels")
+
+    def ready(self) -> None:
+        # Imported here: models may be imported only once the app registry is ready.
+        from otop.channels.line.orders import push_order_update
+        from otop.channels.line.outbox import LineChannel, LinePlatform
+        from otop.channels.personal_data import register
+        from otop.channels.platforms import register_platform
+        from otop.channels.portal import add_portal_section
+        from otop.notifications.channels import register_channel
+        from otop.orders.signals import order_status_changed
+
+        register_channel(LineChannel())
+        register_platform(LinePlatform())
+        order_status_changed.connect(push_order_update, dispatch_uid="otop.channels.line.push_order_update")
+        add_portal_section()
+        register()

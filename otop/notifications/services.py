@@ -147,7 +147,9 @@ def deliver(*, message_id: int, now: datetime | None = None) -> OutboundMessage:
     return message
 
 
-def _record(message: OutboundMessage, *, status: str, error: Exception, next_attempt_at: datetime | None = None) -> None:
+def _record(
+    message: OutboundMessage, *, status: str, error: Exception, next_attempt_at: datetime | None = None
+) -> None:
     text = f"attempt {message.attempts}: {error}"[:2000]
     OutboundMessage.objects.filter(pk=message.pk).update(status=status, error=text, next_attempt_at=next_attempt_at)
     message.refresh_from_db()

@@ -34,9 +34,11 @@ def promptpay_payment_for(paid_for: models.Model) -> Payment | None:
     return payments_for(paid_for).filter(method=Payment.Method.PROMPTPAY).order_by("-created_at", "-pk").first()
 
 
-def qr_path(payment: Payment) -> str:
-    """The QR image's path; signed, so order amounts cannot be read by guessing numbers."""
-    return reverse("payments:promptpay-qr", args=[signing.dumps(payment.pk, salt=QR_SALT, compress=True)])
+def qr_path(payment: Payment, *, image_format: str = "svg") -> str:
+    """The QR image's path (SVG for pages, PNG for chat apps that show only bitmaps); signed, so
+    order amounts cannot be read by guessing numbers."""
+    name = "payments:promptpay-qr" if image_format == "svg" else "payments:promptpay-qr-png"
+    return reverse(name, args=[signing.dumps(payment.pk, salt=QR_SALT, compress=True)])
 
 
 def payment_for_qr_token(token: str) -> Payment | None:

@@ -6,4 +6,5 @@ app_name = "payments"
 
 urlpatterns = [
     path("qr/<str:token>.svg", views.promptpay_qr, name="promptpay-qr"),
+    path("qr/<str:token>.png", views.promptpay_qr_png, name="promptpay-qr-png"),
 ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_phones_normalised'),
+        ("orders", "0003_phones_normalised"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='order',
-            name='channel',
-            field=models.CharField(choices=[('web', 'Website'), ('api', 'API'), ('line', 'LINE')], default='web', max_length=10, verbose_name='channel'),
+            model_name="order",
+            name="channel",
+            field=models.CharField(
+                choices=[("web", "Website"), ("api", "API"), ("line", "LINE")],
+                default="web",
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
     ]

@@ -1,0 +1,128 @@
+"""The chat checkout: a phone-sized page opened from the chat (inside LINE as a LIFF page, or in a
+browser) through a one-time link, that orders the chat's cart through orders.services.place_order."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_GET, require_http_methods
+
+from otop.channels import selectors, services
+from otop.channels.errors import CheckoutLinkInvalid
+from otop.channels.forms import ChatCheckoutForm
+from otop.channels.models import CheckoutLink
+from otop.core.errors import DomainError
+from otop.core.forms import add_domain_error
+from otop.core.selectors import center_profile
+from otop.geo.models import District, Subdistrict
+from otop.orders import services as order_services
+from otop.payments.selectors import promptpay_payment_for, qr_path
+
+FIELD_NAMES = {
+    "customer.name": "name",
+    "customer.phone": "phone",
+    "customer.email": "email",
+    "delivery.method": "delivery_method",
+}
+
+
+def _field(name: str) -> str:
+    return FIELD_NAMES.get(name) or name.removeprefix("delivery.address.")
+
+
+@require_GET
+def checkout_entry(request: HttpRequest) -> HttpResponse:
+    """The LIFF endpoint: LINE opens it with the link's query inside `liff.state`."""
+    token = request.GET.get("t", "")
+    state = request.GET.get("liff.state", "")
+    if not token and state:
+        token = parse_qs(urlsplit(state).query).get("t", [""])[0]
+    if not token:
+        return render(request, "channels/checkout_invalid.html", {"message": ""}, status=400)
+    return redirect("channels:checkout", token=token)
+
+
+def _form(link: CheckoutLink, data=None, source=None) -> ChatCheckoutForm:
+    source = source if source is not None else (data or {})
+    province = source.get("province") or ("" if data is not None else center_profile().province_id)
+    initial = {"province": province, "name": link.contact.user.get_full_name() if link.contact.user else ""}
+    return ChatCheckoutForm(data, province=province or "", district=source.get("district", ""), initial=initial)
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = services.checkout_link_for(token)
+    except CheckoutLinkInvalid as error:
+        return render(request, "channels/checkout_invalid.html", {"message": error.message}, status=410)
+    with translation.override(link.contact.language):
+        if link.order is not None:
+            return _placed(request, link)
+        form = _form(link, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.place_chat_order(
+                    link=link,
+                    customer=order_services.CustomerDetails(
+                        name=data["name"], phone=data["phone"], email=data["email"]
+                    ),
+                    delivery_method=data["delivery_method"],
+                    address=order_services.AddressDetails(
+                        line1=data["line1"],
+                        line2=data["line2"],
+                        subdistrict=data["subdistrict"],
+                        district=data["district"],
+                        province=data["province"],
+                        postcode=data["postcode"],
+                    ),
+                )
+            except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
+                add_domain_error(form, error, field_for=_field)
+            else:
+                return redirect("channels:checkout", token=token)
+        context = {
+            "form": form,
+            "cart": selectors.chat_cart(link.contact),
+            "parcel_rate": order_services.shop_settings().parcel_rate,
+            "token": token,
+            "contact": link.contact,
+        }
+        return render(request, "channels/checkout.html", context)
+
+
+def _placed(request: HttpRequest, link: CheckoutLink) -> HttpResponse:
+    order = link.order
+    payment = promptpay_payment_for(order)
+    context = {
+        "order": order,
+        "payment": payment,
+        "qr_url": qr_path(payment) if payment and order.status == "pending_payment" else "",
+        "contact": link.contact,
+    }
+    return render(request, "channels/checkout_placed.html", context)
+
+
+@require_GET
+def checkout_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The address fields again for the chosen province / district / subdistrict (htmx)."""
+    try:
+        link = services.checkout_link_for(token)
+    except CheckoutLinkInvalid as error:
+        return render(request, "channels/checkout_invalid.html", {"message": error.message}, status=410)
+    with translation.override(link.contact.language):
+        form = _form(link, source=request.GET)
+        values = {
+            name: request.GET.get(name, "")
+            for name in ("line1", "line2", "province", "district", "subdistrict", "postcode")
+        }
+        subdistrict = Subdistrict.objects.filter(code=values["subdistrict"], district_id=values["district"]).first()
+        if subdistrict and subdistrict.postcode_list and values["postcode"] not in subdistrict.postcode_list:
+            values["postcode"] = subdistrict.postcode_list[0]
+        if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
+            values["district"] = values["subdistrict"] = ""
+        form.initial.update(values)
+        return render(request, "channels/checkout.html#address", {"form": form, "token": token})
