@@ -9,7 +9,9 @@ from urllib.parse import parse_qs
 import pytest
 from django.test import Client
 
+from otop.channels.line.outbox import queue_push
 from otop.channels.line.tests.helpers import (
+    event,
     new_user_id,
     post_events,
     postback_event,
@@ -189,23 +191,21 @@ def test_a_question_the_bot_cannot_answer_goes_to_the_staff_inbox(fake_line):
 def test_follow_greets_with_the_privacy_note_and_unfollow_stops_pushes(fake_line):
     user_id = new_user_id()
     fake_line.add_profile(user_id, display_name="สมชาย", language="th")
-    follow = {"type": "follow", "follow": {"isUnblocked": False}}
-    from otop.channels.line.tests.helpers import event
+    token = fake_line.issue_reply_token(user_id)
 
-    post_events(
-        [event("follow", user_id, reply_token=fake_line.issue_reply_token(user_id), **{"follow": follow["follow"]})]
-    )
+    post_events([event("follow", user_id, reply_token=token, follow={"isUnblocked": False})])
 
     [greeting] = fake_line.calls("/v2/bot/message/reply")[0].json["messages"]
-    assert "ข้อมูลส่วนบุคคล" in greeting["text"] or "เลิกติดตาม" in greeting["text"]
+    # What is kept and why, and how to stop it (the privacy notice's link joins once that page exists).
+    assert "ศูนย์เก็บชื่อ LINE ข้อความ และคำสั่งซื้อของคุณ" in greeting["text"]
+    assert "เลิกติดตามบัญชีได้ทุกเมื่อ" in greeting["text"]
+    assert len(greeting["quickReply"]["items"]) == 6
     assert ChatContact.objects.get(external_id=user_id).is_following
 
     post_events([event("unfollow", user_id)])
 
     contact = ChatContact.objects.get(external_id=user_id)
     assert not contact.is_following
-    from otop.channels.line.outbox import queue_push
-
     assert queue_push(contact, [{"type": "text", "text": "x"}], event="test") is None
 
 
