@@ -1,0 +1,254 @@
+"""Buying in LINE: postbacks fill the chat's cart, a one-time link checks it out through place_order,
+the PromptPay QR of the exact total comes back as an image, and order updates are pushed once."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import zxingcpp
+from django.core import signing
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from otop.channels import services
+from otop.channels.line.tests.helpers import committed, new_user_id, post_events, postback_event, stocked_product
+from otop.channels.line.tests.helpers import text_event as text
+from otop.channels.models import ChatCartLine, ChatContact, CheckoutLink
+from otop.inventory import selectors as stock
+from otop.notifications.models import OutboundMessage
+from otop.notifications.services import MAX_ATTEMPTS, send_due_messages
+from otop.orders import services as order_services
+from otop.orders.models import Order
+from otop.payments.services import promptpay_qr
+
+pytestmark = pytest.mark.django_db
+
+
+def add(line, user_id, product):
+    return post_events([postback_event(line, user_id, f"action=add&variant={product.variants.get().pk}")])
+
+
+def checkout_path(line, user_id) -> str:
+    """Ask for the cart in the chat and return the path of the checkout button's one-time link."""
+    post_events([text(line, user_id, "ตะกร้า")])
+    cart = line.calls("/v2/bot/message/reply")[-1].json["messages"][0]
+    uri = cart["contents"]["footer"]["contents"][0]["action"]["uri"]
+    assert uri.startswith("https://otop.example/chat/checkout/")
+    return urlsplit(uri).path
+
+
+PICKUP = {"name": "สมศรี ใจดี", "phone": "081-222-3333", "email": "", "delivery_method": "pickup"}
+
+
+def buy_two(line, promptpay) -> tuple[str, list, Order]:
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", price="1500.00", quantity=3)
+    tea = stocked_product(name_th="ชาใบหม่อน", price="120.50", quantity=10)
+    user_id = new_user_id()
+    add(line, user_id, silk)
+    add(line, user_id, tea)
+    add(line, user_id, tea)
+    path = checkout_path(line, user_id)
+    with committed():
+        response = Client().post(path, PICKUP)
+    assert response.status_code == 302
+    return user_id, [silk, tea], Order.objects.get()
+
+
+def test_adding_two_products_and_checking_out_places_a_line_order_and_sends_its_promptpay_image(fake_line, promptpay):
+    user_id, (silk, tea), order = buy_two(fake_line, promptpay)
+
+    assert order.channel == Order.Channel.LINE
+    assert [(line.sku, line.quantity) for line in order.lines.order_by("id")] == [(silk.sku, 1), (tea.sku, 2)]
+    assert str(order.total) == "1741.00"
+    assert order.phone == "0812223333"
+    assert stock.available_quantities(variant_ids=[silk.variants.get().pk]) == {silk.variants.get().pk: 2}
+    assert CheckoutLink.objects.get().order == order
+    assert not ChatCartLine.objects.exists()
+
+    [push] = fake_line.calls("/v2/bot/message/push")
+    assert push.json["to"] == user_id and push.headers["x-line-retry-key"]
+    summary, image = push.json["messages"]
+    assert order.number in summary["text"] and "฿1,741.00" in summary["text"]
+    assert image["type"] == "image" and image["originalContentUrl"].startswith("https://otop.example/payments/qr/")
+    # The image LINE fetches is a QR asking for exactly the order's total.
+    png = Client().get(urlsplit(image["originalContentUrl"]).path)
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    [decoded] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    assert decoded.text == promptpay_qr(order.total).payload
+
+    # The page the link opens now shows the order placed, with its QR.
+    cart = fake_line.calls("/v2/bot/message/reply")[-1].json["messages"][0]
+    page = Client().get(urlsplit(cart["contents"]["footer"]["contents"][0]["action"]["uri"]).path)
+    assert page.status_code == 200
+    assert order.number in page.content.decode()
+
+
+def test_the_cart_caps_quantities_by_stock_as_the_site_does(fake_line):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", quantity=2)
+    user_id = new_user_id()
+    for _ in range(3):
+        add(fake_line, user_id, silk)
+
+    answers = [call.json["messages"][0]["text"] for call in fake_line.calls("/v2/bot/message/reply")]
+    assert "มีเพียง 2 ชิ้น" in answers[-1]
+    assert ChatCartLine.objects.get().quantity == 2
+
+
+def test_a_used_link_places_no_second_order(fake_line, promptpay):
+    buy_two(fake_line, promptpay)
+    link = CheckoutLink.objects.get()
+    token = signing.TimestampSigner(salt=services.CHECKOUT_SALT).sign(link.nonce)
+    response = Client().post(f"/chat/checkout/{token}/", PICKUP)
+
+    assert response.status_code == 200  # the placed order's page, not a second order
+    assert Order.objects.count() == 1
+
+
+def test_forged_and_expired_links_are_refused(fake_line, promptpay):
+    stocked_product(name_th="ผ้าไหมมัดหมี่")
+    contact = services.contact_for(platform="line", external_id=new_user_id())
+    old = services.issue_checkout_link(contact=contact, now=timezone.now() - timedelta(hours=3))
+
+    assert Client().get(f"/chat/checkout/{old}/").status_code == 410
+    assert Client().get("/chat/checkout/made-up:token:sig/").status_code == 410
+    assert Client().post(f"/chat/checkout/{old}/", PICKUP).status_code == 410
+    assert not Order.objects.exists()
+
+
+def test_the_liff_endpoint_finds_the_token_in_liff_state(fake_line):
+    response = Client().get("/chat/checkout/", {"liff.state": "?t=abc:def:ghi"})
+    assert response.status_code == 302 and response["Location"] == "/chat/checkout/abc:def:ghi/"
+    assert Client().get("/chat/checkout/").status_code == 400
+
+
+def test_with_a_liff_id_the_checkout_button_opens_inside_line(fake_line, settings):
+    settings.LINE_LIFF_ID = "1656449211-9Kym0GQ7"
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่")
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    post_events([text(fake_line, user_id, "cart")])
+    cart = fake_line.calls("/v2/bot/message/reply")[-1].json["messages"][0]
+    uri = cart["contents"]["footer"]["contents"][0]["action"]["uri"]
+    assert uri.startswith("https://liff.line.me/1656449211-9Kym0GQ7?t=")
+    token = parse_qs(urlsplit(uri).query)["t"][0]
+    assert Client().get(f"/chat/checkout/{token}/").status_code == 200
+
+
+def test_a_checkout_refused_for_bad_details_changes_nothing(fake_line, promptpay):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", quantity=1)
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    path = checkout_path(fake_line, user_id)
+
+    response = Client().post(path, {**PICKUP, "phone": "12"})
+
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    assert not Order.objects.exists()
+    assert CheckoutLink.objects.get().used_at is None
+    assert ChatCartLine.objects.get().quantity == 1
+    assert fake_line.calls("/v2/bot/message/push") == []
+
+
+def confirm(order: Order) -> None:
+    with committed():
+        order_services.confirm_promptpay_payment(order=order, actor=None)
+
+
+def paid_pushes(line, user_id) -> list:
+    return [d for d in line.delivered_to(user_id) if d.via == "push" and "ได้รับชำระเงินแล้ว" in d.messages[0]["text"]]
+
+
+def test_confirming_the_payment_pushes_paid_once_even_when_the_push_is_retried(fake_line, promptpay):
+    user_id, _products, order = buy_two(fake_line, promptpay)
+    # LINE takes the push but its answer is lost (a 500): the worker must try again, with the same key.
+    fake_line.answer_next("/v2/bot/message/push", 500, accept=True)
+
+    confirm(order)
+
+    message = OutboundMessage.objects.get(event="line/order_paid")
+    assert message.status == OutboundMessage.Status.QUEUED
+    assert message.attempts == 1 and "500" in message.error
+    assert send_due_messages(now=timezone.now() + timedelta(minutes=1)) == 1
+
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT and message.attempts == 2
+    pushes = [
+        call for call in fake_line.calls("/v2/bot/message/push") if "ได้รับชำระเงินแล้ว" in call.json["messages"][0]["text"]
+    ]
+    assert len(pushes) == 2
+    assert (
+        pushes[0].headers["x-line-retry-key"] == pushes[1].headers["x-line-retry-key"] == str(message.idempotency_key)
+    )
+    assert len(paid_pushes(fake_line, user_id)) == 1
+
+
+def test_a_rate_limited_push_waits_and_is_given_up_after_the_last_attempt(fake_line, promptpay):
+    user_id, _products, order = buy_two(fake_line, promptpay)
+    fake_line.answer_next("/v2/bot/message/push", 429, times=MAX_ATTEMPTS, retry_after=120)
+
+    confirm(order)
+
+    message = OutboundMessage.objects.get(event="line/order_paid")
+    assert message.next_attempt_at >= timezone.now() + timedelta(seconds=110)  # LINE's Retry-After is kept
+    assert send_due_messages(now=timezone.now() + timedelta(seconds=30)) == 0  # not due yet
+    later = timezone.now()
+    for _attempt in range(MAX_ATTEMPTS - 1):
+        later += timedelta(hours=1)
+        send_due_messages(now=later)
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.FAILED
+    assert message.attempts == MAX_ATTEMPTS and "429" in message.error
+    assert paid_pushes(fake_line, user_id) == []
+    assert send_due_messages(now=later + timedelta(days=1)) == 0  # bounded: never tried again
+
+
+def test_order_updates_reach_the_buyer_with_the_tracking_note_and_stop_after_unfollow(fake_line, promptpay):
+    user_id, _products, order = buy_two(fake_line, promptpay)
+    confirm(order)
+    with committed():
+        order_services.change_status(order=order, to_status=Order.Status.PACKED)
+    order.refresh_from_db()
+    with committed():
+        order_services.change_status(order=order, to_status=Order.Status.READY_FOR_PICKUP, note="ช่อง 3")
+
+    texts = [d.messages[0]["text"] for d in fake_line.delivered_to(user_id) if d.via == "push"][1:]
+    assert len(texts) == 3
+    assert "แพ็กสินค้าของคุณเรียบร้อยแล้ว" in texts[1]
+    assert "พร้อมให้รับที่ศูนย์" in texts[2] and "ช่อง 3" in texts[2]
+
+    post_events([{**postback_event(fake_line, user_id, "x"), "type": "unfollow"}])
+    assert not ChatContact.objects.get(external_id=user_id).is_following
+    order.refresh_from_db()
+    with committed():
+        order_services.change_status(order=order, to_status=Order.Status.REFUNDED)
+    assert len([d for d in fake_line.delivered_to(user_id) if d.via == "push"]) == 4
+    assert not OutboundMessage.objects.filter(event="line/order_refunded").exists()
+
+
+def test_my_orders_lists_the_chats_orders_and_can_send_the_qr_again(fake_line, promptpay):
+    user_id, _products, order = buy_two(fake_line, promptpay)
+
+    post_events([text(fake_line, user_id, "สถานะคำสั่งซื้อ")])
+    listing = fake_line.calls("/v2/bot/message/reply")[-1].json["messages"][0]
+    assert order.number in str(listing["contents"])
+    post_events([postback_event(fake_line, user_id, f"action=qr&order={order.number}")])
+    again = fake_line.calls("/v2/bot/message/reply")[-1].json["messages"]
+    assert again[1]["type"] == "image"
+
+
+def test_an_expired_reply_token_is_answered_by_a_push(fake_line):
+    stocked_product(name_th="ผ้าไหมมัดหมี่")
+    user_id = new_user_id()
+    event = text(fake_line, user_id, "ผ้าไหม")
+    fake_line.expire_reply_token(event["replyToken"])
+
+    post_events([event])
+
+    [delivery] = fake_line.delivered_to(user_id)
+    assert delivery.via == "push" and delivery.messages[0]["type"] == "flex"
+    assert OutboundMessage.objects.get().status == OutboundMessage.Status.SENT
