@@ -23,6 +23,10 @@ MATRIX = {
     "/admin/": ["login", "login", "login", "login", "login", "in", "in"],
     "/api/v1/center": ["in"] * 7,
     "/api/v1/me": ["401", "in", "in", "in", "in", "in", "in"],
+    # LINE: the staff inbox; the webhook takes only LINE's signed POSTs.
+    "/backoffice/line/": ["login", "403", "403", "403", "403", "in", "in"],
+    "/backoffice/line/?status=done": ["login", "403", "403", "403", "403", "in", "in"],
+    "/line/webhook": ["405"] * 7,
 }
 
 CASES = matrix_cases(MATRIX)
