@@ -157,7 +157,7 @@ class LineClient:
         return self._call(self._api.create_rich_menu, RichMenuRequest.from_dict(layout)).rich_menu_id
 
     def upload_rich_menu_image(self, *, rich_menu_id: str, png: bytes) -> None:
-        self._call(self._blob.set_rich_menu_image, rich_menu_id, png, _content_type="image/png")
+        self._call(self._blob.set_rich_menu_image, rich_menu_id, png, _headers={"Content-Type": "image/png"})
 
     def set_default_rich_menu(self, *, rich_menu_id: str) -> None:
         self._call(self._api.set_default_rich_menu, rich_menu_id)
