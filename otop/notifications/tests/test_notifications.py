@@ -74,9 +74,51 @@ def test_a_registered_channel_gets_every_message_to_a_person_beside_the_email(mo
 
 
 @pytest.mark.django_db
-def test_a_message_on_a_channel_nobody_registered_fails_and_says_so():
+def test_a_message_on_a_channel_nobody_registered_fails_and_says_so(monkeypatch):
+    monkeypatch.delitem(channels._channels, "line", raising=False)  # the channels app registers LINE
     message = OutboundMessage.objects.create(event="x", channel="line", recipient="u", language="th", body="b")
     with pytest.raises(LookupError):
         deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.FAILED and "line" in message.error
+
+
+class FlakyChannel(RecordingChannel):
+    """A provider that cannot take the message the first `failures` times."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+        self.tries = 0
+
+    def send(self, message):
+        self.tries += 1
+        if self.tries <= self.failures:
+            raise channels.TemporaryFailure("busy (503)", retry_after_seconds=None)
+        super().send(message)
+
+
+@pytest.mark.django_db
+def test_a_temporary_failure_is_tried_again_later_and_recorded(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from otop.notifications.services import BACKOFF_SECONDS, send_due_messages
+
+    flaky = FlakyChannel(failures=1)
+    monkeypatch.setitem(channels._channels, flaky.name, flaky)
+    message = OutboundMessage.objects.create(event="x", channel="line", recipient="u", language="th", body="b")
+    now = timezone.now()
+
+    deliver(message_id=message.pk, now=now)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (OutboundMessage.Status.QUEUED, 1)
+    assert message.next_attempt_at == now + timedelta(seconds=BACKOFF_SECONDS[0]) and "503" in message.error
+    assert deliver(message_id=message.pk, now=now).status == OutboundMessage.Status.QUEUED  # not due: not sent
+    assert flaky.tries == 1
+
+    assert send_due_messages(now=now + timedelta(seconds=BACKOFF_SECONDS[0])) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts, flaky.sent) == (OutboundMessage.Status.SENT, 2, ["b"])
+    assert send_due_messages(now=now + timedelta(days=1)) == 0
