@@ -12,6 +12,10 @@ import uuid
 from django.test import Client, TestCase
 
 from otop.channels.line.tests.fake_line import FakeLine
+from otop.inventory import selectors as stock
+from otop.inventory import services as inventory
+from otop.inventory.models import Location
+from otop.search.tests.factories import listed_product
 
 CHANNEL_SECRET = "channel_secret"
 
@@ -68,11 +72,6 @@ def committed():
 
 def stocked_product(*, name_th: str, quantity: int = 5, **extra):
     """A listed, indexed product with `quantity` units on the online-order shelf."""
-    from otop.inventory import selectors as stock
-    from otop.inventory import services as inventory
-    from otop.inventory.models import Location
-    from otop.search.tests.factories import listed_product
-
     product = listed_product(name_th=name_th, **extra)
     if quantity:
         inventory.receive_stock(

@@ -17,6 +17,8 @@ from otop.channels import services
 from otop.channels.line.sales import push_sales_digests
 from otop.channels.line.tests.helpers import committed, event, new_user_id, post_events, stocked_product, text_event
 from otop.channels.models import ChatContact, Conversation, PushKind
+from otop.channels.selectors import push_kinds_enabled
+from otop.core.personal_data import personal_data_handlers
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
@@ -141,8 +143,6 @@ def test_the_portal_page_gives_a_code_and_saves_what_to_send(fake_line, make_use
     assert page.status_code == 200 and code in page.content.decode()
     assert "LINE" in client.get("/portal/").content.decode()
     client.post("/portal/line/preferences/", {"kinds": ["low_stock", "statements"]})
-    from otop.channels.selectors import push_kinds_enabled
-
     assert push_kinds_enabled(producer.user) == {
         "sales": False,
         "low_stock": True,
@@ -201,8 +201,6 @@ def test_a_photo_is_fetched_from_the_data_api_cleaned_and_shown_to_staff_only(fa
 
 
 def test_an_account_erased_for_pdpa_loses_its_chats(fake_line, make_user):
-    from otop.core.personal_data import personal_data_handlers
-
     producer, _product, user_id = linked_producer(fake_line, make_user)
     handler = next(handler for handler in personal_data_handlers() if handler.app == "channels")
     assert handler.export(producer.user)["chats"][0]["user_id"] == user_id
