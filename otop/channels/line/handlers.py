@@ -129,8 +129,13 @@ def handle_event(event: InboundEvent, *, now: datetime | None = None) -> None:
 def _read_profile(contact: ChatContact, *, now: datetime) -> None:
     try:
         profile = line_client().profile(user_id=contact.external_id)
-    except (TemporaryFailure, LineRefused) as error:
-        logger.info("LINE profile of %s not read: %s", contact.external_id, error)
+    except TemporaryFailure as error:
+        logger.info("LINE profile of %s not read now: %s", contact.external_id, error)
+        return
+    except LineRefused as error:
+        # LINE will not tell (not a friend, say): keep what we know, and ask again only on a follow.
+        logger.info("LINE profile of %s refused: %s", contact.external_id, error)
+        services.record_profile(contact=contact, display_name=contact.display_name, language=contact.language, now=now)
         return
     services.record_profile(contact=contact, display_name=profile.display_name, language=profile.language, now=now)
 

@@ -216,3 +216,13 @@ def test_a_postback_the_bot_does_not_know_gets_help_not_an_error(fake_line):
     [message] = fake_line.calls("/v2/bot/message/reply")[0].json["messages"]
     assert message["type"] == "text"
     assert InboundEvent.objects.get().status == InboundEvent.Status.DONE
+
+
+@pytest.mark.django_db
+def test_a_profile_line_will_not_give_is_asked_for_once(fake_line):
+    user_id = new_user_id()  # no profile at the fake: LINE answers 404
+    post_events([text_event(fake_line, user_id, "ผ้าไหม")])
+    post_events([text_event(fake_line, user_id, "ผ้าฝ้าย")])
+
+    assert len([r for r in fake_line.requests if r.path == f"/v2/bot/profile/{user_id}"]) == 1
+    assert len(fake_line.calls("/v2/bot/message/reply")) == 2
