@@ -1,7 +1,11 @@
 from datetime import timedelta
 
 from otop.channels.line.sales import push_sales_digests
+from otop.channels.services import forget_old_events
 from otop.core.periodic import Job
 
-# Producers hear of their sales in batches, not once per item sold.
-JOBS = [Job("producers' LINE sales messages", every=timedelta(minutes=5), run=push_sales_digests)]
+JOBS = [
+    # Producers hear of their sales in batches, not once per item sold.
+    Job("producers' LINE sales messages", every=timedelta(minutes=5), run=push_sales_digests),
+    Job("old chat webhook events forgotten", every=timedelta(days=1), run=forget_old_events),
+]

@@ -33,6 +33,7 @@ from otop.channels.models import (
     ChatMessage,
     CheckoutLink,
     Conversation,
+    InboundEvent,
     LinkCode,
     PushKind,
     PushPreference,
@@ -83,6 +84,17 @@ def record_profile(*, contact: ChatContact, display_name: str, language: str, no
         display_name=display_name[:200], language=language, profile_read_at=now
     )
     contact.display_name, contact.language, contact.profile_read_at = display_name[:200], language, now
+
+
+# LINE redelivers an event within hours; a month of ids is plenty to answer each once, and the
+# events (people's messages) are not kept longer than that.
+EVENTS_KEPT = timedelta(days=30)
+
+
+def forget_old_events(*, now: datetime | None = None) -> int:
+    """Delete webhook events older than EVENTS_KEPT; returns how many."""
+    now = now or timezone.now()
+    return InboundEvent.objects.filter(received_at__lt=now - EVENTS_KEPT).delete()[0]
 
 
 # --- the chat cart -----------------------------------------------------------------------------

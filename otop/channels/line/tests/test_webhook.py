@@ -226,3 +226,17 @@ def test_a_profile_line_will_not_give_is_asked_for_once(fake_line):
 
     assert len([r for r in fake_line.requests if r.path == f"/v2/bot/profile/{user_id}"]) == 1
     assert len(fake_line.calls("/v2/bot/message/reply")) == 2
+
+
+@pytest.mark.django_db
+def test_webhook_events_are_forgotten_after_a_month(fake_line):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from otop.channels.services import forget_old_events
+
+    post_events([text_event(fake_line, new_user_id(), "ผ้าไหม")])
+    assert forget_old_events(now=timezone.now() + timedelta(days=29)) == 0
+    assert forget_old_events(now=timezone.now() + timedelta(days=31)) == 1
+    assert not InboundEvent.objects.exists()
