@@ -9,8 +9,8 @@ class ChannelsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models may be imported only once the app registry is ready.
-        from otop.channels.line.orders import push_order_update
         from otop.channels.line.outbox import LineChannel, LinePlatform
+        from otop.channels.orders import tell_order_update
         from otop.channels.personal_data import register
         from otop.channels.platforms import register_platform
         from otop.channels.portal import add_portal_section
@@ -19,6 +19,6 @@ class ChannelsConfig(AppConfig):
 
         register_channel(LineChannel())
         register_platform(LinePlatform())
-        order_status_changed.connect(push_order_update, dispatch_uid="otop.channels.line.push_order_update")
+        order_status_changed.connect(tell_order_update, dispatch_uid="otop.channels.tell_order_update")
         add_portal_section()
         register()

@@ -220,6 +220,22 @@ class PushKind(models.TextChoices):
     CERTIFICATIONS = "certifications", _("Certifications about to expire")
 
 
+# The notification events each push switch covers (events not named here are always sent).
+PUSH_KIND_OF_EVENT = {
+    "line/sales_digest": PushKind.SALES,
+    "low_stock": PushKind.LOW_STOCK,
+    "settlement_ready": PushKind.STATEMENTS,
+    "application_approved": PushKind.DECISIONS,
+    "application_rejected": PushKind.DECISIONS,
+    "application_changes_requested": PushKind.DECISIONS,
+    "application_under_review": PushKind.DECISIONS,
+    "application_submitted": PushKind.DECISIONS,
+    "application_withdrawn": PushKind.DECISIONS,
+    "product_delisted": PushKind.DECISIONS,
+    "certification_expiring": PushKind.CERTIFICATIONS,
+}
+
+
 class PushPreference(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_push_preferences")
     kind = models.CharField(_("kind"), max_length=20, choices=PushKind.choices)

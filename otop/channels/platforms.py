@@ -27,6 +27,10 @@ class ChatPlatform(Protocol):
         """Tell the person in the chat that their order was placed, with its payment QR."""
         ...
 
+    def order_update(self, *, contact: ChatContact, order: Order, to_status: str, note: str) -> None:
+        """Tell the person their order changed (`note`: the staff's words, e.g. a tracking number)."""
+        ...
+
     def checkout_url(self, *, token: str) -> str:
         """The address that opens the chat checkout of this one-time token on this platform."""
         ...

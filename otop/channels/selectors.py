@@ -9,7 +9,14 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from otop.catalog.models import Product, Variant
 from otop.catalog.selectors import listed_products, sellable_variants
-from otop.channels.models import ChatContact, ChatMessage, Conversation, PushKind, PushPreference
+from otop.channels.models import (
+    PUSH_KIND_OF_EVENT,
+    ChatContact,
+    ChatMessage,
+    Conversation,
+    PushKind,
+    PushPreference,
+)
 from otop.core.money import ZERO, line_total
 from otop.inventory.selectors import available_quantities
 from otop.orders.models import Order
@@ -104,6 +111,12 @@ def push_kinds_enabled(user) -> dict[str, bool]:
 
 def push_enabled(user, kind: str) -> bool:
     return PushPreference.objects.filter(user=user, kind=kind, is_enabled=False).first() is None
+
+
+def push_wanted(user, event: str) -> bool:
+    """Whether this account wants the news of a notification event pushed to its chats."""
+    kind = PUSH_KIND_OF_EVENT.get(event)
+    return kind is None or push_enabled(user, kind)
 
 
 def linked_contacts(user) -> QuerySet[ChatContact]:

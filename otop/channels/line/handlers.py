@@ -9,7 +9,6 @@ queued by two webhook calls at once, is answered once.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from otop.catalog.models import Category, Variant
 from otop.catalog.selectors import sellable_variants
-from otop.channels import selectors, services
+from otop.channels import intents, selectors, services
 from otop.channels.line import messages as m
 from otop.channels.line.client import LineRefused, line_client
 from otop.channels.line.outbox import LinePlatform, send_answer
@@ -39,17 +38,6 @@ logger = logging.getLogger("otop.channels.line")
 SEARCH_RESULTS = 12
 # LINE keeps a reply token for about a minute; past that the answer is pushed straight away.
 REPLY_TOKEN_LIFE = timedelta(seconds=50)
-LINK_CODE = re.compile(r"^\s*(\d{3})[\s-]?(\d{3})\s*$")
-
-COMMANDS = {
-    "cart": {"ตะกร้า", "ดูตะกร้า", "ตะกร้าสินค้า", "cart", "my cart", "basket"},
-    "orders": {"สถานะคำสั่งซื้อ", "คำสั่งซื้อ", "ติดตามคำสั่งซื้อ", "คำสั่งซื้อของฉัน", "orders", "my orders", "order status"},
-    "staff": {"ติดต่อเจ้าหน้าที่", "คุยกับเจ้าหน้าที่", "เจ้าหน้าที่", "แอดมิน", "staff", "talk to staff", "admin", "human"},
-    "categories": {"หมวดหมู่", "หมวดสินค้า", "เลือกซื้อ", "categories", "category", "shop"},
-    "help": {"ช่วยเหลือ", "เมนู", "สวัสดี", "สวัสดีครับ", "สวัสดีค่ะ", "help", "menu", "hello", "hi"},
-}
-# A question the search cannot answer goes to staff rather than only getting "nothing found".
-QUESTION = re.compile(r"[?？]|(ไหม|มั้ย|หรือเปล่า|ได้ไหม|ยังไง|อย่างไร|เท่าไร|เท่าไหร่|กี่วัน|ครับ|ค่ะ|คะ|นะคะ|จ้า)\s*$")
 
 
 @dataclass
@@ -159,22 +147,14 @@ def _on_message(turn: Turn, message: dict, *, now: datetime) -> None:
         turn.answer([m.text_message(_("Thank you, we passed this on to our staff; they will answer here."))])
 
 
-def _command(text: str) -> str:
-    folded = " ".join(text.casefold().split())
-    for command, words in COMMANDS.items():
-        if folded in words:
-            return command
-    return ""
-
-
 def _on_text(turn: Turn, text: str, *, now: datetime) -> None:
-    command = _command(text)
+    command = intents.command_in(text)
     if command:
         _run(turn, command, now=now)
         return
-    code = LINK_CODE.match(text)
+    code = intents.link_code_in(text)
     if code:
-        _link(turn, code.group(1) + code.group(2), now=now)
+        _link(turn, code, now=now)
         return
     waiting = selectors.waiting_conversation_of(turn.contact)
     if waiting is not None:
@@ -186,7 +166,7 @@ def _on_text(turn: Turn, text: str, *, now: datetime) -> None:
     if found:
         turn.answer([_carousel(found, query=text)])
         return
-    if waiting is not None or QUESTION.search(text.strip()):
+    if waiting is not None or intents.is_question(text):
         if waiting is None:
             services.record_incoming_message(
                 contact=turn.contact, reason=Conversation.Reason.UNANSWERED, text=text, now=now
@@ -348,7 +328,7 @@ def _on_postback(turn: Turn, data: str, *, now: datetime) -> None:
         _category(turn, values.get("code", [""])[0][:20])
     elif action == "qr":
         _send_qr_again(turn, values.get("order", [""])[0][:20])
-    elif action in COMMANDS:
+    elif action in intents.COMMANDS:
         _run(turn, action, now=now)
     else:
         logger.info("LINE postback not understood: %s", data[:100])

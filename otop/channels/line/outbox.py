@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from otop.channels.line.client import LineNotConfigured, LineRefused, ReplyTokenInvalid, line_client, line_config
-from otop.channels.line.messages import absolute, order_placed_messages, text_message
-from otop.channels.models import ChatContact, Platform, PushKind
-from otop.channels.selectors import push_enabled
+from otop.channels.line.messages import absolute, order_placed_messages, order_status_message, text_message
+from otop.channels.models import ChatContact, Platform
+from otop.channels.selectors import push_wanted
 from otop.notifications.channels import Recipient
 from otop.notifications.models import OutboundMessage
 from otop.notifications.services import deliver, enqueue_after_commit, render_message
@@ -27,21 +27,6 @@ from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
 
 logger = logging.getLogger("otop.channels.line")
-
-# The producers' news each kind of push switch covers (events not named here are always sent).
-PUSH_KIND_OF_EVENT = {
-    "line/sales_digest": PushKind.SALES,
-    "low_stock": PushKind.LOW_STOCK,
-    "settlement_ready": PushKind.STATEMENTS,
-    "application_approved": PushKind.DECISIONS,
-    "application_rejected": PushKind.DECISIONS,
-    "application_changes_requested": PushKind.DECISIONS,
-    "application_under_review": PushKind.DECISIONS,
-    "application_submitted": PushKind.DECISIONS,
-    "application_withdrawn": PushKind.DECISIONS,
-    "product_delisted": PushKind.DECISIONS,
-    "certification_expiring": PushKind.CERTIFICATIONS,
-}
 
 
 def _summary(messages: list[dict]) -> str:
@@ -129,8 +114,7 @@ class LineChannel:
         )
         if contact is None:
             return None
-        kind = PUSH_KIND_OF_EVENT.get(event)
-        if kind and not push_enabled(recipient.user, kind):
+        if not push_wanted(recipient.user, event):
             return None
         subject, body = render_message(event=event, language=recipient.language, context=context)
         text = "\n\n".join(part for part in (subject, body) if part)
@@ -156,6 +140,11 @@ class LinePlatform:
         with translation.override(contact.language):
             messages = order_placed_messages(order, qr_url=qr_path(payment, image_format="png") if payment else "")
         queue_push(contact, messages, event="line/order_placed")
+
+    def order_update(self, *, contact: ChatContact, order: Order, to_status: str, note: str) -> None:
+        with translation.override(contact.language):
+            message = order_status_message(order, to_status=to_status, note=note)
+        queue_push(contact, [message], event=f"line/order_{to_status}")
 
     def checkout_url(self, *, token: str) -> str:
         config = line_config()

@@ -19,6 +19,8 @@ from otop.channels.line.tests.helpers import committed, new_user_id, post_events
 from otop.channels.line.tests.helpers import text_event as text
 from otop.channels.models import ChatCartLine, ChatContact, CheckoutLink
 from otop.inventory import selectors as stock
+from otop.inventory import services as inventory
+from otop.inventory.models import Location
 from otop.notifications.models import OutboundMessage
 from otop.notifications.services import MAX_ATTEMPTS, send_due_messages
 from otop.orders import services as order_services
@@ -252,3 +254,123 @@ def test_an_expired_reply_token_is_answered_by_a_push(fake_line):
     [delivery] = fake_line.delivered_to(user_id)
     assert delivery.via == "push" and delivery.messages[0]["type"] == "flex"
     assert OutboundMessage.objects.get().status == OutboundMessage.Status.SENT
+
+
+def pushed_texts(line, user_id) -> list[str]:
+    return [d.messages[0].get("text", "") for d in line.delivered_to(user_id) if d.via == "push"]
+
+
+def test_shipped_is_pushed_with_its_tracking_number_under_its_own_retry_key(fake_line, promptpay):
+    user_id, _products, order = buy_two(fake_line, promptpay)
+    confirm(order)
+    for status, note in ((Order.Status.PACKED, ""), (Order.Status.SHIPPED, "TH0123456789A")):
+        order.refresh_from_db()
+        with committed():
+            order_services.change_status(order=order, to_status=status, note=note)
+
+    shipped = pushed_texts(fake_line, user_id)[-1]
+    assert order.number in shipped
+    assert "จัดส่งสินค้าของคุณแล้ว" in shipped and "เลขพัสดุ: TH0123456789A" in shipped
+    keys = [call.headers["x-line-retry-key"] for call in fake_line.calls("/v2/bot/message/push")]
+    assert len(keys) == 4 and len(set(keys)) == 4  # placed, paid, packed, shipped: one key each
+    message = OutboundMessage.objects.get(event="line/order_shipped")
+    assert message.status == OutboundMessage.Status.SENT and message.recipient == user_id
+
+
+def test_a_cancelled_order_is_pushed_and_its_units_are_for_sale_again(fake_line, promptpay):
+    user_id, (silk, _tea), order = buy_two(fake_line, promptpay)
+    silk_variant = silk.variants.get().pk
+    assert stock.available_quantities(variant_ids=[silk_variant]) == {silk_variant: 2}
+
+    with committed():
+        order_services.change_status(order=order, to_status=Order.Status.CANCELLED, note="ลูกค้าขอยกเลิก")
+
+    cancelled = pushed_texts(fake_line, user_id)[-1]
+    assert "คำสั่งซื้อของคุณถูกยกเลิก" in cancelled and "ลูกค้าขอยกเลิก" in cancelled
+    assert stock.available_quantities(variant_ids=[silk_variant]) == {silk_variant: 3}
+    assert OutboundMessage.objects.filter(event="line/order_cancelled").count() == 1
+
+
+def test_an_order_placed_on_the_website_is_never_pushed_to_a_chat(fake_line, promptpay):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", quantity=3)
+    with committed():
+        order = order_services.place_order(
+            items=[(silk.sku, 1)],
+            customer=order_services.CustomerDetails(name="สมศรี ใจดี", phone="0812223333"),
+            delivery_method="pickup",
+            address=None,
+        )
+    confirm(order)
+
+    assert order.channel == Order.Channel.WEB
+    assert fake_line.calls("/v2/bot/message/push") == []
+    assert not OutboundMessage.objects.filter(channel=OutboundMessage.Channel.LINE).exists()
+
+
+def cart_bubble(line, user_id) -> dict:
+    post_events([text(line, user_id, "ตะกร้า")])
+    return line.calls("/v2/bot/message/reply")[-1].json["messages"][0]
+
+
+def test_remove_and_clear_postbacks_empty_the_cart_and_the_cart_shows_it(fake_line):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", quantity=3)
+    tea = stocked_product(name_th="ชาใบหม่อน", quantity=3)
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    add(fake_line, user_id, tea)
+
+    post_events([postback_event(fake_line, user_id, f"action=remove&variant={silk.variants.get().pk}")])
+    after_remove = fake_line.calls("/v2/bot/message/reply")[-1].json["messages"][0]
+    assert list(ChatCartLine.objects.values_list("variant_id", flat=True)) == [tea.variants.get().pk]
+    assert "ชาใบหม่อน" in str(after_remove["contents"]) and "ผ้าไหมมัดหมี่" not in str(after_remove["contents"])
+
+    post_events([postback_event(fake_line, user_id, "action=clear")])
+    assert not ChatCartLine.objects.exists()
+    assert fake_line.calls("/v2/bot/message/reply")[-1].json["messages"][0]["text"] == "ล้างตะกร้าแล้ว"
+    links = CheckoutLink.objects.count()  # one, from the cart shown after the removal
+    empty = cart_bubble(fake_line, user_id)
+    assert empty["type"] == "text" and "uri" not in str(empty)
+    assert CheckoutLink.objects.count() == links == 1  # nothing to check out: no new link
+
+
+def test_stock_sold_elsewhere_caps_the_chat_cart_and_the_order_takes_what_is_left(fake_line, promptpay):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", price="1500.00", quantity=3)
+    user_id = new_user_id()
+    for _ in range(3):
+        add(fake_line, user_id, silk)
+    path = checkout_path(fake_line, user_id)
+    # Two of the three units leave the online shelf (sold at the counter, say) before the buyer pays.
+    inventory.remove_stock(
+        variant=silk.variants.get(), location=stock.location(Location.Code.ONLINE), quantity=2, actor=None
+    )
+
+    page = Client().get(path)
+    [item] = page.context["cart"].items
+    assert (item.wanted, item.quantity, item.is_capped) == (3, 1, True)
+    assert page.status_code == 200
+    with committed():
+        assert Client().post(path, PICKUP).status_code == 302
+
+    order = Order.objects.get()
+    assert [(line.sku, line.quantity) for line in order.lines.all()] == [(silk.sku, 1)]
+    assert str(order.total) == "1500.00"
+
+
+def test_a_checkout_of_a_cart_sold_out_meanwhile_is_refused_and_changes_nothing(fake_line, promptpay):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", quantity=1)
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    path = checkout_path(fake_line, user_id)
+    inventory.remove_stock(
+        variant=silk.variants.get(), location=stock.location(Location.Code.ONLINE), quantity=1, actor=None
+    )
+
+    with committed():
+        response = Client().post(path, PICKUP)
+
+    assert response.status_code == 200
+    assert "สินค้าในตะกร้าหมดแล้ว" in " ".join(response.context["form"].non_field_errors())
+    assert not Order.objects.exists()
+    assert CheckoutLink.objects.get().used_at is None
+    assert ChatCartLine.objects.get().quantity == 1  # kept: it is there again if the shelf is refilled
+    assert fake_line.calls("/v2/bot/message/push") == []
