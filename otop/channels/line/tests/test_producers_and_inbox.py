@@ -207,3 +207,21 @@ def test_an_account_erased_for_pdpa_loses_its_chats(fake_line, make_user):
     handler.erase(producer.user)
     assert not ChatContact.objects.filter(user=producer.user).exists()
     assert isinstance(User.objects.get(pk=producer.user.pk), User)
+
+
+def test_each_kind_of_news_is_switched_off_on_line_alone(fake_line, make_user):
+    producer, _product, user_id = linked_producer(fake_line, make_user)
+    producer.email = "weaver@example.com"
+    producer.save(update_fields=["email"])
+    services.set_push_preferences(user=producer.user, enabled=set(PushKind.values) - {PushKind.DECISIONS})
+
+    with committed():
+        decision = notify.producer(producer=producer, event="application_approved", context={"product_name": "ผ้าไหม"})
+        expiring = notify.producer(
+            producer=producer, event="certification_expiring", context={"certification": "มผช. 123/2566"}
+        )
+
+    assert [message.channel for message in decision] == ["email"]  # the decision still comes by e-mail
+    assert sorted(message.channel for message in expiring) == ["email", "line"]
+    [push] = [d for d in fake_line.delivered_to(user_id) if d.via == "push"]
+    assert "มผช. 123/2566" in push.messages[0]["text"]
