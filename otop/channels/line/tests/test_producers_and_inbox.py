@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from otop.accounts.models import User
+from otop.catalog.models import BasketComponent
 from otop.channels import services
 from otop.channels.line.sales import push_sales_digests
 from otop.channels.line.tests.helpers import committed, event, new_user_id, post_events, stocked_product, text_event
@@ -23,6 +24,7 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
 from otop.inventory.services.lowstock import set_threshold
+from otop.inventory.tests.factories import ProductFactory, VariantFactory
 from otop.notifications.models import OutboundMessage
 from otop.pos import selectors as pos_selectors
 from otop.pos import services as pos
@@ -225,3 +227,21 @@ def test_each_kind_of_news_is_switched_off_on_line_alone(fake_line, make_user):
     assert sorted(message.channel for message in expiring) == ["email", "line"]
     [push] = [d for d in fake_line.delivered_to(user_id) if d.via == "push"]
     assert "มผช. 123/2566" in push.messages[0]["text"]
+
+
+def test_a_gift_basket_sold_at_the_till_tells_the_producer_of_its_component(fake_line, make_user):
+    producer, silk, user_id = linked_producer(fake_line, make_user)
+    tea = stocked_product(name_th="ชาใบหม่อน", price="100.00", quantity=0)
+    basket = VariantFactory(product=ProductFactory(is_basket=True, name_th="ชุดของขวัญ"), price=Decimal("1700.00"))
+    BasketComponent.objects.create(basket=basket.product, variant=silk.variants.get(), quantity=1)
+    BasketComponent.objects.create(basket=basket.product, variant=tea.variants.get(), quantity=2)
+
+    sell_at_the_till(basket.product, 1, make_user)
+    with committed():
+        assert push_sales_digests() == 1  # only the silk's producer is linked
+
+    [push] = [d for d in fake_line.delivered_to(user_id) if d.via == "push"]
+    text = push.messages[0]["text"]
+    # The basket's price shared by list price: the silk's part is 1,500 of 1,700.
+    assert "ผ้าไหมมัดหมี่ × 1" in text and "฿1,500.00" in text
+    assert "ชาใบหม่อน" not in text and tea.producer != producer
