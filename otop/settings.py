@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "otop.backoffice",
     "otop.storefront",
     "otop.demo",
+    "otop.privacy",
 ]
 
 MIDDLEWARE = [

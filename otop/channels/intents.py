@@ -1,5 +1,5 @@
 """What a person's text in a chat asks for, the same on every platform: a command (cart, orders, staff,
-categories, help), a producer's link code, or a search; and whether an unanswered text reads as a
+categories, stop, help), a producer's link code, or a search; and whether an unanswered text reads as a
 question for staff. Thai is matched as typed (never split on spaces); English case-insensitively.
 """
 
@@ -13,6 +13,8 @@ COMMANDS: dict[str, frozenset[str]] = {
     "orders": frozenset({"สถานะคำสั่งซื้อ", "คำสั่งซื้อ", "ติดตามคำสั่งซื้อ", "คำสั่งซื้อของฉัน", "orders", "my orders", "order status"}),
     "staff": frozenset({"ติดต่อเจ้าหน้าที่", "คุยกับเจ้าหน้าที่", "เจ้าหน้าที่", "แอดมิน", "staff", "talk to staff", "admin", "human"}),
     "categories": frozenset({"หมวดหมู่", "หมวดสินค้า", "เลือกซื้อ", "categories", "category", "shop"}),
+    # Withdraws consent to marketing messages in this chat (orders and replies still come).
+    "stop": frozenset({"หยุด", "หยุดส่ง", "เลิกรับข่าวสาร", "ยกเลิกรับข่าวสาร", "stop", "unsubscribe"}),
     "help": frozenset({"ช่วยเหลือ", "เมนู", "สวัสดี", "สวัสดีครับ", "สวัสดีค่ะ", "help", "menu", "hello", "hi"}),
 }
 

@@ -41,6 +41,7 @@ from otop.channels.models import (
 )
 from otop.channels.platforms import platform_for
 from otop.channels.selectors import MAX_QUANTITY, chat_cart
+from otop.core import consent
 from otop.core.services import record_audit_event
 from otop.inventory.models import SoldItem
 from otop.inventory.selectors import available_quantities
@@ -74,6 +75,15 @@ def record_unfollow(*, contact: ChatContact, now: datetime | None = None) -> Non
     now = now or timezone.now()
     ChatContact.objects.filter(pk=contact.pk).update(is_following=False, unfollowed_at=now)
     contact.is_following, contact.unfollowed_at = False, now
+
+
+def stop_marketing(*, contact: ChatContact) -> int:
+    """The person typed "หยุด" (stop): withdraw their consent to marketing in chats, under this chat and
+    their linked account. Returns how many consents were withdrawn (0 when none was given)."""
+    subjects = consent.subjects_for(
+        user_id=contact.user_id, extra=[consent.chat_subject(contact.platform, contact.external_id)]
+    )
+    return consent.withdraw(subjects=subjects, purpose=consent.MARKETING_CHAT, channel=contact.platform)
 
 
 def record_profile(*, contact: ChatContact, display_name: str, language: str, now: datetime | None = None) -> None:

@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from otop.core import consent
 from otop.notifications.channels import (
     Recipient,
     TemporaryFailure,
@@ -72,6 +75,30 @@ def notify_person(*, recipient: Recipient, event: str, context: dict[str, Any]) 
     """Queue the event's message to a person on every channel that can reach them; returns what was queued."""
     queued = [channel.queue(recipient=recipient, event=event, context=context) for channel in registered_channels()]
     return [message for message in queued if message is not None]
+
+
+def notify_marketing(*, recipient: Recipient, event: str, context: dict[str, Any]) -> list[OutboundMessage]:
+    """Queue a marketing message (news, promotions) only on the channels where the person consented to
+    marketing: e-mail under `marketing_email`, chats under `marketing_chat` (core.consent). Every message
+    carries `stop_url`, the link that withdraws that consent in one step."""
+    user_id = recipient.user.pk if recipient.user is not None else None
+    queued: list[OutboundMessage] = []
+    for channel in registered_channels():
+        if channel.name == OutboundMessage.Channel.EMAIL:
+            purpose = consent.MARKETING_EMAIL
+            subjects = consent.subjects_for(user_id=user_id, email=recipient.email)
+        else:
+            purpose = consent.MARKETING_CHAT
+            extra = channel.consent_subjects(recipient) if hasattr(channel, "consent_subjects") else []
+            subjects = consent.subjects_for(user_id=user_id, extra=extra)
+        if not consent.has_consent(subjects=subjects, purpose=purpose):
+            continue
+        token = consent.stop_token(subjects=subjects, purpose=purpose)
+        stop_url = settings.SITE_URL.rstrip("/") + reverse("privacy:stop", args=[token])
+        message = channel.queue(recipient=recipient, event=event, context={**context, "stop_url": stop_url})
+        if message is not None:
+            queued.append(message)
+    return queued
 
 
 def _enqueue(*, message_id: int) -> None:

@@ -283,6 +283,18 @@ def _run(turn: Turn, command: str, *, now: datetime) -> None:
         )
     elif command == "categories":
         turn.answer([m.text_message(_("Choose a category:"), quick_replies=m.category_quick_replies())])
+    elif command == "stop":
+        services.stop_marketing(contact=turn.contact)
+        turn.answer(
+            [
+                m.text_message(
+                    _(
+                        "Done: we will send no more news or promotions to this chat. "
+                        "Answers to your messages and news of your orders still come."
+                    )
+                )
+            ]
+        )
     else:
         turn.answer([m.help_message()])
 

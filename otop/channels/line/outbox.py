@@ -20,6 +20,7 @@ from otop.channels.line.client import LineNotConfigured, LineRefused, ReplyToken
 from otop.channels.line.messages import absolute, order_placed_messages, order_status_message, text_message
 from otop.channels.models import ChatContact, Platform
 from otop.channels.selectors import push_wanted
+from otop.core import consent
 from otop.notifications.channels import Recipient
 from otop.notifications.models import OutboundMessage
 from otop.notifications.services import deliver, enqueue_after_commit, render_message
@@ -103,6 +104,15 @@ class LineChannel:
     """The notifications channel: an account's news reaches the LINE chats linked to it."""
 
     name = OutboundMessage.Channel.LINE
+
+    def consent_subjects(self, recipient: Recipient) -> list[str]:
+        """The LINE chats of the account, under which a consent to marketing pushes may have been given."""
+        if recipient.user is None:
+            return []
+        ids = ChatContact.objects.filter(platform=Platform.LINE, user=recipient.user).values_list(
+            "external_id", flat=True
+        )
+        return [consent.chat_subject(Platform.LINE, external_id) for external_id in ids]
 
     def queue(self, *, recipient: Recipient, event: str, context: dict[str, Any]) -> OutboundMessage | None:
         if recipient.user is None or not line_config().is_enabled:

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from otop.privacy.models import ConsentRecord, DataRequest
+
+
+class ConsentForm(forms.Form):
+    """One checkbox per purpose; unticked means withdrawn (or never given)."""
+
+    def __init__(self, *args, live: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        for purpose, label in ConsentRecord.Purpose.choices:
+            self.fields[purpose] = forms.BooleanField(label=label, required=False, initial=live.get(purpose, False))
+
+
+class DataRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I ask for"),
+        choices=[(DataRequest.Kind.CORRECTION, DataRequest.Kind.CORRECTION.label),
+                 (DataRequest.Kind.ERASURE, DataRequest.Kind.ERASURE.label)],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    details = forms.CharField(
+        label=_("Details (what should be corrected, or anything we should know)"),
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class NoticeForm(forms.Form):
+    body_th = forms.CharField(label=_("notice (Thai)"), max_length=50000, widget=forms.Textarea(attrs={"rows": 16}))
+    body_en = forms.CharField(label=_("notice (English)"), max_length=50000, widget=forms.Textarea(attrs={"rows": 16}))
+    asks_consent_again = forms.BooleanField(
+        label=_("The change matters to what people consented to: ask them to confirm again"), required=False
+    )
+
+
+class CloseRequestForm(forms.Form):
+    outcome = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    refused = forms.BooleanField(label=_("Refused (say why above)"), required=False)

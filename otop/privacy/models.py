@@ -1,0 +1,114 @@
+"""The privacy notice's versions, consents per purpose, and people's requests about their data (PDPA)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from otop.core import consent
+
+# The PDPA gives a data controller 30 days to answer a data subject's request.
+ANSWER_WITHIN = timedelta(days=30)
+
+
+class Notice(models.Model):
+    """One published version of the privacy notice. Versions are never edited: a change is a new version."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    body_th = models.TextField(_("notice (Thai)"))
+    body_en = models.TextField(_("notice (English)"))
+    # A change that matters to what people agreed to asks everyone who consented to confirm again.
+    asks_consent_again = models.BooleanField(_("ask for consent again"), default=False)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class ConsentRecord(models.Model):
+    """One decision of a person about one purpose, appended, never changed: the latest one counts."""
+
+    class Purpose(models.TextChoices):
+        MARKETING_EMAIL = consent.MARKETING_EMAIL, _("News and promotions by e-mail")
+        MARKETING_CHAT = consent.MARKETING_CHAT, _("News and promotions in LINE or Messenger")
+        STORY_PHOTOS = consent.STORY_PHOTOS, _("Photos of me in product stories")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("website")
+        LINE = "line", "LINE"
+        MESSENGER = "messenger", "Messenger"
+        EMAIL = "email", _("link in an e-mail")
+        STAFF = "staff", _("recorded by staff")
+
+    subject = models.CharField(_("person"), max_length=200, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="consent_records",
+    )  # fmt: skip
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField(_("given"))
+    notice_version = models.PositiveIntegerField(_("notice version"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject", "purpose", "-at"], name="consent_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {'+' if self.granted else '-'} {self.at:%Y-%m-%d}"
+
+
+class DataRequest(models.Model):
+    """A person's request to receive, correct or erase their data, answered by staff within 30 days."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("a copy of my data")
+        CORRECTION = "correction", _("a correction")
+        ERASURE = "erasure", _("erasure of my data")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="data_requests",
+    )  # fmt: skip
+    # Who asked, kept so staff can answer even after the account's personal fields are erased.
+    reference = models.CharField(_("request number"), max_length=20, unique=True)
+    kind = models.CharField(_("request"), max_length=12, choices=Kind.choices)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    requested_at = models.DateTimeField(_("asked at"))
+    due_at = models.DateTimeField(_("answer by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    outcome = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        ordering = ["due_at", "pk"]
+        permissions = [("handle_datarequest", _("Can answer people's requests about their personal data"))]
+
+    def __str__(self) -> str:
+        return self.reference

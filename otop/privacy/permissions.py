@@ -1,0 +1,12 @@
+"""Who edits the privacy notice and answers people's data requests (merged into the roles by accounts.roles)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ROLE_PERMISSIONS = {
+    "manager": ["privacy.add_notice", "privacy.view_notice", "privacy.handle_datarequest", "privacy.view_datarequest"],
+}
+
+AREAS = [
+    ("privacy.handle_datarequest", "privacy:requests", _("Personal data requests")),
+    ("privacy.add_notice", "privacy:notices", _("Privacy notice")),
+]

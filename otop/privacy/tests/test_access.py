@@ -1,0 +1,21 @@
+"""The privacy pages in the role matrix (docs/roles.md)."""
+
+import pytest
+
+from tests.role_matrix import ROLES, assert_answer, matrix_cases
+
+MATRIX = {
+    "/privacy/": ["in"] * 7,
+    "/en/privacy/": ["in"] * 7,
+    "/privacy/my/": ["login", "in", "in", "in", "in", "in", "in"],
+    "/privacy/my/data.json": ["login", "in", "in", "in", "in", "in", "in"],
+    "/privacy/notices/": ["login", "403", "403", "403", "403", "403", "in"],
+    "/privacy/requests/": ["login", "403", "403", "403", "403", "403", "in"],
+}
+CASES = matrix_cases(MATRIX)
+assert len(ROLES) == 7
+
+
+@pytest.mark.parametrize(("path", "role", "expected"), CASES, ids=[f"{p}-{r}" for p, r, _ in CASES])
+def test_privacy_pages_by_role(client_for, path, role, expected):
+    assert_answer(client_for(role).get(path), expected)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from otop.privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("", views.notice, name="notice"),
+    path("my/", views.my_data, name="mine"),
+    path("my/data.json", views.my_data_download, name="mine-download"),
+    path("my/request/", views.my_data_request, name="mine-request"),
+    path("stop/<str:token>/", views.stop, name="stop"),
+    path("notices/", views.notices, name="notices"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/erase/", views.request_erase, name="request-erase"),
+    path("requests/<int:pk>/data.json", views.request_export, name="request-export"),
+]

@@ -1,0 +1,193 @@
+"""The privacy notice, a person's own page (consents, a copy of their data, requests), and the staff pages
+(the notice's versions, the queue of requests with their 30-day deadline)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from otop.accounts.actors import acting_user
+from otop.core import consent
+from otop.core.errors import DomainError
+from otop.core.forms import add_domain_error
+from otop.core.pages import staff_only
+from otop.core.thaidates import format_date
+from otop.core.throttle import hit, throttled_page
+from otop.privacy import selectors, services
+from otop.privacy.forms import CloseRequestForm, ConsentForm, DataRequestForm, NoticeForm
+from otop.privacy.models import ConsentRecord, DataRequest
+
+
+@require_GET
+def notice(request: HttpRequest) -> HttpResponse:
+    version = request.GET.get("version", "")
+    shown = selectors.notice_version(int(version)) if version.isdigit() and len(version) < 6 else None
+    if version and shown is None:
+        raise Http404
+    shown = shown or selectors.current_notice()
+    if shown is None:
+        raise Http404
+    body = shown.body_en if translation.get_language() == "en" else shown.body_th
+    return render(request, "privacy/notice.html", {"notice": shown, "body": body})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    subjects = consent.subjects_for(user_id=user.pk, email=user.email)
+    live = selectors.live_consents(subjects=subjects)
+    form = ConsentForm(request.POST or None, live=live)
+    if request.method == "POST" and form.is_valid():
+        services.set_consents(user=user, choices={purpose: form.cleaned_data[purpose] for purpose in live})
+        messages.success(request, _("Your choices were saved."))
+        return redirect("privacy:mine")
+    decisions = selectors.latest_decisions(subjects=subjects)
+    confirm_again = any(record.granted and not live[purpose] for purpose, record in decisions.items())
+    return render(
+        request,
+        "privacy/mine.html",
+        {"form": form, "request_form": DataRequestForm(), "requests": selectors.requests_of(user),
+         "confirm_again": confirm_again, "notice": selectors.current_notice()},
+    )  # fmt: skip
+
+
+@require_GET
+@login_required
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    verdict = hit("privacy-export", f"user:{request.user.pk}", "10/h")
+    if not verdict.allowed:
+        return throttled_page(request, verdict)
+    data = services.export_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y%m%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def my_data_request(request: HttpRequest) -> HttpResponse:
+    verdict = hit("privacy-request", f"user:{request.user.pk}", "5/h")
+    if not verdict.allowed:
+        return throttled_page(request, verdict)
+    form = DataRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            made = services.ask(user=request.user, kind=form.cleaned_data["kind"], details=form.cleaned_data["details"])
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Request %(reference)s was sent. We answer by %(date)s.")
+                % {"reference": made.reference, "date": format_date(made.due_at)},
+            )
+            return redirect("privacy:mine")
+    subjects = consent.subjects_for(user_id=request.user.pk, email=request.user.email)
+    return render(
+        request,
+        "privacy/mine.html",
+        {"form": ConsentForm(live=selectors.live_consents(subjects=subjects)), "request_form": form,
+         "requests": selectors.requests_of(request.user), "notice": selectors.current_notice()},
+        status=400,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every marketing message: one press withdraws that consent."""
+    named = consent.read_stop_token(token)
+    if named is None:
+        raise Http404
+    subjects, purpose = named
+    done = False
+    if request.method == "POST":
+        services.withdraw_everywhere(subjects=subjects, purpose=purpose, channel=ConsentRecord.Channel.EMAIL)
+        done = True
+    label = ConsentRecord.Purpose(purpose).label
+    return render(request, "privacy/stop.html", {"purpose": label, "done": done})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("privacy.add_notice")
+def notices(request: HttpRequest) -> HttpResponse:
+    current = selectors.current_notice()
+    initial = {"body_th": current.body_th, "body_en": current.body_en} if current else {}
+    form = NoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            published = services.publish_notice(actor=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Version %(version)s of the notice is published.") % {"version": published.version}
+            )
+            return redirect("privacy:notices")
+    versions = selectors.all_notices()
+    return render(request, "privacy/notices.html", {"form": form, "versions": versions})
+
+
+@require_GET
+@staff_only("privacy.handle_datarequest")
+def request_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "privacy/requests.html",
+        {"open": selectors.open_requests(), "closed": selectors.recent_closed_requests(), "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("privacy.handle_datarequest")
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest.objects.select_related("user", "closed_by"), pk=pk)
+    form = CloseRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_request(request=data_request, actor=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The request is closed."))
+            return redirect("privacy:requests")
+    return render(request, "privacy/request.html", {"item": data_request, "form": form})
+
+
+@require_POST
+@staff_only("privacy.handle_datarequest")
+def request_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest, pk=pk)
+    try:
+        services.erase_person(request=data_request, actor=acting_user(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("privacy:request", pk=pk)
+    messages.success(request, _("The person's data was erased; what the law keeps is listed on the request."))
+    return redirect("privacy:requests")
+
+
+@require_GET
+@staff_only("privacy.handle_datarequest")
+def request_export(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest.objects.select_related("user"), pk=pk)
+    if data_request.user is None:
+        raise Http404
+    data = services.export_data(user=data_request.user)
+    services.record_export(request=data_request, actor=acting_user(request))
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{data_request.reference}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
