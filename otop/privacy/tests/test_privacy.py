@@ -208,6 +208,7 @@ def test_downloads_are_throttled_per_account(make_user):
 
 def test_marketing_messages_are_not_sent_to_anyone_who_never_answered(make_user):
     customer = make_user(roles.CUSTOMER, email="silent@example.com")
-    notify_marketing(recipient=Recipient(user=customer, email=customer.email), event="center_news", context={"title": "t", "text": "x"})
+    recipient = Recipient(user=customer, email=customer.email)
+    notify_marketing(recipient=recipient, event="center_news", context={"title": "t", "text": "x"})
     assert not OutboundMessage.objects.filter(recipient="silent@example.com").exists()
     assert mail.outbox == []
