@@ -20,6 +20,13 @@ def _thai_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _one_factor_unless_a_test_asks(settings):
+    # Staff sign in with a second factor (accounts/two_factor.py); its own tests turn this on. The other
+    # tests reach staff pages with force_login or the password form, as before.
+    settings.TWO_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a user; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

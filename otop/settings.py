@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # geo before core: reference data is put back in this order (the center's profile names a province).
     "otop.geo",
     "otop.core",
@@ -84,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "otop.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "otop.core.middleware.HeadAsGetMiddleware",
     "otop.core.middleware.RejectBadAddressMiddleware",
@@ -94,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "otop.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,6 +182,12 @@ AXES_USERNAME_CALLABLE = "otop.accounts.backends.sign_in_identity"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# A second factor (an authenticator app) for the roles that reach people's data and the money.
+TWO_FACTOR_REQUIRED = env.flag("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_ROLES = ("manager", "staff")
+OTP_TOTP_ISSUER = "OTOP Center"
+# Staff sessions end after this many minutes without a request (a shared counter computer).
+STAFF_IDLE_MINUTES = env.integer("STAFF_IDLE_MINUTES", 30, minimum=1)
 
 # --- Internationalisation: Thai first -----------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -253,6 +265,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# No page of ours uses these browser features; a page that needs one (the till's camera) widens it.
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

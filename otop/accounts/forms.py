@@ -56,3 +56,10 @@ class ResetByEmailForm(PasswordResetForm):
         send_password_link(
             user=context["user"], email=to_email, link=f"{context['protocol']}://{context['domain']}{path}"
         )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app (or a recovery code)"), max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )  # fmt: skip

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.account_home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", views.second_factor, name="two-factor"),
     path("password/", views.ChangePasswordView.as_view(), name="password-change"),
     path("password/changed/", views.PasswordChangedView.as_view(), name="password-change-done"),
     path("password/forgot/", views.ResetByEmailView.as_view(), name="password-reset"),

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import base64
+
+import segno
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from otop.accounts.forms import ResetByEmailForm, SignInForm
+from otop.accounts import two_factor
+from otop.accounts.forms import ResetByEmailForm, SecondFactorForm, SignInForm
+from otop.accounts.middleware import forget_rules
 from otop.accounts.roles import ROLE_LABELS
 from otop.accounts.selectors import areas_for, roles_of
 from otop.core.throttle import throttle
@@ -60,3 +67,37 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 
 class PasswordChangedView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@throttle("two-factor", "10/m", key=lambda request: f"user:{request.user.pk}")
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Give the second factor, or set one up (a QR code for an authenticator app, then recovery codes)."""
+    user = request.user
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SecondFactorForm(request.POST or None)
+    if two_factor.has_second_factor(user):
+        if user.is_verified():
+            return redirect(next_url or "accounts:home")
+        if request.method == "POST" and form.is_valid():
+            if two_factor.verify(request=request, user=user, code=form.cleaned_data["code"]):
+                return redirect(next_url or "accounts:home")
+            form.add_error("code", _("This code is not right. Try the newest code from the app, or a recovery code."))
+        return render(request, "accounts/second_factor.html", {"form": form, "next": next_url})
+    device = two_factor.pending_app_device(user)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_app_device(request=request, user=user, code=form.cleaned_data["code"])
+        if codes is not None:
+            forget_rules(request)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+        form.add_error("code", _("This code is not right. Scan the QR code again and type the newest code."))
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {"form": form, "next": next_url, "qr": qr.svg_inline(scale=5, omitsize=True),
+         "secret": base64.b32encode(device.bin_key).decode().rstrip("=")},
+    )  # fmt: skip
