@@ -99,5 +99,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/second_factor_setup.html",
         {"form": form, "next": next_url, "qr": qr.svg_inline(scale=5, omitsize=True),
-         "secret": base64.b32encode(device.bin_key).decode().rstrip("=")},
+         "secret": _in_fours(base64.b32encode(device.bin_key).decode().rstrip("="))},
     )  # fmt: skip
+
+
+def _in_fours(key: str) -> str:
+    """WS65 4SKL MFEK…: easier to type, and it wraps on a phone."""
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))

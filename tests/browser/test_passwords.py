@@ -62,3 +62,28 @@ def test_staff_hand_a_producer_a_sign_in_link_without_seeing_a_password(
     phone.get_by_label("รหัสผ่าน").fill("ทอผ้า-บ้านโนน-9")
     phone.get_by_role("button", name="เข้าสู่ระบบ").click()
     expect(phone.locator("h1")).to_have_text("กลุ่มทอผ้าไหมบ้านโคกสี")
+
+
+def test_a_manager_sets_up_the_second_factor_at_the_first_sign_in(live_server, phone, make_user, settings, screenshot):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.TWO_FACTOR_REQUIRED = True
+    make_user("manager", username="boss")
+    phone.goto(live_server.url + "/backoffice/")
+    phone.get_by_label("ชื่อผู้ใช้หรือหมายเลขโทรศัพท์").fill("boss")
+    phone.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    phone.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(phone.locator("h1")).to_have_text("ตั้งค่าการยืนยันตัวตนสองขั้นตอน")
+    expect(phone.locator(".otp-qr svg")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "setup")
+    device = TOTPDevice.objects.get(user__username="boss")
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    phone.get_by_label("รหัสจากแอปยืนยันตัวตน (หรือรหัสกู้คืน)").fill(code)
+    phone.get_by_role("button", name="ยืนยัน").click()
+    expect(phone.locator("h1")).to_have_text("รหัสกู้คืนของคุณ")
+    expect(phone.locator(".recovery-codes li")).to_have_count(10)
+    screenshot(phone, "recovery-codes")
+    phone.get_by_role("link", name="ดำเนินการต่อ").click()
+    expect(phone).to_have_url(re.compile(r"/backoffice/$"))
