@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from otop.core import thaidates
 from otop.core.money import format_baht
@@ -45,7 +46,7 @@ def receipt_text_lines(sale: Sale, *, language: str = "th") -> list[str]:
         for payment in sale.payments.all():
             lines.append(_two_columns(str(methods[payment.method]), format_baht(payment.amount, symbol=False)))
         if sale.change_due:
-            lines.append(_two_columns(_("Change"), format_baht(sale.change_due, symbol=False)))
+            lines.append(_two_columns(pgettext("money back", "Change"), format_baht(sale.change_due, symbol=False)))
         lines.append(_("Thank you"))
     return lines
 

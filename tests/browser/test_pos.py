@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pypdfium2
+import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
@@ -142,7 +143,9 @@ def test_a_cashiers_day_online_offline_and_at_the_tea_corner(live_server, deskto
     page.get_by_role("button", name="ปิดกะ").click()
     page.locator("#counted-cash").fill("1941.00")
     page.locator("#close-shift-form").get_by_role("button", name="ปิดกะ").click()
-    expect(page.locator("#close-result")).to_have_text("฿1,941.00 / ฿1,941.00 / ฿0.00")
+    expect(page.locator("#close-expected")).to_have_text("฿1,941.00")
+    expect(page.locator("#close-counted")).to_have_text("฿1,941.00")
+    expect(page.locator("#close-variance")).to_have_text("฿0.00")
     pdf_url = page.locator("#z-report-link").get_attribute("href")
     pdf = page.request.get(live_server.url + pdf_url)
     assert pdf.headers["content-type"] == "application/pdf"
@@ -189,3 +192,26 @@ def test_a_refused_offline_sale_is_kept_for_the_manager_and_the_others_sync(
     expect(page.locator("#refused-list li")).to_contain_text("฿120.00")
     assert sorted(Sale.objects.values_list("receipt_number", flat=True)) == [1, 3]
     screenshot(page, "refused-sale")
+
+
+@pytest.mark.parametrize(
+    ("counted", "difference", "css_class"),
+    [("1300", "฿-130.00 (ขาด)", "pos-short"), ("1450.25", "฿20.25 (เกิน)", "pos-over")],
+)
+def test_closing_a_short_or_over_drawer_shows_the_difference_with_its_sign(
+    live_server, desktop, make_user, screenshot, counted, difference, css_class
+):
+    make_user("cashier", username="kasira")
+    RegisterFactory()
+    page = desktop
+    sign_in(page, live_server.url + "/pos/shop/")
+    open_shift(page, "1430")
+    page.get_by_role("button", name="ปิดกะ").click()
+    page.locator("#counted-cash").fill(counted)
+    page.locator("#close-shift-form").get_by_role("button", name="ปิดกะ").click()
+    figures = page.locator("#close-figures")
+    expect(figures).to_contain_text("ยอดที่ควรมีในลิ้นชัก")
+    expect(page.locator("#close-expected")).to_have_text("฿1,430.00")
+    expect(page.locator("#close-variance")).to_have_text(difference)
+    expect(page.locator("#close-variance")).to_have_class(css_class)
+    screenshot(page, "close-shift-" + css_class)

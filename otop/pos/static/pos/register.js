@@ -21,6 +21,13 @@
     if (!match || (match[1] === "" && !match[2])) return null;
     return Number(match[1] || "0") * 100 + Number(((match[2] || "") + "00").slice(0, 2));
   }
+  // Figures the server sends may be negative (a cash shortage); typed amounts never are.
+  function signedSatang(value) {
+    const text = String(value == null ? "" : value).trim();
+    const negative = text.startsWith("-");
+    const amount = satang(negative ? text.slice(1) : text);
+    return amount == null ? null : (negative ? -amount : amount);
+  }
   function baht(value) {
     const sign = value < 0 ? "-" : "";
     const abs = Math.abs(value);
@@ -489,7 +496,24 @@
     showTill();
   });
 
-  $("close-shift-open").addEventListener("click", () => { $("close-result").textContent = ""; $("close-shift").showModal(); });
+  function showCloseFigures(body) {
+    const variance = signedSatang(body.variance);
+    $("close-expected").textContent = baht(signedSatang(body.expected_cash));
+    $("close-counted").textContent = baht(signedSatang(body.counted_cash));
+    const cell = $("close-variance");
+    const word = variance < 0 ? cell.dataset.short : variance > 0 ? cell.dataset.over : "";
+    // Written as the Z-report writes it: ฿-130.00.
+    const shown = variance < 0 ? "฿-" + baht(-variance).slice(1) : baht(variance);
+    cell.textContent = shown + (word ? " (" + word + ")" : "");
+    cell.classList.toggle("pos-short", variance < 0);
+    cell.classList.toggle("pos-over", variance > 0);
+    $("close-figures").hidden = false;
+  }
+  $("close-shift-open").addEventListener("click", () => {
+    $("close-result").textContent = "";
+    $("close-figures").hidden = true;
+    $("close-shift").showModal();
+  });
   $("close-shift-cancel").addEventListener("click", () => $("close-shift").close());
   $("close-shift-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -500,7 +524,7 @@
     const response = await api("POST", "/shifts/" + config.shiftId + "/close", { counted_cash: plain(counted) });
     const body = await response.json();
     if (!response.ok) { $("close-result").textContent = body.error.message; return; }
-    $("close-result").textContent = baht(satang(body.expected_cash)) + " / " + baht(satang(body.counted_cash)) + " / " + baht(satang(body.variance));
+    showCloseFigures(body);
     const link = $("z-report-link");
     link.href = body.z_report_url;
     link.hidden = false;
