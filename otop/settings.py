@@ -41,8 +41,9 @@ CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS", [])
 # How many proxies of ours (load balancer, nginx) stand in front and append to X-Forwarded-For; the
 # client address used for rate limits is the entry the outermost of them added. 0: REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# The public address, for links in e-mails and shared cards when no request is at hand.
-SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address: printed QR codes (shelf labels), links in e-mails, LINE and shared cards. Unset, it is the
+# address `make run` serves (scripts/run_server.sh sets OTOP_SERVED_URL from PORT), else http://127.0.0.1:8000.
+SITE_URL = env.text("SITE_URL", env.text("OTOP_SERVED_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,8 @@ port=${1:-8000}
 workers=${2:-2}
 cd "$(dirname "$0")/.."
 export DEBUG=${DEBUG:-false}
+# Printed QR codes and links carry SITE_URL; unset, it is the address served here (otop/settings.py).
+export OTOP_SERVED_URL="http://127.0.0.1:${port}"
 
 .venv/bin/python manage.py db_worker --interval 2 &
 worker=$!
@@ -24,4 +26,7 @@ cat <<TXT
     producer (or sign in with the phone number 0812345678)
 
 TXT
-.venv/bin/gunicorn otop.wsgi --bind "127.0.0.1:${port}" --workers "${workers}" --access-logfile - --log-level warning
+# gthread: a browser keeping an idle keep-alive connection open holds a thread, not the whole worker, so the
+# arbiter never kills a worker with WORKER TIMEOUT while nobody is using the site.
+.venv/bin/gunicorn otop.wsgi --bind "127.0.0.1:${port}" --workers "${workers}" --worker-class gthread --threads 4 \
+  --access-logfile - --log-level warning

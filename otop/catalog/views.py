@@ -23,6 +23,7 @@ from otop.catalog.forms import BasketForm, ComponentForm, ImportForm, LabelsForm
 from otop.catalog.labels import LAYOUTS, labels_for, render_labels_pdf
 from otop.catalog.models import Category, Product, ProductPhoto
 from otop.catalog.qr import qr_png, qr_svg
+from otop.core.checks import is_loopback_url
 from otop.core.errors import DomainError
 from otop.core.pages import pdf_response, staff_only
 
@@ -239,7 +240,8 @@ def labels(request: HttpRequest) -> HttpResponse:
             layout = LAYOUTS[form.cleaned_data["layout"]]
             sheet = labels_for(variants, base_url=settings.SITE_URL, copies=form.cleaned_data["copies"])
             return pdf_response(render_labels_pdf(sheet, layout=layout), f"labels-{layout.code}.pdf")
-    return render(request, "catalog/backoffice/labels.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "site_url": settings.SITE_URL, "site_url_is_loopback": is_loopback_url(settings.SITE_URL)}
+    return render(request, "catalog/backoffice/labels.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

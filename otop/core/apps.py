@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from otop.core import checks  # noqa: F401  (registers the deploy checks)
         from otop.core.uploads import limit_decoding
 
         limit_decoding()

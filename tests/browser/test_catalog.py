@@ -88,3 +88,14 @@ def test_a_phone_set_to_english_opens_the_english_story(live_server, browser, ma
     expect(page.locator("h1")).to_have_text("Fermented fish chili paste")
     expect(page.locator(".story-producer")).to_contain_text("Mueang Khon Kaen")
     context.close()
+
+
+def test_the_label_page_names_the_address_its_codes_carry_and_warns_about_loopback(
+    live_server, desktop, make_user, screenshot, settings
+):
+    make_user("staff", username="shelf")
+    settings.SITE_URL = "http://127.0.0.1:8100"
+    _sign_in(desktop, live_server.url + "/backoffice/catalog/labels/")
+    expect(desktop.locator(".label-address")).to_contain_text("http://127.0.0.1:8100")
+    expect(desktop.get_by_role("alert")).to_contain_text("โทรศัพท์ของลูกค้าเปิดไม่ได้")
+    screenshot(desktop, "labels-loopback")

@@ -108,3 +108,14 @@ def test_the_producers_public_page_lists_only_their_listed_products(client, db):
     assert [p.name_th for p in products] == ["กระติบข้าว"]
     assert "กระติบข้าว" in response.content.decode()
     assert "ร่าง" not in response.content.decode()
+
+
+def test_the_labels_page_says_which_address_the_codes_carry_and_warns_about_loopback(client_for, db, settings):
+    settings.SITE_URL = "http://127.0.0.1:8100"
+    page = client_for("staff").get("/en/backoffice/catalog/labels/").content.decode()
+    assert "<b>http://127.0.0.1:8100</b>" in page
+    assert 'role="alert"' in page and "a customer's phone cannot" in page
+    settings.SITE_URL = "https://otop-khonkaen.example"
+    page = client_for("staff").get("/en/backoffice/catalog/labels/").content.decode()
+    assert "<b>https://otop-khonkaen.example</b>" in page
+    assert 'role="alert"' not in page

@@ -56,6 +56,7 @@ def test_production_settings_pass_the_deploy_check():
         DJANGO_ENV="production",
         SECRET_KEY="p9Jx!2vQ#mL7sT0wZ4yB8nR1cF6hK3dG5aE_uI9oP2lS7jW0qX4zV",
         ALLOWED_HOSTS="otop.example",
+        SITE_URL="https://otop.example",
         DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
