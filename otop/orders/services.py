@@ -239,9 +239,10 @@ def place_order(
     return order
 
 
-def _notify(order: Order, event: str) -> None:
+def _notify(order: Order, event: str, *, reason: str = "") -> None:
     if order.email:
-        notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context={"order": order})
+        context = {"order": order, "reason": reason}
+        notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context=context)
 
 
 @transaction.atomic
@@ -282,7 +283,9 @@ def change_status(
     OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, at=now, actor=actor, note=note)
     record_audit_event(actor=actor, action=f"orders.{to_status}", target=order, summary=order.number)
     if to_status in NOTIFIED:
-        _notify(order, "status_changed")
+        # A cancelled or refunded order's e-mail says why.
+        reason = note if to_status in {Status.CANCELLED, Status.REFUNDED} else ""
+        _notify(order, "status_changed", reason=reason)
     transaction.on_commit(
         partial(
             order_status_changed.send,

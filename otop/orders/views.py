@@ -13,6 +13,8 @@ from otop.orders import selectors, services
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for
 
+IRREVERSIBLE = {Order.Status.CANCELLED, Order.Status.REFUNDED}
+
 
 def _order(number: str) -> Order:
     order = selectors.order_by_number(number=number)
@@ -38,15 +40,23 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.view_order", raise_exception=True)
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(number)
-    next_statuses = [
+    allowed = [
         (value, label)
         for value, label in Order.Status.choices
         if value in services.TRANSITIONS[order.status] and value != Order.Status.PAID
     ]
+    # Cancelling and refunding cannot be undone: each has its own form asking for a reason and a confirmation.
+    next_statuses = [(value, label) for value, label in allowed if value not in IRREVERSIBLE]
+    irreversible = [(value, label) for value, label in allowed if value in IRREVERSIBLE]
     return render(
         request,
         "orders/detail.html",
-        {"order": order, "payment": promptpay_payment_for(order), "next_statuses": next_statuses},
+        {
+            "order": order,
+            "payment": promptpay_payment_for(order),
+            "next_statuses": next_statuses,
+            "irreversible": irreversible,
+        },
     )
 
 
@@ -73,10 +83,15 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
     if wanted not in Order.Status.values or wanted == Order.Status.PAID:
         messages.error(request, _("Choose a next step for the order."))
         return redirect("orders:detail", number=order.number)
-    try:
-        services.change_status(
-            order=order, to_status=wanted, actor=acting_user(request), note=request.POST.get("note", "")[:300]
+    note = request.POST.get("note", "").strip()[:300]
+    if wanted in IRREVERSIBLE and (not note or request.POST.get("confirm") != "yes"):
+        messages.error(
+            request,
+            _("Write the reason (the customer reads it) and tick the confirmation: this cannot be undone."),
         )
+        return redirect("orders:detail", number=order.number)
+    try:
+        services.change_status(order=order, to_status=wanted, actor=acting_user(request), note=note)
     except DomainError as error:
         messages.error(request, error.message)
     else:
