@@ -259,6 +259,15 @@ LINE_API_BASE_URL = env.text("LINE_API_BASE_URL", "https://api.line.me").rstrip(
 LINE_DATA_API_BASE_URL = env.text("LINE_DATA_API_BASE_URL", "https://api-data.line.me").rstrip("/")
 LINE_LIFF_ID = env.text("LINE_LIFF_ID", "")
 
+# --- The bank's bill payment API (otop.payments.bank) ------------------------------------------
+# With a biller ID the center's QR is a bill payment (tag 30) naming the order; with the API key,
+# secret and callback secret the bank's payment confirmations are taken (else the callback is a 404).
+BANK_API_BASE_URL = env.text("BANK_API_BASE_URL", "").rstrip("/")
+BANK_API_KEY = env.text("BANK_API_KEY", "")
+BANK_API_SECRET = env.text("BANK_API_SECRET", "")
+BANK_BILLER_ID = env.text("BANK_BILLER_ID", "")
+BANK_CALLBACK_SECRET = env.text("BANK_CALLBACK_SECRET", "")
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

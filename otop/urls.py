@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # LINE's webhook and the chat checkout (a LIFF endpoint): fixed addresses, in the chat's language.
     path("", include("otop.channels.urls")),
+    # The bank's payment confirmation (a machine's fixed address).
+    path("payments/callback/", include("otop.payments.callback_urls")),
 ]
 
 # Thai pages at /..., English pages at /en/...

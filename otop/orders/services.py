@@ -28,6 +28,7 @@ from otop.core.validators import normalize_thai_phone, validate_thai_phone
 from otop.geo.selectors import InvalidAddress, resolve_address
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
+from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
 from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
@@ -335,6 +336,67 @@ def confirm_promptpay_payment(*, order: Order, actor: User | None, now: datetime
     )
     payments.confirm_pending_payments(paid_for=order, actor=actor, now=now)
     return order
+
+
+@transaction.atomic
+def settle_bank_payment(order: Order, *, now: datetime, note: str) -> payments.Settlement:
+    """The bank confirmed the exact total of this order (payments.record_bank_transfer calls this).
+
+    Waiting for payment → paid (stock committed, sale lines recorded). Expired (cancelled with no one
+    acting) → sold again if the stock is still there, else the money is to be refunded. Anything else
+    (already paid, cancelled by staff) → the money is to be refunded.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status == Status.PENDING_PAYMENT:
+        change_status(order=order, to_status=Status.PAID, note=note, now=now)
+        return payments.Settlement(paid=True)
+    last = order.events.order_by("-at", "-pk").first()
+    expired = order.status == Status.CANCELLED and last is not None and last.actor_id is None
+    if not expired:
+        return payments.Settlement(
+            paid=False,
+            refund=True,
+            reason=_("Order %(number)s is %(status)s: the money is to be refunded.")
+            % {"number": order.number, "status": order.get_status_display()},
+        )
+    try:
+        with transaction.atomic():
+            reservation = inventory.reserve_stock(
+                items=[(line.variant_id, line.quantity) for line in order.lines.all()],
+                reference=f"{order.reservation_reference}:paid-late",
+                expires_at=None,
+            )
+            inventory.commit_reservation(reservation=reservation)
+    except OutOfStock:
+        return payments.Settlement(
+            paid=False,
+            refund=True,
+            reason=_("Order %(number)s had expired and its goods are no longer in stock: refund the money.")
+            % {"number": order.number},
+        )
+    inventory.record_sale_lines(
+        lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+        reference=f"order:{order.number}",
+        channel=_sales_channel(order),
+        sold_at=now,
+    )
+    from_status, order.status, order.paid_at = order.status, Status.PAID, now
+    order.save(update_fields=["status", "paid_at", "updated_at"])
+    late_note = f"{note} — {_('paid after the order expired; its goods were reserved again')}"[:200]
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=Status.PAID, at=now, note=late_note)
+    record_audit_event(actor=None, action="orders.paid", target=order, summary=order.number)
+    _notify(order, "status_changed")
+    transaction.on_commit(
+        partial(
+            order_status_changed.send,
+            sender=Order,
+            order=order,
+            from_status=from_status,
+            to_status=Status.PAID,
+            note=late_note,
+        )
+    )
+    return payments.Settlement(paid=True)
 
 
 def expire_overdue_orders(*, now: datetime | None = None) -> int:

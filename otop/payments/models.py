@@ -43,6 +43,8 @@ class Payment(models.Model):
     provider = models.CharField(_("provider"), max_length=30, blank=True)
     # The provider's id of the transaction (a card terminal's approval code, a bank's transaction id).
     provider_transaction_id = models.CharField(_("provider's transaction ID"), max_length=100, blank=True)
+    # Ref1 of a bill payment QR (the reference's digits): what the bank's confirmation names.
+    ref1 = models.CharField(_("Ref1"), max_length=20, blank=True, db_index=True)
     promptpay_id = models.CharField(_("PromptPay ID"), max_length=15, blank=True)
     payload = models.CharField(_("QR payload"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -105,3 +107,56 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class BankTransfer(models.Model):
+    """Money the bank told us arrived (its payment confirmation, checked with its inquiry API).
+
+    One row per bank transaction (unique per provider and transaction id), so a repeated confirmation
+    changes nothing. `outcome` says what became of the money: it paid a payment, it waits for staff
+    (wrong amount, the thing it pays was already paid or could not be sold any more), or it names no
+    payment we know.
+    """
+
+    class Outcome(models.TextChoices):
+        MATCHED = "matched", _("Paid a payment")
+        HELD = "held", _("Held for staff")
+        UNMATCHED = "unmatched", _("Unmatched money")
+        REFUND_DUE = "refund_due", _("To be refunded")
+
+    provider = models.CharField(_("provider"), max_length=30)
+    transaction_id = models.CharField(_("bank's transaction ID"), max_length=100)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    ref1 = models.CharField(_("Ref1"), max_length=20, blank=True)
+    ref2 = models.CharField(_("Ref2"), max_length=20, blank=True)
+    ref3 = models.CharField(_("Ref3"), max_length=20, blank=True)
+    payer_name = models.CharField(_("payer"), max_length=200, blank=True)
+    sending_bank = models.CharField(_("sending bank"), max_length=10, blank=True)
+    transacted_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT, related_name="transfers"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bank transfer")
+        verbose_name_plural = _("bank transfers")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "transaction_id"], name="bank_transfer_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bank_transfer_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.transaction_id} {self.amount} ({self.outcome})"

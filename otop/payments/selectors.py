@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 
 from otop.core.money import ZERO
-from otop.payments.models import Payment
+from otop.payments.models import BankTransfer, Payment
 
 QR_SALT = "otop.payments.promptpay-qr"
 
@@ -60,3 +60,11 @@ def payments_for_staff(*, status: str = "", method: str = "", kind: str = "") ->
         app_label, _dot, model = kind.partition(".")
         payments = payments.filter(content_type__app_label=app_label, content_type__model=model)
     return payments.order_by("-created_at", "-pk")
+
+
+def transfers_for_staff(*, all_outcomes: bool = False) -> QuerySet[BankTransfer]:
+    """Money from the bank that staff must look at (held, unmatched, to refund, not yet resolved); newest first."""
+    transfers = BankTransfer.objects.select_related("payment").order_by("-received_at", "-pk")
+    if all_outcomes:
+        return transfers
+    return transfers.exclude(outcome=BankTransfer.Outcome.MATCHED).filter(resolved_at__isnull=True)

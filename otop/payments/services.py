@@ -7,12 +7,15 @@ PaymentEvent. The center's PromptPay QR for an exact amount comes from `promptpa
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +23,17 @@ from otop.accounts.models import User
 from otop.core.errors import Conflict, DomainError
 from otop.core.money import to_satang
 from otop.core.selectors import center_profile
-from otop.payments.models import Payment, PaymentEvent
-from otop.payments.promptpay import InvalidPromptPay, build_payload, qr_svg, target_for
+from otop.core.services import record_audit_event
+from otop.payments.bank import PROVIDER, BankTransaction
+from otop.payments.models import BankTransfer, Payment, PaymentEvent
+from otop.payments.promptpay import (
+    InvalidPromptPay,
+    biller_id_for,
+    build_bill_payload,
+    build_payload,
+    qr_svg,
+    target_for,
+)
 
 Status = Payment.Status
 
@@ -51,16 +63,32 @@ class PromptPayQr:
     promptpay_id: str
     amount: Decimal
     payload: str
+    ref1: str = ""  # set when the QR is a bill payment naming our reference
 
     def svg(self, *, scale: int = 5) -> str:
         return qr_svg(self.payload, scale=scale)
 
 
-def promptpay_qr(amount: Decimal) -> PromptPayQr:
+def bill_ref1(reference: str) -> str:
+    """Ref1 of a bill payment for our reference: its digits (an order's number without OTOP and dashes)."""
+    return re.sub(r"[^0-9]", "", reference)[-20:]
+
+
+def promptpay_qr(amount: Decimal, *, reference: str = "") -> PromptPayQr:
     """The center's PromptPay QR asking for exactly `amount` (PromptPayNotSetUp without a PromptPay ID).
 
+    With a reference and the center's biller ID (BANK_BILLER_ID) it is a bill payment (tag 30) whose
+    Ref1 names the reference, so the bank's confirmation finds the payment; otherwise the AnyID QR.
     Every PromptPay QR the center shows (web orders, the till, room bookings) is built here.
     """
+    ref1 = bill_ref1(reference)
+    if settings.BANK_BILLER_ID and ref1:
+        try:
+            biller_id = biller_id_for(settings.BANK_BILLER_ID)
+            payload = build_bill_payload(biller_id, amount, ref1)
+        except InvalidPromptPay:
+            raise InvalidPayment(_("This amount cannot be paid by PromptPay.")) from None
+        return PromptPayQr(promptpay_id=biller_id, amount=to_satang(Decimal(amount)), payload=payload, ref1=ref1)
     promptpay_id = center_profile().promptpay_id
     try:
         target_for(promptpay_id)
@@ -90,13 +118,14 @@ def request_promptpay_payment(
     *, paid_for: models.Model, amount: Decimal, reference: str = "", actor: User | None = None
 ) -> Payment:
     """Record that `paid_for` waits for a PromptPay transfer of exactly `amount` (with its QR payload)."""
-    qr = promptpay_qr(_check_amount(amount))
+    qr = promptpay_qr(_check_amount(amount), reference=reference)
     now = timezone.now()
     payment = Payment.objects.create(
         **_paid_for(paid_for),
         method=Payment.Method.PROMPTPAY,
         amount=qr.amount,
         reference=reference,
+        ref1=qr.ref1,
         promptpay_id=qr.promptpay_id,
         payload=qr.payload,
         created_at=now,
@@ -197,3 +226,128 @@ def cancel_pending_payments(*, paid_for: models.Model, actor: User | None = None
     for payment in pending:
         _move(payment, to=Status.CANCELLED, actor=actor, at=now, note=note)
     return len(pending)
+
+
+# --- money the bank reports (bill payment confirmations) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What the app a payment pays made of the money: paid, or why not (and whether to refund it)."""
+
+    paid: bool
+    reason: str = ""
+    refund: bool = False
+
+
+# model label ("orders.order") -> settle(row, now=..., note=...) -> Settlement. The app above registers
+# it from its AppConfig.ready(): it marks the row paid (stock, sale lines) inside our transaction.
+PaidHandler = Callable[..., Settlement]
+_paid_handlers: dict[str, PaidHandler] = {}
+
+
+def register_paid_handler(label: str, handler: PaidHandler) -> None:
+    _paid_handlers[label] = handler
+
+
+def _settle(payment: Payment, *, now: datetime, note: str) -> Settlement:
+    row = payment.paid_for
+    handler = _paid_handlers.get(payment.content_type.app_label + "." + payment.content_type.model)
+    if row is None or handler is None:
+        return Settlement(paid=False, reason=_("What this payment paid for cannot be marked paid automatically."))
+    return handler(row, now=now, note=note)
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    transfer: BankTransfer
+    created: bool  # False: the bank had told us already, nothing changed
+
+
+def record_bank_transfer(confirmed: BankTransaction, *, now: datetime | None = None) -> TransferResult:
+    """Take money the bank confirmed, once per bank transaction.
+
+    Ref1 + the exact amount of a waiting payment: the payment is received and what it pays is marked
+    paid (for an order: stock committed, sale lines recorded) in one transaction. A wrong amount is held
+    for staff with the reason; an unknown Ref1 is kept as unmatched money; a repeated transaction id
+    changes nothing (the unique key decides, also between concurrent callbacks).
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            return TransferResult(transfer=_take_transfer(confirmed, now=now), created=True)
+    except IntegrityError:
+        existing = BankTransfer.objects.filter(provider=PROVIDER, transaction_id=confirmed.transaction_id).first()
+        if existing is None:
+            raise
+        return TransferResult(transfer=existing, created=False)
+
+
+def _take_transfer(confirmed: BankTransaction, *, now: datetime) -> BankTransfer:
+    # Inserted first: a concurrent duplicate waits on the unique key and then fails, changing nothing.
+    transfer = BankTransfer.objects.create(
+        provider=PROVIDER,
+        transaction_id=confirmed.transaction_id,
+        amount=confirmed.amount,
+        ref1=confirmed.ref1,
+        ref2=confirmed.ref2,
+        ref3=confirmed.ref3,
+        payer_name=confirmed.payer_name,
+        sending_bank=confirmed.sending_bank,
+        transacted_at=confirmed.transacted_at,
+        received_at=now,
+        outcome=BankTransfer.Outcome.UNMATCHED,
+    )
+    payment = (
+        Payment.objects.select_for_update().filter(ref1=confirmed.ref1).order_by("-pk").first()
+        if confirmed.ref1
+        else None
+    )
+    if payment is None:
+        transfer.reason = _("No payment waits for Ref1 %(ref1)s.") % {"ref1": confirmed.ref1 or "—"}
+    elif payment.amount != confirmed.amount:
+        transfer.outcome, transfer.payment = BankTransfer.Outcome.HELD, payment
+        transfer.reason = _("%(paid)s baht arrived for a payment of %(asked)s baht.") % {
+            "paid": confirmed.amount,
+            "asked": payment.amount,
+        }
+    else:
+        transfer.payment = payment
+        note = _("Confirmed by the bank (transaction %(id)s)") % {"id": confirmed.transaction_id}
+        settled = _settle(payment, now=now, note=note[:200])
+        if settled.paid:
+            transfer.outcome = BankTransfer.Outcome.MATCHED
+            _receive(payment, confirmed, now=now, note=note[:200])
+        else:
+            transfer.outcome = BankTransfer.Outcome.REFUND_DUE if settled.refund else BankTransfer.Outcome.HELD
+            transfer.reason = settled.reason[:200]
+    transfer.save(update_fields=["outcome", "reason", "payment"])
+    record_audit_event(
+        actor=None,
+        action=f"payments.bank_transfer.{transfer.outcome}",
+        target=transfer,
+        summary=f"{confirmed.transaction_id} {confirmed.amount} Ref1 {confirmed.ref1}",
+        data={"reason": transfer.reason, "payment": payment.pk if payment else None},
+    )
+    return transfer
+
+
+def _receive(payment: Payment, confirmed: BankTransaction, *, now: datetime, note: str) -> Payment:
+    """The waiting payment is received with the bank's transaction; a cancelled one gets a new received payment."""
+    if payment.status == Status.PENDING:
+        payment.provider, payment.provider_transaction_id = PROVIDER, confirmed.transaction_id
+        payment.save(update_fields=["provider", "provider_transaction_id"])
+        return _move(payment, to=Status.CONFIRMED, actor=None, at=now, note=note)
+    received = Payment.objects.create(
+        content_type=payment.content_type,
+        object_id=payment.object_id,
+        method=Payment.Method.PROMPTPAY,
+        amount=confirmed.amount,
+        status=Status.CONFIRMED,
+        provider=PROVIDER,
+        provider_transaction_id=confirmed.transaction_id,
+        created_at=now,
+        confirmed_at=now,
+    )
+    PaymentEvent.objects.create(payment=received, to_status=Status.CONFIRMED, at=now, note=note)
+    return received

@@ -1,0 +1,19 @@
+"""The payments pages in the role matrix (docs/roles.md)."""
+
+import pytest
+
+from tests.role_matrix import ROLES, assert_answer, matrix_cases
+
+MATRIX = {
+    "/payments/bank/": ["login", "403", "403", "403", "403", "in", "in"],
+    "/payments/bank/?all=1": ["login", "403", "403", "403", "403", "in", "in"],
+    # The bank's confirmation takes only POSTs (and answers 404 while the bank is not set up).
+    "/payments/callback/bank/": ["405"] * 7,
+}
+CASES = matrix_cases(MATRIX)
+assert len(ROLES) == 7
+
+
+@pytest.mark.parametrize(("path", "role", "expected"), CASES, ids=[f"{p}-{r}" for p, r, _ in CASES])
+def test_payments_pages_by_role(client_for, path, role, expected):
+    assert_answer(client_for(role).get(path), expected)
