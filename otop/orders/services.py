@@ -382,7 +382,7 @@ def settle_bank_payment(order: Order, *, now: datetime, note: str) -> payments.S
     )
     from_status, order.status, order.paid_at = order.status, Status.PAID, now
     order.save(update_fields=["status", "paid_at", "updated_at"])
-    late_note = f"{note} — {_('paid after the order expired; its goods were reserved again')}"[:200]
+    late_note = (note + " — " + _("paid after the order expired; its goods were reserved again"))[:200]
     OrderEvent.objects.create(order=order, from_status=from_status, to_status=Status.PAID, at=now, note=late_note)
     record_audit_event(actor=None, action="orders.paid", target=order, summary=order.number)
     _notify(order, "status_changed")
