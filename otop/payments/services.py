@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
 from otop.core.errors import Conflict, DomainError
-from otop.core.money import to_satang
+from otop.core.money import format_baht, to_satang
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
 from otop.payments.bank import PROVIDER, BankTransaction
@@ -308,8 +308,8 @@ def _take_transfer(confirmed: BankTransaction, *, now: datetime) -> BankTransfer
     elif payment.amount != confirmed.amount:
         transfer.outcome, transfer.payment = BankTransfer.Outcome.HELD, payment
         transfer.reason = _("%(paid)s baht arrived for a payment of %(asked)s baht.") % {
-            "paid": confirmed.amount,
-            "asked": payment.amount,
+            "paid": format_baht(confirmed.amount, symbol=False),
+            "asked": format_baht(payment.amount, symbol=False),
         }
     else:
         transfer.payment = payment
