@@ -5,8 +5,9 @@ Order of checks, each before anything is kept: the bank settings (else 404); the
 readable body with a transactionId and an amount (else 400); a transaction we already took answers 200
 at once; then the bank's inquiry API must list the same transaction with the same amount and Ref1
 (else 409, nothing kept; the bank unreachable → 503 so it sends again). Only then
-`services.record_bank_transfer` takes the money, once. Answers are the bank's documented
-`{"resCode", "resDesc", "transactionId"}`.
+`services.receive_bank_transfer` keeps the money, once, and queues its matching to the order
+(`settle_bank_transfer`, in the task queue, so the answer does not wait for the order's writes).
+Answers are the bank's documented `{"resCode", "resDesc", "transactionId"}`.
 """
 
 from __future__ import annotations
@@ -65,5 +66,5 @@ def bank_callback(request: HttpRequest) -> JsonResponse:
     if confirmed is None or confirmed.amount != pushed.amount or confirmed.ref1 != pushed.ref1:
         logger.warning("bank callback %s: not confirmed by the bank's inquiry", pushed.transaction_id)
         return _answer(409, "20", "the bank's inquiry does not confirm this transaction", pushed.transaction_id)
-    services.record_bank_transfer(confirmed)
+    services.receive_bank_transfer(confirmed)
     return _answer(200, "00", "success", pushed.transaction_id)

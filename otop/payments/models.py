@@ -119,6 +119,7 @@ class BankTransfer(models.Model):
     """
 
     class Outcome(models.TextChoices):
+        RECEIVED = "received", _("Being matched")
         MATCHED = "matched", _("Paid a payment")
         HELD = "held", _("Held for staff")
         UNMATCHED = "unmatched", _("Unmatched money")

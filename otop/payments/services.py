@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -264,60 +265,75 @@ class TransferResult:
     created: bool  # False: the bank had told us already, nothing changed
 
 
-def record_bank_transfer(confirmed: BankTransaction, *, now: datetime | None = None) -> TransferResult:
-    """Take money the bank confirmed, once per bank transaction.
+def receive_bank_transfer(confirmed: BankTransaction, *, now: datetime | None = None) -> TransferResult:
+    """Keep money the bank confirmed, once per bank transaction, and queue its matching.
 
-    Ref1 + the exact amount of a waiting payment: the payment is received and what it pays is marked
-    paid (for an order: stock committed, sale lines recorded) in one transaction. A wrong amount is held
-    for staff with the reason; an unknown Ref1 is kept as unmatched money; a repeated transaction id
-    changes nothing (the unique key decides, also between concurrent callbacks).
+    The unique (provider, transaction id) decides between a first report and a repeat, also between
+    concurrent callbacks: a repeat changes nothing. The matching (`settle_bank_transfer`) runs in the
+    task queue after this commits, so the bank gets its answer without waiting for the order's writes.
     """
+    # Imported here: the task module imports this one (services are what the task runs).
+    from otop.payments.tasks import settle_bank_transfer_task
+
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            return TransferResult(transfer=_take_transfer(confirmed, now=now), created=True)
+            transfer = BankTransfer.objects.create(
+                provider=PROVIDER,
+                transaction_id=confirmed.transaction_id,
+                amount=confirmed.amount,
+                ref1=confirmed.ref1,
+                ref2=confirmed.ref2,
+                ref3=confirmed.ref3,
+                payer_name=confirmed.payer_name,
+                sending_bank=confirmed.sending_bank,
+                transacted_at=confirmed.transacted_at,
+                received_at=now,
+                outcome=BankTransfer.Outcome.RECEIVED,
+            )
+            transaction.on_commit(partial(settle_bank_transfer_task.enqueue, transfer_id=transfer.pk))
     except IntegrityError:
         existing = BankTransfer.objects.filter(provider=PROVIDER, transaction_id=confirmed.transaction_id).first()
         if existing is None:
             raise
         return TransferResult(transfer=existing, created=False)
+    return TransferResult(transfer=transfer, created=True)
 
 
-def _take_transfer(confirmed: BankTransaction, *, now: datetime) -> BankTransfer:
-    # Inserted first: a concurrent duplicate waits on the unique key and then fails, changing nothing.
-    transfer = BankTransfer.objects.create(
-        provider=PROVIDER,
-        transaction_id=confirmed.transaction_id,
-        amount=confirmed.amount,
-        ref1=confirmed.ref1,
-        ref2=confirmed.ref2,
-        ref3=confirmed.ref3,
-        payer_name=confirmed.payer_name,
-        sending_bank=confirmed.sending_bank,
-        transacted_at=confirmed.transacted_at,
-        received_at=now,
-        outcome=BankTransfer.Outcome.UNMATCHED,
-    )
+@transaction.atomic
+def settle_bank_transfer(*, transfer_id: int, now: datetime | None = None) -> BankTransfer:
+    """Match a received transfer to its payment (the task queue runs this; running it twice does nothing).
+
+    Ref1 + the exact amount of a waiting payment: the payment is received and what it pays is marked
+    paid (for an order: stock committed, sale lines recorded) in one transaction. A wrong amount is held
+    for staff with the reason; an unknown Ref1 is kept as unmatched money; money for something that can
+    no longer be paid is flagged for refund. Every outcome is in the audit log.
+    """
+    now = now or timezone.now()
+    transfer = BankTransfer.objects.select_for_update().get(pk=transfer_id)
+    if transfer.outcome != BankTransfer.Outcome.RECEIVED:
+        return transfer
     payment = (
-        Payment.objects.select_for_update().filter(ref1=confirmed.ref1).order_by("-pk").first()
-        if confirmed.ref1
+        Payment.objects.select_for_update().filter(ref1=transfer.ref1).order_by("-pk").first()
+        if transfer.ref1
         else None
     )
+    transfer.outcome = BankTransfer.Outcome.UNMATCHED
     if payment is None:
-        transfer.reason = _("No payment waits for Ref1 %(ref1)s.") % {"ref1": confirmed.ref1 or "—"}
-    elif payment.amount != confirmed.amount:
+        transfer.reason = _("No payment waits for Ref1 %(ref1)s.") % {"ref1": transfer.ref1 or "—"}
+    elif payment.amount != transfer.amount:
         transfer.outcome, transfer.payment = BankTransfer.Outcome.HELD, payment
         transfer.reason = _("%(paid)s baht arrived for a payment of %(asked)s baht.") % {
-            "paid": format_baht(confirmed.amount, symbol=False),
+            "paid": format_baht(transfer.amount, symbol=False),
             "asked": format_baht(payment.amount, symbol=False),
         }
     else:
         transfer.payment = payment
-        note = _("Confirmed by the bank (transaction %(id)s)") % {"id": confirmed.transaction_id}
-        settled = _settle(payment, now=now, note=note[:200])
+        note = (_("Confirmed by the bank (transaction %(id)s)") % {"id": transfer.transaction_id})[:200]
+        settled = _settle(payment, now=now, note=note)
         if settled.paid:
             transfer.outcome = BankTransfer.Outcome.MATCHED
-            _receive(payment, confirmed, now=now, note=note[:200])
+            _receive(payment, transfer, now=now, note=note)
         else:
             transfer.outcome = BankTransfer.Outcome.REFUND_DUE if settled.refund else BankTransfer.Outcome.HELD
             transfer.reason = settled.reason[:200]
@@ -326,13 +342,13 @@ def _take_transfer(confirmed: BankTransaction, *, now: datetime) -> BankTransfer
         actor=None,
         action=f"payments.bank_transfer.{transfer.outcome}",
         target=transfer,
-        summary=f"{confirmed.transaction_id} {confirmed.amount} Ref1 {confirmed.ref1}",
+        summary=f"{transfer.transaction_id} {transfer.amount} Ref1 {transfer.ref1}",
         data={"reason": transfer.reason, "payment": payment.pk if payment else None},
     )
     return transfer
 
 
-def _receive(payment: Payment, confirmed: BankTransaction, *, now: datetime, note: str) -> Payment:
+def _receive(payment: Payment, confirmed: BankTransfer, *, now: datetime, note: str) -> Payment:
     """The waiting payment is received with the bank's transaction; a cancelled one gets a new received payment."""
     if payment.status == Status.PENDING:
         payment.provider, payment.provider_transaction_id = PROVIDER, confirmed.transaction_id

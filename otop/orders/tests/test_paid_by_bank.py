@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import close_old_connections, connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from otop.core.models import AuditEvent, CenterProfile
@@ -17,6 +17,7 @@ from otop.inventory import services as inventory
 from otop.inventory.models import Location, SoldItem
 from otop.orders import services
 from otop.orders.models import Order
+from otop.payments import services as services_payments
 from otop.payments.models import BankTransfer, Payment
 from otop.payments.promptpay import parse_payload
 from otop.payments.tests.fake_bank import FakeBank, bank_settings
@@ -50,7 +51,9 @@ def stocked(db):
 
 
 def _post(client: Client, body: dict, secret: str = "test-callback-secret-0123456789"):
-    return client.post(CALLBACK, body, content_type="application/json", headers={"X-Callback-Secret": secret})
+    # The matching runs in the task queue after the callback's transaction commits (immediate backend here).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(CALLBACK, body, content_type="application/json", headers={"X-Callback-Secret": secret})
 
 
 def test_the_qr_is_a_bill_payment_naming_the_order(bank, stocked):
@@ -94,6 +97,27 @@ def test_the_exact_amount_pays_the_order_commits_stock_and_records_sales_once(ba
     assert len(bank.state.requests) == asked
     assert BankTransfer.objects.count() == 1 and SoldItem.objects.filter(reference=f"order:{order.number}").count() == 1
     assert order.events.filter(to_status="paid").count() == 1
+    # The matching task run again (a worker retry) changes nothing either.
+    services_payments.settle_bank_transfer(transfer_id=transfer.pk)
+    assert order.events.filter(to_status="paid").count() == 1 and Payment.objects.filter(status="confirmed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_queue_the_bank_is_answered_first_and_the_worker_pays_the_order(bank, stocked, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    order = _place()
+    body = bank.pay(ref1=order.payments.get().ref1, amount=order.total)
+    assert _post(Client(), body).status_code == 200
+    transfer = BankTransfer.objects.get()
+    order.refresh_from_db()
+    assert transfer.outcome == "received" and order.status == Order.Status.PENDING_PAYMENT
+    from django_tasks_db.models import DBTaskResult
+
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["kwargs"] == {"transfer_id": transfer.pk}
+    services_payments.settle_bank_transfer(transfer_id=transfer.pk)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
 
 
 def test_a_wrong_amount_is_held_for_staff_and_the_order_stays_unpaid(bank, stocked, client_for):
