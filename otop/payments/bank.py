@@ -215,6 +215,53 @@ class BankClient:
                 return row
         raise NotConfirmed(pushed.transaction_id)
 
+    def slip(self, *, trans_ref: str, sending_bank: str) -> SlipTransaction | None:
+        """The bank's record of a slip's transfer, or None when the bank does not know it."""
+        path = f"/v1/payment/billpayment/transactions/{urllib.parse.quote(trans_ref, safe='')}"
+        status, answer = self._get(path, {"sendingBank": sending_bank})
+        code = answer.get("status", {}).get("code") if isinstance(answer, dict) else None
+        if status in (400, 404) or (status == 200 and code != SUCCESS):
+            return None
+        if status != 200 or not isinstance(answer.get("data"), dict):
+            raise BankUnavailable(f"the bank's slip verification answered {status} / {code}")
+        return _slip_from(answer["data"])
+
+
+@dataclass(frozen=True)
+class SlipTransaction:
+    """A transfer as the bank's slip verification API reports it."""
+
+    trans_ref: str
+    sending_bank: str
+    amount: Decimal
+    receiver_proxy: str  # the PromptPay ID or account it was paid to, as the bank shows it (may be masked)
+    receiver_name: str
+    sender_name: str
+    transacted_at: datetime | None
+
+
+def _slip_from(data: dict) -> SlipTransaction | None:
+    amount = parse_amount_text(data.get("amount"))
+    trans_ref = _text(data.get("transRef"), 100)
+    if amount is None or not trans_ref:
+        return None
+    receiver = data.get("receiver") if isinstance(data.get("receiver"), dict) else {}
+    sender = data.get("sender") if isinstance(data.get("sender"), dict) else {}
+    proxy = receiver.get("proxy") if isinstance(receiver.get("proxy"), dict) else {}
+    account = receiver.get("account") if isinstance(receiver.get("account"), dict) else {}
+    when = None
+    if isinstance(data.get("transDate"), str) and isinstance(data.get("transTime"), str):
+        when = parse_bank_time(f"{data['transDate']}T{data['transTime']}")
+    return SlipTransaction(
+        trans_ref=trans_ref,
+        sending_bank=_text(data.get("sendingBank"), 10),
+        amount=amount,
+        receiver_proxy=_text(proxy.get("value"), 40) or _text(account.get("value"), 40),
+        receiver_name=_text(receiver.get("displayName"), 200),
+        sender_name=_text(sender.get("displayName"), 200),
+        transacted_at=when,
+    )
+
 
 def bank_client() -> BankClient:
     return BankClient(bank_config())

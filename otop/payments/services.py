@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -25,7 +25,7 @@ from otop.core.errors import Conflict, DomainError
 from otop.core.money import format_baht, to_satang
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
-from otop.payments.bank import PROVIDER, BankTransaction
+from otop.payments.bank import PROVIDER, BankTransaction, BankUnavailable, bank_client
 from otop.payments.models import BankTransfer, Payment, PaymentEvent
 from otop.payments.promptpay import (
     InvalidPromptPay,
@@ -367,3 +367,116 @@ def _receive(payment: Payment, confirmed: BankTransfer, *, now: datetime, note: 
     )
     PaymentEvent.objects.create(payment=received, to_status=Status.CONFIRMED, at=now, note=note)
     return received
+
+
+# --- transfer slips ------------------------------------------------------------------------------
+
+SLIP_PROVIDER = "slip"
+SLIP_MAX_AGE = timedelta(days=7)
+
+
+class SlipRefused(Conflict):
+    """A slip that does not pay this payment; `reason` says why, the message says it in the buyer's words."""
+
+    code = "slip_refused"
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(_slip_message(reason))
+
+
+def _slip_message(reason: str) -> str:
+    messages = {
+        "unreadable": _("The picture could not be read. Please send a sharp picture of the whole slip."),
+        "not_a_slip": _("This picture is not a bank transfer slip. Please send the slip with its QR code."),
+        "not_found": _("The bank does not know this transfer. Please check the slip or ask the center."),
+        "wrong_amount": _("The slip's amount is not the amount to pay. Please pay the exact amount."),
+        "other_receiver": _("This transfer was paid to someone else, not to the center."),
+        "already_used": _("This slip has already been used to pay."),
+        "too_old": _("This slip is too old for this order."),
+        "not_waiting": _("This order is not waiting for payment."),
+        "unavailable": _("The bank cannot be asked right now. Please try again in a few minutes."),
+    }
+    return messages.get(reason, messages["unreadable"])
+
+
+def _same_receiver(shown: str, promptpay_id: str) -> bool:
+    """Whether the receiver the bank shows (maybe masked like xxx-xxx-5678) is our PromptPay ID or biller ID."""
+    visible = re.sub(r"[^0-9]", "", shown.split("x")[-1].split("X")[-1])
+    ours = {re.sub(r"[^0-9]", "", promptpay_id)}
+    try:
+        ours.add(target_for(promptpay_id).value)
+    except InvalidPromptPay:
+        pass
+    ours |= {"0" + value[4:] for value in ours if value.startswith("0066")}
+    if not visible or len(visible) < 4:
+        return False
+    if "x" in shown.lower():
+        return any(value.endswith(visible) for value in ours)
+    return re.sub(r"[^0-9]", "", shown) in ours
+
+
+def pay_by_slip(
+    *, payment: Payment, sending_bank: str, trans_ref: str, actor: User | None = None, now: datetime | None = None
+) -> BankTransfer:
+    """Pay a waiting payment with a transfer slip the bank confirms; SlipRefused (nothing changes) otherwise.
+
+    The bank's record must show the exact amount, our PromptPay ID as receiver and a time after the payment
+    was asked for (and within SLIP_MAX_AGE). A transRef pays one payment only: the unique (provider,
+    transaction id) key decides, also between two slips offered at once.
+    """
+    now = now or timezone.now()
+    if payment.status != Status.PENDING:
+        raise SlipRefused("not_waiting")
+    if BankTransfer.objects.filter(provider=SLIP_PROVIDER, transaction_id=trans_ref).exists():
+        raise SlipRefused("already_used")
+    try:
+        found = bank_client().slip(trans_ref=trans_ref, sending_bank=sending_bank)
+    except BankUnavailable:
+        raise SlipRefused("unavailable") from None
+    if found is None:
+        raise SlipRefused("not_found")
+    if found.amount != payment.amount:
+        raise SlipRefused("wrong_amount")
+    receiver = payment.promptpay_id or center_profile().promptpay_id
+    if not _same_receiver(found.receiver_proxy, receiver):
+        raise SlipRefused("other_receiver")
+    earliest = payment.created_at - timedelta(minutes=5)
+    if found.transacted_at is None or not (max(earliest, now - SLIP_MAX_AGE) <= found.transacted_at <= now):
+        raise SlipRefused("too_old")
+    try:
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update().get(pk=payment.pk)
+            if locked.status != Status.PENDING:
+                raise SlipRefused("not_waiting")
+            transfer = BankTransfer.objects.create(
+                provider=SLIP_PROVIDER,
+                transaction_id=found.trans_ref,
+                amount=found.amount,
+                payer_name=found.sender_name,
+                sending_bank=found.sending_bank,
+                transacted_at=found.transacted_at,
+                received_at=now,
+                outcome=BankTransfer.Outcome.MATCHED,
+                payment=locked,
+            )
+            note = (_("Transfer slip %(ref)s confirmed by the bank") % {"ref": found.trans_ref})[:200]
+            settled = _settle(locked, now=now, note=note)
+            if not settled.paid:
+                transfer.outcome = BankTransfer.Outcome.REFUND_DUE if settled.refund else BankTransfer.Outcome.HELD
+                transfer.reason = settled.reason[:200]
+                transfer.save(update_fields=["outcome", "reason"])
+            else:
+                locked.provider, locked.provider_transaction_id = SLIP_PROVIDER, found.trans_ref
+                locked.save(update_fields=["provider", "provider_transaction_id"])
+                _move(locked, to=Status.CONFIRMED, actor=actor, at=now, note=note)
+            record_audit_event(
+                actor=actor,
+                action=f"payments.slip.{transfer.outcome}",
+                target=transfer,
+                summary=f"{found.trans_ref} {found.amount}",
+                data={"payment": locked.pk, "reason": transfer.reason},
+            )
+    except IntegrityError:
+        raise SlipRefused("already_used") from None
+    return transfer

@@ -99,7 +99,9 @@ def test_the_exact_amount_pays_the_order_commits_stock_and_records_sales_once(ba
     assert order.events.filter(to_status="paid").count() == 1
     # The matching task run again (a worker retry) changes nothing either.
     services_payments.settle_bank_transfer(transfer_id=transfer.pk)
-    assert order.events.filter(to_status="paid").count() == 1 and Payment.objects.filter(status="confirmed").count() == 1
+    assert (
+        order.events.filter(to_status="paid").count() == 1 and Payment.objects.filter(status="confirmed").count() == 1
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -34,6 +34,7 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 @dataclass
 class BankState:
     transactions: list[dict] = field(default_factory=list)
+    slips: dict[str, dict] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
     requests: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
@@ -99,12 +100,22 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if self._forced(url.path):
             return
-        if url.path != "/v1/payment/billpayment/inquiry":
+        slip_prefix = "/v1/payment/billpayment/transactions/"
+        if url.path != "/v1/payment/billpayment/inquiry" and not url.path.startswith(slip_prefix):
             return self._send(404, _status(9404, "Not found"))
         token = self.headers.get("Authorization", "").removeprefix("Bearer ")
         if token not in self.state.tokens or self.headers.get("resourceOwnerId") != API_KEY:
             return self._send(401, _status(9300, "Invalid access token"))
         query = dict(urllib.parse.parse_qsl(url.query))
+        if url.path.startswith(slip_prefix):
+            trans_ref = urllib.parse.unquote(url.path[len(slip_prefix) :])
+            if not query.get("sendingBank"):
+                return self._send(400, _status(9100, "Missing parameter sendingBank"))
+            with self.state.lock:
+                found = self.state.slips.get(trans_ref)
+            if found is None or found["sendingBank"] != query["sendingBank"]:
+                return self._send(404, _status(9404, "Transaction not found"))
+            return self._send(200, {**_status(1000, "Success"), "data": found})
         if any(not query.get(name) for name in ("eventCode", "billerId", "reference1", "transactionDate")):
             return self._send(400, _status(9100, "Missing parameter"))
         with self.state.lock:
@@ -164,6 +175,46 @@ class FakeBank:
         with self.state.lock:
             self.state.transactions.append(row)
         return dict(row)
+
+
+def transfer_slip(
+    bank: FakeBank,
+    *,
+    amount: str | Decimal,
+    receiver_proxy: str,
+    at: datetime | None = None,
+    sending_bank: str = "004",
+) -> str:
+    """Someone transferred money by hand: the bank keeps it and the slip's mini-QR text is returned."""
+    from otop.payments.slips import build_slip_payload
+
+    at = (at or datetime.now(tz=BANGKOK)).astimezone(BANGKOK)
+    trans_ref = f"{at:%Y%m%d}{uuid.uuid4().hex[:10].upper()}"
+    bank.state.slips[trans_ref] = {
+        "transRef": trans_ref,
+        "sendingBank": sending_bank,
+        "receivingBank": "014",
+        "transDate": f"{at:%Y-%m-%d}",
+        "transTime": f"{at:%H:%M:%S}",
+        "sender": {
+            "displayName": "นาย สมชาย ใจดี",
+            "name": "MR SOMCHAI JAIDEE",
+            "account": {"type": "BANKAC", "value": "xxx-x-x1234-x"},
+        },
+        "receiver": {
+            "displayName": "ศูนย์ OTOP",
+            "name": "OTOP CENTER",
+            "proxy": {"type": "MSISDN", "value": receiver_proxy},
+        },
+        "amount": f"{Decimal(amount):.2f}",
+        "paidLocalAmount": f"{Decimal(amount):.2f}",
+        "paidLocalCurrency": "764",
+        "countryCode": "TH",
+        "ref1": "",
+        "ref2": "",
+        "ref3": "",
+    }
+    return build_slip_payload(sending_bank=sending_bank, trans_ref=trans_ref)
 
 
 def push(url: str, body: dict, *, secret: str = CALLBACK_SECRET) -> tuple[int, dict]:
