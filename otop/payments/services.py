@@ -25,7 +25,7 @@ from otop.core.errors import Conflict, DomainError
 from otop.core.money import format_baht, to_satang
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
-from otop.payments.bank import PROVIDER, BankTransaction, BankUnavailable, bank_client
+from otop.payments.bank import PROVIDER, BankTransaction, BankUnavailable, bank_client, bank_config
 from otop.payments.models import BankTransfer, Payment, PaymentEvent
 from otop.payments.promptpay import (
     InvalidPromptPay,
@@ -35,6 +35,7 @@ from otop.payments.promptpay import (
     qr_svg,
     target_for,
 )
+from otop.payments.slips import SlipUnreadable, read_slip_image
 
 Status = Payment.Status
 
@@ -480,3 +481,23 @@ def pay_by_slip(
     except IntegrityError:
         raise SlipRefused("already_used") from None
     return transfer
+
+
+MAX_SLIP_BYTES = 5 * 1024 * 1024
+
+
+def pay_by_slip_image(*, payment: Payment, image: bytes, actor: User | None = None) -> BankTransfer:
+    """Read a slip picture's mini-QR and pay with it (`pay_by_slip`); SlipRefused with the reason otherwise."""
+    if len(image) > MAX_SLIP_BYTES:
+        raise SlipRefused("unreadable")
+    try:
+        slip = read_slip_image(image)
+    except SlipUnreadable as error:
+        raise SlipRefused(error.reason) from None
+    return pay_by_slip(payment=payment, sending_bank=slip.sending_bank, trans_ref=slip.trans_ref, actor=actor)
+
+
+def slips_are_checked() -> bool:
+    """Whether slips can be verified: the bank's API settings are there."""
+    config = bank_config()
+    return bool(config.base_url and config.api_key and config.api_secret)

@@ -23,6 +23,7 @@ from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
 from otop.payments import selectors as payment_selectors
+from otop.payments import services as payment_services
 from otop.search.selectors import SearchFilters, search_products, suggest
 from otop.storefront import cart
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
@@ -290,13 +291,36 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
     if order is None:
         raise Http404
     payment = payment_selectors.promptpay_payment_for(order)
+    waiting = payment is not None and order.status == "pending_payment"
     context = {
         "order": order,
         "number": order.number,
         "payment": payment,
-        "qr_url": payment_selectors.qr_path(payment) if payment and order.status == "pending_payment" else "",
+        "qr_url": payment_selectors.qr_path(payment) if waiting else "",
+        "slip_upload": waiting and payment_services.slips_are_checked(),
+        "token": token,
     }
     return render(request, "storefront/track.html", context)
+
+
+@require_POST
+@throttle("storefront.slip", "10/m")
+def tracked_order_slip(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The buyer gives the transfer slip of a waiting order: the bank confirms it and the order is paid."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    payment = payment_selectors.promptpay_payment_for(order)
+    upload = request.FILES.get("slip")
+    if payment is None or payment.status != "pending" or upload is None:
+        messages.error(request, _("Please choose the picture of the transfer slip."))
+    else:
+        try:
+            payment_services.pay_by_slip_image(payment=payment, image=upload.read(payment_services.MAX_SLIP_BYTES + 1))
+            messages.success(request, _("Thank you: the bank confirmed your transfer."))
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("storefront:tracked-order", number=order.number, token=token)
 
 
 @require_GET
