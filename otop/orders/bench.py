@@ -65,6 +65,8 @@ def timed_cases(context: Context) -> list[TimedCase]:
         state["client"] = Client()
         for _pk, body in bodies[ITERATIONS:]:  # warm up: URL conf, connections, the token
             _post(state["client"], body)
+        for transfer in BankTransfer.objects.filter(outcome=BankTransfer.Outcome.RECEIVED):
+            payment_services.settle_bank_transfer(transfer_id=transfer.pk)
 
     def callback(iteration: int) -> None:
         pk, body = state["bodies"][iteration]
