@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from otop.core.models import AuditEvent, CenterProfile
 from otop.inventory import selectors as stock
@@ -17,7 +18,7 @@ from otop.orders import services
 from otop.orders.models import Order
 from otop.payments import services as payments
 from otop.payments.models import BankTransfer
-from otop.payments.slips import parse_slip_payload
+from otop.payments.slips import build_slip_payload, parse_slip_payload
 from otop.payments.tests.fake_bank import BANGKOK, FakeBank, bank_settings, transfer_slip
 from otop.search.tests.factories import listed_product
 
@@ -79,8 +80,6 @@ def test_a_slip_for_the_right_amount_pays_and_the_same_slip_is_refused_for_anoth
     ],
 )
 def test_refusals_change_nothing_and_say_why_in_thai(bank, stocked, amount, receiver, age, reason):
-    from django.utils import timezone
-
     order = _place()
     slip = transfer_slip(bank, amount=amount, receiver_proxy=receiver, at=(timezone.now() - age).astimezone(BANGKOK))
     with pytest.raises(payments.SlipRefused) as refused:
@@ -92,8 +91,6 @@ def test_refusals_change_nothing_and_say_why_in_thai(bank, stocked, amount, rece
 
 
 def test_a_slip_the_bank_does_not_know_is_refused(bank, stocked):
-    from otop.payments.slips import build_slip_payload
-
     with pytest.raises(payments.SlipRefused) as refused:
         _pay(_place(), build_slip_payload(sending_bank="004", trans_ref="NOSUCHREF0001"))
     assert refused.value.reason == "not_found"
