@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from otop.accounts.actors import acting_user
 from otop.catalog.models import Category
+from otop.catalog.selectors import attach_card_photos
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
@@ -89,6 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
             hits = search_products(
                 query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE, filters=filters
             )
+            attach_card_photos([hit.product for hit in hits[:SEARCH_PAGE_SIZE]])
     context = {
         "form": form,
         "query": query,
