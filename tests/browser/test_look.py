@@ -1,0 +1,119 @@
+"""The shop people want to look at: a picture on every card, the shop's header on every public page, a buy
+bar that leaves the phone's screen to the story, and no serious accessibility faults (axe-core from npm)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from otop.catalog import demo as catalog_demo
+from otop.catalog.models import Product
+from otop.demo.services import seed_demo
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    # Two drawn pictures a category keep the seeding quick; every product still gets one.
+    monkeypatch.setattr(catalog_demo, "PICTURES_PER_CATEGORY", 2)
+    seed_demo(products=40)
+    cache.clear()
+
+
+@pytest.fixture
+def checked_phone(browser):
+    """A phone whose pages can be checked by axe-core (its script is added to the page, so the page's CSP,
+    which allows our own scripts only, is set aside for this context)."""
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale="th-TH", bypass_csp=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def serious_accessibility_faults(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')[:160]}"
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
+def every_card_shows_its_picture(page, card_selector: str) -> int:
+    cards = page.locator(card_selector)
+    count = cards.count()
+    for index in range(count):
+        picture = cards.nth(index).locator("picture.product-picture img")
+        picture.scroll_into_view_if_needed()
+        expect(picture).to_have_js_property("complete", True)
+        assert picture.evaluate("img => img.naturalWidth") > 0
+        assert picture.evaluate("img => img.currentSrc").endswith(".webp")
+    return count
+
+
+def test_the_demo_home_and_listing_show_a_picture_on_every_card(live_server, checked_phone, demo, screenshot):
+    page = checked_phone
+    page.goto(live_server.url + "/")
+    assert every_card_shows_its_picture(page, ".product-card") >= 6
+    page.evaluate("window.scrollTo(0, 0)")
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "home")
+
+    page.goto(live_server.url + "/categories/textiles/")
+    first = page.locator(".product-card picture img").first
+    assert first.get_attribute("loading") is None  # the first row is in the first screen
+    assert page.locator(".product-card picture img").nth(4).get_attribute("loading") == "lazy"
+    assert every_card_shows_its_picture(page, ".product-card") >= 4
+    expect(page.locator(".product-card .product-producer").first).not_to_be_empty()
+    expect(page.locator(".product-card .product-meta").first).to_contain_text("อำเภอ")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.evaluate("window.scrollTo(0, 0)")
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "listing")
+
+    page.goto(live_server.url + "/search/?q=%E0%B8%9C%E0%B9%89%E0%B8%B2")
+    assert every_card_shows_its_picture(page, ".product-card") >= 1
+    page.evaluate("window.scrollTo(0, 0)")
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "search")
+
+
+def test_a_shelf_scan_opens_a_story_with_its_picture_the_shops_header_and_a_small_buy_bar(
+    live_server, checked_phone, demo, screenshot
+):
+    product = Product.objects.filter(status=Product.Status.LISTED, category__code="food").order_by("sku").first()
+    page = checked_phone
+    page.goto(f"{live_server.url}/p/{product.code}")
+
+    photo = page.locator(".story-photos picture img").first
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    assert photo.get_attribute("loading") is None
+    header = page.locator(".site-header")
+    for name in ("ค้นหา", "ตะกร้า", "ติดตามคำสั่งซื้อ"):
+        expect(header.get_by_role("link", name=name)).to_be_visible()
+    expect(page.locator(".availability")).not_to_contain_text("ที่หน้าร้าน")
+    bar = page.locator(".buy").bounding_box()
+    assert bar["height"] <= 0.12 * PHONE["height"]
+    assert bar["y"] + bar["height"] <= PHONE["height"] + 1  # stuck to the bottom of the first screen
+    expect(page.locator(".buy button")).to_be_visible()
+    assert serious_accessibility_faults(page) == []
+    page.screenshot(path=str(Path(settings.VAR_DIR) / "screenshots" / "story-first-screen.png"))
+    screenshot(page, "story")
+
+    page.locator(".buy button").click()
+    expect(page.locator("#cart-count")).to_have_text("1")
+    expect(page.locator(".product-picture img").first).to_be_visible()
+    screenshot(page, "cart")
