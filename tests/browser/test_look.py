@@ -30,9 +30,7 @@ def demo(monkeypatch):
 def checked_phone(browser):
     """A phone whose pages can be checked by axe-core (its script is added to the page, so the page's CSP,
     which allows our own scripts only, is set aside for this context)."""
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="th-TH", bypass_csp=True
-    )
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="th-TH", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
