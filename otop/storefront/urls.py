@@ -21,5 +21,6 @@ urlpatterns = [
     path("checkout/orders/<str:number>/", views.order_placed, name="order-placed"),
     path("orders/track/", views.track, name="track"),
     path("orders/track/<str:number>/<str:token>/", views.tracked_order, name="tracked-order"),
+    path("account/orders/", views.my_orders, name="my-orders"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -299,6 +300,22 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
         "qr_url": payment_selectors.qr_path(payment) if payment and order.status == "pending_payment" else "",
     }
     return render(request, "storefront/track.html", context)
+
+
+MY_ORDERS_SHOWN = 50
+
+
+@require_GET
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    """The signed-in customer's orders, newest first, each linking to its tracking page."""
+    orders = list(order_selectors.orders_of_user(user=request.user)[:MY_ORDERS_SHOWN])
+    for order in orders:
+        order.tracking_path = reverse(
+            "storefront:tracked-order",
+            kwargs={"number": order.number, "token": order_selectors.tracking_token(order.number)},
+        )
+    return render(request, "storefront/my_orders.html", {"orders": orders})
 
 
 @require_GET
