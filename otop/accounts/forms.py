@@ -14,7 +14,7 @@ from otop.accounts.messages import send_password_link
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("E-mail, phone number or user name"),
+        label=_("User name or phone number, or e-mail"),
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )

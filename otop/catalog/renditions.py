@@ -154,3 +154,26 @@ def picture_for(product: Product, *, alt: str = "") -> Picture:
     if photos:
         return picture_of_photo(photos[0], alt=alt)
     return placeholder_picture(product.category.code if product.category_id else "", alt=alt)
+
+
+def small_picture_url(*, image_name: str, widths: list[int], category_code: str, storage: Storage) -> str:
+    """The smallest JPEG rendition of a stored photo (till buttons), or the category's placeholder."""
+    if image_name and widths:
+        return storage.url(rendition_name(image_name, widths[0], "jpg"))
+    return placeholder_picture(category_code).src
+
+
+def small_picture_url_of(product: Product) -> str:
+    """`small_picture_url` for a product whose `photo_list` was prefetched (selectors.attach_card_photos)."""
+    photos = getattr(product, "photo_list", None)
+    if photos is None:
+        photos = list(product.photos.order_by("sort_order", "id")[:1])
+    if photos:
+        photo = photos[0]
+        return small_picture_url(
+            image_name=photo.image.name,
+            widths=list(photo.rendition_widths or []),
+            category_code="",
+            storage=photo.image.storage,
+        )
+    return placeholder_picture(product.category.code if product.category_id else "").src

@@ -115,3 +115,50 @@ def test_a_shelf_scan_opens_a_story_with_its_picture_the_shops_header_and_a_smal
     expect(page.locator("#cart-count")).to_have_text("1")
     expect(page.locator(".product-picture img").first).to_be_visible()
     screenshot(page, "cart")
+
+
+def test_the_till_finds_items_by_name_as_the_cashier_types_with_picture_producer_and_price(
+    live_server, browser, make_user, monkeypatch, screenshot
+):
+    from conftest import PASSWORD
+    from otop.pos.tests.factories import RegisterFactory
+
+    monkeypatch.setattr(catalog_demo, "PICTURES_PER_CATEGORY", 2)
+    seed_demo(products=30)
+    make_user("cashier", username="kasira")
+    RegisterFactory()
+    silks = list(Product.objects.filter(status=Product.Status.LISTED, name_th__startswith="ผ้าไหม").order_by("sku"))
+    assert silks
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 768}, has_touch=True, locale="th-TH", bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(live_server.url + "/pos/shop/")
+    page.get_by_label("ชื่อผู้ใช้หรือหมายเลขโทรศัพท์").fill("kasira")
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.locator("html[data-pos-ready='true']")).to_be_attached()
+    page.locator("#starting-cash").fill("1000")
+    page.get_by_role("button", name="เปิดกะ").click()
+
+    page.locator("#scan").press_sequentially("ผ้าไหม", delay=40)  # no Enter: the list follows the typing
+    results = page.locator("#search-results .pos-result")
+    expect(results.first).to_be_visible()
+    first = results.first
+    expect(first.locator(".pos-item-producer")).not_to_be_empty()
+    expect(first.locator(".pos-item-price")).to_contain_text("฿")
+    expect(first.locator("img")).to_have_js_property("complete", True)
+    assert first.locator("img").evaluate("img => img.naturalWidth") > 0
+    for name in results.locator(".pos-item-name").all_inner_texts():
+        assert "ผ้าไหม" in name
+    box = first.bounding_box()
+    assert box["height"] >= 48  # a finger's target
+    screenshot(page, "register-search")
+
+    first.click()
+    expect(page.locator(".pos-line")).to_have_count(1)
+    expect(page.locator("#search-results .pos-result")).to_have_count(0)
+    expect(page.locator("#scan")).to_have_value("")
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "register-line")
+    context.close()
