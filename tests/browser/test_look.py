@@ -162,3 +162,48 @@ def test_the_till_finds_items_by_name_as_the_cashier_types_with_picture_producer
     assert serious_accessibility_faults(page) == []
     screenshot(page, "register-line")
     context.close()
+
+
+def test_the_committee_scores_an_application_with_its_photo_in_view(live_server, browser, make_user, screenshot):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from conftest import PASSWORD
+    from otop.catalog.drawings import drawn_picture
+    from otop.producers.tests.factories import ProducerFactory
+    from otop.selection import services as selection
+    from otop.selection.tests.factories import ApplicationFactory
+
+    member = make_user("committee", username="kammakan", first_name="กรรมการ")
+    producer_user = make_user("producer", phone="0891112222")
+    producer = ProducerFactory(user=producer_user)
+    template = ApplicationFactory.build(producer=producer)
+    photo = drawn_picture("textiles", 3)
+    assert Image.open(io.BytesIO(photo)).format == "JPEG"
+    application = selection.submit_application(
+        actor=producer_user, producer=producer, category=template.category, name_th=template.name_th,
+        proposed_price=template.proposed_price, description_th=template.description_th,
+        photos=[SimpleUploadedFile("silk.jpg", photo, "image/jpeg")],
+    )  # fmt: skip
+    selection.plan_meeting(
+        actor=make_user("staff"), title="ประชุมคัดเลือก 1/2569", held_on=timezone.localdate(), chair=member,
+        applications=[application],
+    )  # fmt: skip
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH", bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/selection/applications/{application.pk}/")
+    page.get_by_label("ชื่อผู้ใช้หรือหมายเลขโทรศัพท์").fill("kammakan")
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+
+    picture = page.locator(".application-photos img").first
+    expect(picture).to_have_js_property("complete", True)
+    assert picture.evaluate("img => img.naturalWidth") > 0
+    assert picture.bounding_box()["y"] < 400  # in the first screen, beside the facts the members score
+    expect(page.locator("#score")).to_be_visible()
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "application")
+    context.close()

@@ -5,7 +5,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from otop.catalog.models import Product, ProductPhoto
-from otop.catalog.renditions import picture_for, picture_of_photo
+from otop.catalog.renditions import picture_for, picture_of_photo, placeholder_picture
 from otop.catalog.services import sanitize_story
 
 register = template.Library()
@@ -47,3 +47,9 @@ def photo_picture(
 ):
     """One given photo of a product (the story page's gallery) as <picture>."""
     return {"picture": picture_of_photo(photo, alt=alt), "sizes": sizes, "lazy": lazy, "css": ""}
+
+
+@register.inclusion_tag("catalog/_picture.html")
+def category_placeholder(category_code: str, css: str = ""):
+    """The drawn placeholder of a category (an application or product with no photo yet)."""
+    return {"picture": placeholder_picture(category_code), "sizes": "", "lazy": False, "css": css}
