@@ -207,3 +207,39 @@ def test_the_committee_scores_an_application_with_its_photo_in_view(live_server,
     assert serious_accessibility_faults(page) == []
     screenshot(page, "application")
     context.close()
+
+
+def test_a_shopper_finds_the_room_signs_up_and_sees_their_orders_with_the_shops_header_everywhere(
+    live_server, checked_phone, screenshot
+):
+    from otop.workspace.tests.factories import SpaceFactory
+
+    SpaceFactory(name_th="ห้องประชุมใหญ่")
+    page = checked_phone
+    page.goto(live_server.url + "/")
+    page.locator("a[href='/workspace/']").first.click()
+    expect(page.locator("body")).to_contain_text("ห้องประชุมใหญ่")
+    header = page.locator(".site-header")
+    for name in ("ค้นหา", "ตะกร้า", "ติดตามคำสั่งซื้อ"):
+        expect(header.get_by_role("link", name=name)).to_be_visible()
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "workspace")
+
+    header.get_by_role("link", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("link", name="ลืมรหัสผ่าน")).to_be_visible()
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "sign-in")
+    page.get_by_role("link", name="สร้างบัญชี").first.click()
+    page.get_by_label("ชื่อของคุณ").fill("สมหญิง ใจดี")
+    page.get_by_label("อีเมล").fill("somying@example.com")
+    page.get_by_label("รหัสผ่าน", exact=False).first.fill("ผ้าไหม-2569-x")
+    page.get_by_label("ยืนยันรหัสผ่าน").fill("ผ้าไหม-2569-x")
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "sign-up")
+    page.get_by_role("button", name="สร้างบัญชี").click()
+
+    page.get_by_role("link", name="คำสั่งซื้อของฉัน").click()
+    expect(page.locator("h1")).to_have_text("คำสั่งซื้อของฉัน")
+    expect(page.locator("main")).to_contain_text("ยังไม่มีคำสั่งซื้อ")
+    assert serious_accessibility_faults(page) == []
+    screenshot(page, "my-orders")
