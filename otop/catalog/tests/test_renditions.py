@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import InMemoryStorage
 from django.core.management import call_command
 from django.template import Context, Template
 from PIL import Image
@@ -18,10 +18,15 @@ from otop.catalog.tests.factories import ProductFactory
 
 
 @pytest.fixture
-def in_memory_storage(settings):
-    """Object storage stand-in: the renditions must go through the storage API, not file paths."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    return default_storage
+def in_memory_storage(monkeypatch):
+    """Object storage stand-in: the renditions must go through the storage API, not file paths.
+
+    Set on the photo fields themselves: overriding STORAGES would make new storage objects that other
+    apps' tests compare by identity."""
+    storage = InMemoryStorage()
+    for name in ("image", "thumbnail"):
+        monkeypatch.setattr(ProductPhoto._meta.get_field(name), "storage", storage)
+    return storage
 
 
 def _jpeg(width: int, height: int, colour=(180, 40, 40)) -> ContentFile:
