@@ -154,3 +154,13 @@ def test_the_story_page_has_the_shops_search_cart_and_tracking_in_its_header(cli
     header = html.split('<header class="site-header">')[1].split("</header>")[0]
     for path in ('href="/search/"', 'href="/cart/"', 'href="/orders/track/"'):
         assert path in header
+
+
+def test_the_story_pages_first_screen_stays_under_150_kb_before_the_photo(client, db):
+    from otop.storefront.bench import _bytes_before_photo
+
+    ProductFactory(code="kk12345")
+    html = client.get("/p/kk12345").content
+    sizes = _bytes_before_photo(html)
+    assert sizes["total KB"] < 150, sizes
+    assert b'fetchpriority="high"' in html  # the photo (here the placeholder) is asked for first
