@@ -36,7 +36,10 @@ def listed_products_of(producer: Producer) -> QuerySet[Product]:
     return (
         Product.objects.filter(producer=producer, status=Product.Status.LISTED)
         .select_related("category")
-        .prefetch_related("variants")
+        .prefetch_related(
+            "variants",
+            Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
+        )
         .order_by("name_th")
     )
 
