@@ -111,9 +111,20 @@ def test_a_shelf_scan_opens_a_story_with_its_picture_the_shops_header_and_a_smal
     page.screenshot(path=str(Path(settings.VAR_DIR) / "screenshots" / "story-first-screen.png"))
     screenshot(page, "story")
 
-    page.locator(".buy button").click()
+    # By keyboard alone: the skip link first, then on to the buy bar's button.
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    for _press in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.buy button')"):
+            break
+    else:
+        pytest.fail("the buy button cannot be reached with Tab")
+    page.keyboard.press("Enter")
     expect(page.locator("#cart-count")).to_have_text("1")
     expect(page.locator(".product-picture img").first).to_be_visible()
+    assert serious_accessibility_faults(page) == []
     screenshot(page, "cart")
 
 
