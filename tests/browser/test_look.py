@@ -3,16 +3,27 @@ bar that leaves the phone's screen to the story, and no serious accessibility fa
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
+from conftest import PASSWORD
 from otop.catalog import demo as catalog_demo
+from otop.catalog.drawings import drawn_picture
 from otop.catalog.models import Product
 from otop.demo.services import seed_demo
+from otop.pos.tests.factories import RegisterFactory
+from otop.producers.tests.factories import ProducerFactory
+from otop.selection import services as selection
+from otop.selection.tests.factories import ApplicationFactory
+from otop.workspace.tests.factories import SpaceFactory
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -131,8 +142,6 @@ def test_a_shelf_scan_opens_a_story_with_its_picture_the_shops_header_and_a_smal
 def test_the_till_finds_items_by_name_as_the_cashier_types_with_picture_producer_and_price(
     live_server, browser, make_user, monkeypatch, screenshot
 ):
-    from conftest import PASSWORD
-    from otop.pos.tests.factories import RegisterFactory
 
     monkeypatch.setattr(catalog_demo, "PICTURES_PER_CATEGORY", 2)
     seed_demo(products=30)
@@ -176,17 +185,6 @@ def test_the_till_finds_items_by_name_as_the_cashier_types_with_picture_producer
 
 
 def test_the_committee_scores_an_application_with_its_photo_in_view(live_server, browser, make_user, screenshot):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-    from PIL import Image
-
-    from conftest import PASSWORD
-    from otop.catalog.drawings import drawn_picture
-    from otop.producers.tests.factories import ProducerFactory
-    from otop.selection import services as selection
-    from otop.selection.tests.factories import ApplicationFactory
 
     member = make_user("committee", username="kammakan", first_name="กรรมการ")
     producer_user = make_user("producer", phone="0891112222")
@@ -223,8 +221,6 @@ def test_the_committee_scores_an_application_with_its_photo_in_view(live_server,
 def test_a_shopper_finds_the_room_signs_up_and_sees_their_orders_with_the_shops_header_everywhere(
     live_server, checked_phone, screenshot
 ):
-    from otop.workspace.tests.factories import SpaceFactory
-
     SpaceFactory(name_th="ห้องประชุมใหญ่")
     page = checked_phone
     page.goto(live_server.url + "/")

@@ -7,7 +7,9 @@ from otop.core.models import CenterProfile
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
+from otop.orders import services as order_services
 from otop.orders.models import CartLine
+from otop.orders.selectors import tracking_token
 from otop.search.tests.factories import listed_product
 from tests.role_matrix import assert_answer, matrix_cases
 
@@ -132,9 +134,6 @@ def test_role_matrix(client_for, path, role, expected):
 
 
 def test_a_customer_sees_their_own_orders_newest_first_with_tracking_links(client, catalogue, make_user):
-    from otop.orders import services as order_services
-    from otop.orders.selectors import tracking_token
-
     buyer, other = make_user("customer", username="buyer"), make_user("customer", username="other")
     client.force_login(buyer)
     assert "ยังไม่มีคำสั่งซื้อ" in client.get("/account/orders/").content.decode()
