@@ -250,3 +250,23 @@ def test_a_shopper_finds_the_room_signs_up_and_sees_their_orders_with_the_shops_
     expect(page.locator("main")).to_contain_text("ยังไม่มีคำสั่งซื้อ")
     assert serious_accessibility_faults(page) == []
     screenshot(page, "my-orders")
+
+
+def test_staff_see_each_products_picture_in_the_catalogue_list_and_visitors_on_a_producers_page(
+    live_server, desktop, checked_phone, demo, make_user, screenshot
+):
+    make_user("staff", username="officer")
+    desktop.goto(f"{live_server.url}/accounts/login/?next=/backoffice/catalog/")
+    desktop.get_by_label("ชื่อผู้ใช้หรือหมายเลขโทรศัพท์").fill("officer")
+    desktop.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    desktop.get_by_role("button", name="เข้าสู่ระบบ").click()
+    rows = desktop.locator("tbody tr")
+    expect(rows.first.locator(".row-thumb img")).to_be_visible()
+    assert rows.locator(".row-thumb img").count() == rows.count()
+    screenshot(desktop, "catalogue")
+
+    producer = Product.objects.filter(status=Product.Status.LISTED).order_by("sku").first().producer
+    checked_phone.goto(f"{live_server.url}/producers/{producer.pk}/")
+    assert every_card_shows_its_picture(checked_phone, ".card.product") >= 1
+    assert serious_accessibility_faults(checked_phone) == []
+    screenshot(checked_phone, "producer")
