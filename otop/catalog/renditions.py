@@ -17,13 +17,15 @@ and until then pages fall back to the WebP thumbnail.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.templatetags.static import static
+from django.utils.encoding import filepath_to_uri
 from PIL import Image, ImageOps
 
 from otop.catalog.models import Product, ProductPhoto
@@ -33,6 +35,7 @@ ASPECT = (4, 3)
 FOLDER = "products/renditions"
 FORMATS = (("webp", "WEBP"), ("jpg", "JPEG"))
 PLACEHOLDER_FOLDER = Path(__file__).parent / "static" / "catalog" / "placeholders"
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./-]+")  # nothing in it a URL needs escaped
 
 
 def rendition_name(image_name: str, width: int, extension: str) -> str:
@@ -101,8 +104,20 @@ class Picture:
     is_placeholder: bool = False
 
 
+def media_url(storage: Storage, name: str) -> str:
+    """`storage.url(name)` for the names made here, without urljoin's cost on the local disk.
+
+    A page of cards asks for ~170 URLs and the till's price list for one per item (100,000 in a large
+    catalogue): FileSystemStorage.url() spends ~30 µs on each in urljoin. For our own relative names
+    (letters, digits, '-', '/', '.') joining is concatenation; any other storage (S3, signed URLs) is asked."""
+    if isinstance(storage, FileSystemStorage):
+        plain = name if _PLAIN_NAME.fullmatch(name) else filepath_to_uri(name)
+        return storage.base_url + plain.lstrip("/")
+    return storage.url(name)
+
+
 def _srcset(storage: Storage, image_name: str, widths: list[int], extension: str) -> str:
-    return ", ".join(f"{storage.url(rendition_name(image_name, width, extension))} {width}w" for width in widths)
+    return ", ".join(f"{media_url(storage, rendition_name(image_name, width, extension))} {width}w" for width in widths)
 
 
 def picture_of_photo(photo: ProductPhoto, *, alt: str = "") -> Picture:
@@ -114,7 +129,7 @@ def picture_of_photo(photo: ProductPhoto, *, alt: str = "") -> Picture:
     storage = photo.image.storage
     middle = widths[min(1, len(widths) - 1)]
     return Picture(
-        src=storage.url(rendition_name(photo.image.name, middle, "jpg")),
+        src=media_url(storage, rendition_name(photo.image.name, middle, "jpg")),
         webp_srcset=_srcset(storage, photo.image.name, widths, "webp"),
         jpeg_srcset=_srcset(storage, photo.image.name, widths, "jpg"),
         width=middle,
@@ -159,7 +174,7 @@ def picture_for(product: Product, *, alt: str = "") -> Picture:
 def small_picture_url(*, image_name: str, widths: list[int], category_code: str, storage: Storage) -> str:
     """The smallest JPEG rendition of a stored photo (till buttons), or the category's placeholder."""
     if image_name and widths:
-        return storage.url(rendition_name(image_name, widths[0], "jpg"))
+        return media_url(storage, rendition_name(image_name, widths[0], "jpg"))
     return placeholder_picture(category_code).src
 
 

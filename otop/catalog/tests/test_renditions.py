@@ -4,14 +4,14 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import InMemoryStorage
+from django.core.files.storage import FileSystemStorage, InMemoryStorage
 from django.core.management import call_command
 from django.template import Context, Template
 from PIL import Image
 
 from otop.catalog.drawings import DRAWINGS, drawn_picture
 from otop.catalog.models import Category, ProductPhoto
-from otop.catalog.renditions import picture_for, rendition_name, widths_for
+from otop.catalog.renditions import media_url, picture_for, rendition_name, widths_for
 from otop.catalog.selectors import attach_card_photos
 from otop.catalog.services import add_product_photo, remove_product_photo
 from otop.catalog.tests.factories import ProductFactory
@@ -147,3 +147,17 @@ def test_photos_stored_before_renditions_get_them_from_the_command(db, in_memory
     photo.refresh_from_db()
     assert photo.rendition_widths == [240, 480, 960]
     assert in_memory_storage.exists(rendition_name(photo.image.name, 960, "webp"))
+
+
+@pytest.mark.parametrize("media_url_setting", ["/media/", "https://cdn.example/m/"])
+def test_fast_media_urls_equal_the_storages_own(settings, media_url_setting):
+    settings.MEDIA_URL = media_url_setting
+    storage = FileSystemStorage()
+    for name in (
+        "products/renditions/d326zc-a6805bb915-240.jpg",
+        "products/renditions/x_y-960.webp",
+        "products/ผ้า ไหม-240.jpg",
+    ):
+        assert media_url(storage, name) == storage.url(name)
+    memory = InMemoryStorage(base_url="https://bucket.example/")
+    assert media_url(memory, "products/a-240.jpg") == memory.url("products/a-240.jpg")
