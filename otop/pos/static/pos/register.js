@@ -165,7 +165,7 @@
 
   function itemButton(row, className) {
     const picture = row.image ? [el("img", { src: row.image, alt: "", width: "64", height: "48", loading: "lazy" })] : [];
-    return el("button", { type: "button", class: className, on: () => { $("scan").value = ""; addVariant(row); } }, [
+    return el("button", { type: "button", class: className, on: () => { forgetSearch(); addVariant(row); } }, [
       ...picture,
       el("span", { class: "pos-item-name", text: nameOf(row) }),
       el("span", { class: "pos-item-producer", text: producerOf(row) }),
@@ -198,6 +198,8 @@
   }
 
   let typingTimer = null;
+  // An item was chosen: a search still on its way must not bring the list back.
+  function forgetSearch() { clearTimeout(typingTimer); searchSerial += 1; $("scan").value = ""; }
   function searchAsTyped(event) {
     const query = event.target.value.trim();
     clearTimeout(typingTimer);
