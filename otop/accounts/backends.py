@@ -23,6 +23,8 @@ class PhoneOrUsernameBackend(ModelBackend):
             return None
         User = get_user_model()  # noqa: N806
         user = User.objects.filter(username=username).first()
+        if user is None and "@" in username:  # shoppers sign in with their e-mail, kept in lower case
+            user = User.objects.filter(username=username.strip().lower()).first()
         if user is None and thai_phone_is_valid(username):
             user = User.objects.filter(phone=normalize_thai_phone(username)).first()
         if user is None:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from otop.accounts.messages import send_password_link
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("User name or phone number"),
+        label=_("User name or phone number, or e-mail"),
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
@@ -24,9 +24,45 @@ class SignInForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": _("The user name or phone number and password do not match. Please try again."),
+        "invalid_login": _("The e-mail, phone number or user name and the password do not match. Please try again."),
         "inactive": _("This account is not active."),
     }
+
+
+class SignUpForm(forms.Form):
+    """A shopper's account: a name, the e-mail address they sign in with, a password typed twice."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("You sign in with it; order confirmations and password links go there."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = get_user_model()(username=data.get("email", ""), email=data.get("email", ""))
+            candidate.first_name = data.get("name", "")
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
 
 
 class ResetByEmailForm(PasswordResetForm):

@@ -6,14 +6,18 @@ import secrets
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from otop.accounts import roles
 from otop.accounts.models import ApiToken, User
 from otop.accounts.roles import ADMIN_SITE_ROLES, ROLE_PERMISSIONS
+from otop.core.errors import Conflict
 from otop.core.services import record_audit_event
 from otop.core.validators import normalize_thai_phone
 
@@ -90,3 +94,36 @@ def issue_password_link(*, actor: User, user: User, base_url: str) -> str:
     sets the password on their own phone, so staff never see or choose it."""
     record_audit_event(actor=actor, action="accounts.password_link_issued", target=user, summary=user.username)
     return password_link(user=user, base_url=base_url)
+
+
+class AccountExists(Conflict):
+    code = "account_exists"
+
+
+@transaction.atomic
+def sign_up_customer(*, name: str, email: str, password: str, language: str = "th") -> User:
+    """Open a customer account for a shopper, who signs in with their e-mail address.
+
+    Assumes a valid e-mail and a password the validators accepted (the form checks both); refuses an
+    address another account already has (AccountExists), creating nothing."""
+    email = email.strip().lower()
+    if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise AccountExists(
+            _("An account with this e-mail address exists already: sign in, or ask for a new password.")
+        )
+    try:
+        with transaction.atomic():
+            user = create_user(
+                username=email,
+                password=password,
+                role=roles.CUSTOMER,
+                first_name=name.strip(),
+                email=email,
+                preferred_language=language,
+            )
+    except IntegrityError:  # the same address sent twice at once
+        raise AccountExists(
+            _("An account with this e-mail address exists already: sign in, or ask for a new password.")
+        ) from None
+    record_audit_event(actor=user, action="accounts.signed_up", target=user, summary=email)
+    return user

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account_home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
+    path("signup/", views.sign_up, name="signup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("second-factor/", views.second_factor, name="two-factor"),
     path("password/", views.ChangePasswordView.as_view(), name="password-change"),

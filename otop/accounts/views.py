@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,14 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from otop.accounts import two_factor
-from otop.accounts.forms import ResetByEmailForm, SecondFactorForm, SignInForm
+from otop.accounts.forms import ResetByEmailForm, SecondFactorForm, SignInForm, SignUpForm
 from otop.accounts.middleware import forget_rules
 from otop.accounts.roles import ROLE_LABELS
 from otop.accounts.selectors import areas_for, roles_of
+from otop.accounts.services import AccountExists, sign_up_customer
 from otop.core.throttle import throttle
 
 
@@ -33,6 +36,32 @@ def account_home(request: HttpRequest) -> HttpResponse:
     """Show who is signed in, their roles and the areas they may open."""
     roles = [ROLE_LABELS[role] for role in roles_of(request.user)]
     return render(request, "accounts/home.html", {"roles": roles, "areas": areas_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@throttle("accounts.signup", "10/h")
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """A shopper opens a customer account (for their order history and a cart kept across devices)."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = ""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = sign_up_customer(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                language=(get_language() or "th")[:2],
+            )
+        except AccountExists as error:
+            form.add_error("email", error.message)
+        else:
+            login(request, user, backend="otop.accounts.backends.PhoneOrUsernameBackend")
+            return redirect(next_url or "accounts:home")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @method_decorator(throttle("accounts.password_reset", "5/h"), name="dispatch")

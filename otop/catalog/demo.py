@@ -1,19 +1,21 @@
-"""Demo additions to the catalog: a few product photos drawn with Pillow and some gift baskets."""
+"""Demo additions to the catalog: a picture drawn with Pillow for every product, and some gift baskets."""
 
 from __future__ import annotations
 
-import io
-import random
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db.models import Count
-from PIL import Image, ImageDraw
+from django.utils import timezone
 
-from otop.catalog.models import Category, Product, Variant
+from otop.catalog.drawings import drawn_picture
+from otop.catalog.models import Category, Product, ProductPhoto, Variant
 from otop.catalog.services import add_product_photo, set_basket_component, update_product
 
-PHOTOS = 6
+# Drawn pictures per category (each in its own colours and pattern): products beyond that share them,
+# about two a picture in the default demo of 300 and thousands in a bench catalogue of 100,000, so
+# seeding stays quick (a picture with its renditions takes ~0.1 s to draw and encode).
+PICTURES_PER_CATEGORY = 30
 BASKETS = [
     ("กระเช้าของฝากขอนแก่น", "Khon Kaen treats basket", Decimal("990.00"), ["food"] * 4),
     ("กระเช้าผ้าไหมและชาใบหม่อน", "Silk and mulberry tea basket", Decimal("2490.00"), ["textiles", "food"]),
@@ -21,35 +23,59 @@ BASKETS = [
 ]
 
 
-def _drawn_photo(rng: random.Random) -> bytes:
-    colour = tuple(rng.randrange(80, 230) for _ in range(3))
-    image = Image.new("RGB", (1200, 900), colour)
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = rng.randrange(0, 1100), rng.randrange(0, 800)
-        size = rng.randrange(60, 300)
-        shade = tuple(max(0, c - rng.randrange(20, 80)) for c in colour)
-        draw.ellipse((x, y, x + size, y + size), fill=shade)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return buffer.getvalue()
-
-
 def seed(*, products: int, seed: int) -> None:
-    """Add photos to the first listed demo products and a few gift baskets; running again adds nothing."""
-    rng = random.Random(seed)
-    listed = Product.objects.filter(sku__startswith="DEMO-0", status=Product.Status.LISTED).order_by("sku")
-    for product in listed[:PHOTOS]:
-        if product.photos.exists():
-            continue
-        add_product_photo(
-            product=product,
-            upload=ContentFile(_drawn_photo(rng), name="demo.jpg"),
-            actor=None,
-            alt_th=product.name_th,
-            alt_en=product.name_en,
-        )
+    """Make a few gift baskets, then give every demo product a drawn picture; running again adds nothing."""
     _seed_baskets(products=products)
+    _seed_pictures()
+
+
+def _seed_pictures() -> None:
+    rows = list(
+        Product.objects.filter(sku__startswith="DEMO-")
+        .order_by("sku")
+        .values_list("pk", "category__code", "name_th", "name_en")
+    )
+    with_photos = set(
+        ProductPhoto.objects.filter(product__sku__startswith="DEMO-").values_list("product_id", flat=True)
+    )
+    slots: dict[tuple[str, int], list[tuple[int, str, str]]] = {}
+    ordinals: dict[str, int] = {}
+    for pk, category, name_th, name_en in rows:
+        ordinal = ordinals.get(category, 0)
+        ordinals[category] = ordinal + 1
+        slots.setdefault((category, ordinal % PICTURES_PER_CATEGORY), []).append((pk, name_th, name_en))
+    copies: list[ProductPhoto] = []
+    for (category, slot), members in slots.items():
+        missing = [member for member in members if member[0] not in with_photos]
+        if not missing:
+            continue
+        source = ProductPhoto.objects.filter(product_id__in=[pk for pk, _th, _en in members]).order_by("id").first()
+        if source is None:
+            pk, name_th, name_en = missing.pop(0)
+            source = add_product_photo(
+                product=Product.objects.get(pk=pk),
+                upload=ContentFile(drawn_picture(category, slot), name="demo.jpg"),
+                actor=None,
+                alt_th=name_th,
+                alt_en=name_en,
+            )
+        copies += [
+            ProductPhoto(
+                product_id=pk,
+                image=source.image.name,
+                thumbnail=source.thumbnail.name,
+                width=source.width,
+                height=source.height,
+                rendition_widths=source.rendition_widths,
+                alt_th=name_th,
+                alt_en=name_en,
+            )
+            for pk, name_th, name_en in missing
+        ]
+    for start in range(0, len(copies), 2000):
+        batch = copies[start : start + 2000]
+        ProductPhoto.objects.bulk_create(batch)
+        Product.objects.filter(pk__in=[photo.product_id for photo in batch]).update(updated_at=timezone.now())
 
 
 def _seed_baskets(*, products: int) -> None:

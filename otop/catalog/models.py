@@ -132,6 +132,8 @@ class ProductPhoto(models.Model):
     height = models.PositiveIntegerField(_("height (px)"), default=0)
     alt_th = models.CharField(_("description (Thai)"), max_length=200, blank=True)
     alt_en = models.CharField(_("description (English)"), max_length=200, blank=True)
+    # The widths of the stored renditions (otop/catalog/renditions.py); empty until they are made.
+    rendition_widths = models.JSONField(_("rendition widths (px)"), default=list, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
 from otop.producers.models import Producer
@@ -36,7 +36,10 @@ def listed_products_of(producer: Producer) -> QuerySet[Product]:
     return (
         Product.objects.filter(producer=producer, status=Product.Status.LISTED)
         .select_related("category")
-        .prefetch_related("variants")
+        .prefetch_related(
+            "variants",
+            Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
+        )
         .order_by("name_th")
     )
 
@@ -81,12 +84,20 @@ def photos_of(product: Product) -> QuerySet[ProductPhoto]:
     return ProductPhoto.objects.filter(product=product).order_by("sort_order", "id")
 
 
+def attach_card_photos(products: Iterable[Product]) -> None:
+    """Load every product's photos (first first) into `photo_list` in one query, for cards."""
+    prefetch_related_objects(
+        [product for product in products if not hasattr(product, "photo_list")],
+        Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
+    )
+
+
 def components_of(basket: Product) -> QuerySet[BasketComponent]:
     return BasketComponent.objects.filter(basket=basket).select_related("variant__product__producer__district")
 
 
 def _with_default_price(products: QuerySet[Product]) -> QuerySet[Product]:
-    return products.prefetch_related(
+    return products.select_related("category", "producer__district").prefetch_related(
         Prefetch("variants", queryset=Variant.objects.filter(is_default=True), to_attr="default_variants"),
         Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
     )

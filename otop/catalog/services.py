@@ -21,6 +21,7 @@ from otop.accounts.models import User
 from otop.catalog.barcodes import generated_ean13, is_valid_ean13
 from otop.catalog.errors import BarcodeTaken, InvalidBarcode, InvalidBasket, InvalidPhoto, ProductNotListed
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
+from otop.catalog.renditions import make_renditions, rendition_names
 from otop.core.services import record_audit_event
 from otop.core.uploads import InvalidUpload, clean_image, encode
 
@@ -248,20 +249,44 @@ def add_product_photo(
     photo.image.save(f"{stem}.{clean.extension}", clean.content, save=False)
     photo.thumbnail.save(f"{stem}.webp", encode(thumbnail, "WEBP"), save=False)
     photo.width, photo.height = clean.width, clean.height
+    photo.rendition_widths = make_renditions(image=image, image_name=photo.image.name, storage=photo.image.storage)
     photo.save()
     touch_product(product)
     record_audit_event(actor=actor, action="catalog.photo_added", target=product, summary=photo.image.name)
     return photo
 
 
+def make_missing_renditions() -> int:
+    """Make the renditions of the photos stored before renditions existed; return how many photos got them.
+
+    Photos sharing one stored picture (the demo's) are read and encoded once."""
+    done: dict[str, list[int]] = {}
+    count = 0
+    for photo in ProductPhoto.objects.filter(rendition_widths=[]).order_by("pk").iterator():
+        widths = done.get(photo.image.name)
+        if widths is None:
+            with photo.image.open("rb") as stored:
+                image = Image.open(stored)
+                image.load()
+            widths = make_renditions(image=image, image_name=photo.image.name, storage=photo.image.storage)
+            done[photo.image.name] = widths
+        ProductPhoto.objects.filter(pk=photo.pk).update(rendition_widths=widths)
+        Product.objects.filter(pk=photo.product_id).update(updated_at=timezone.now())
+        count += 1
+    return count
+
+
 @transaction.atomic
 def remove_product_photo(*, photo: ProductPhoto, actor: User | None) -> None:
     product = photo.product
-    names = [photo.image.name, photo.thumbnail.name]
+    names = [photo.image.name, photo.thumbnail.name, *rendition_names(photo)]
     storage = photo.image.storage
     photo.delete()
+    if ProductPhoto.objects.filter(image=names[0]).exists():
+        # The demo's large catalogues share drawn pictures between products: keep the files another uses.
+        names = []
     touch_product(product)
-    record_audit_event(actor=actor, action="catalog.photo_removed", target=product, summary=names[0])
+    record_audit_event(actor=actor, action="catalog.photo_removed", target=product, summary=photo.image.name)
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 

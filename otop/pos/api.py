@@ -374,6 +374,9 @@ class ItemOut(Schema):
     price: Decimal
     name_th: str
     name_en: str
+    producer_th: str = Field("", description="The producer's name, to tell apart products of the same name")
+    producer_en: str = ""
+    image: str = Field("", description="A small picture (JPEG, 4:3) or the category's placeholder (SVG)")
 
 
 @router.get("/pos/lookup", response={200: ItemOut, **errors(404)}, summary="The item with a barcode (the scanner path)")
@@ -382,13 +385,13 @@ def lookup(request: HttpRequest, code: Text(40, min_length=1)):
     variant = selectors.variant_for_barcode(code)
     if variant is None:
         raise Http404
-    return selectors.variant_row(variant)
+    return selectors.variant_rows([variant])[0]
 
 
 @router.get("/pos/search", response=list[ItemOut], summary="Items by name")
 def search(request: HttpRequest, q: Text(100)):
     require_permission(request, TILL)
-    return [selectors.variant_row(v) for v in selectors.search_variants(q)]
+    return selectors.variant_rows(selectors.search_variants(q))
 
 
 class QrOut(Schema):

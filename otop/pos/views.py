@@ -75,7 +75,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
             {"code": o.code, "group": o.group, "name_th": o.name_th, "name_en": o.name_en, "price": str(o.price)}
             for o in options
         ],
-        "quickKeys": [selectors.variant_row(v) for v in selectors.best_sellers(till)],
+        "quickKeys": selectors.variant_rows(selectors.best_sellers(till)),
     }
     return render(request, "pos/register.html", {"till": till, "shift": shift, "config": config, "menu": items})
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 
 from otop.catalog.models import Variant
-from otop.catalog.selectors import sellable_variants
+from otop.catalog.selectors import attach_card_photos, sellable_variants
 from otop.core.money import ZERO, line_total
 from otop.inventory.selectors import available_quantities
 from otop.orders import selectors as order_selectors
@@ -117,7 +117,8 @@ def view(request: HttpRequest) -> CartView:
     wanted = quantities(request)
     if not wanted:
         return CartView(items=[])
-    variants = {v.pk: v for v in sellable_variants().filter(pk__in=wanted).select_related("product")}
+    variants = {v.pk: v for v in sellable_variants().filter(pk__in=wanted).select_related("product__category")}
+    attach_card_photos([variant.product for variant in variants.values()])
     available = available_quantities(variant_ids=list(variants))
     items = [
         CartItem(variant=variants[pk], quantity=min(quantity, available[pk]), available=available[pk])

@@ -11,7 +11,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from otop.catalog.models import Category, Product
-from otop.catalog.selectors import categories_with_listed_counts
+from otop.catalog.selectors import attach_card_photos, categories_with_listed_counts
 from otop.core.models import OpeningException
 from otop.core.selectors import OpeningHours, center_profile, opening_hours_on, upcoming_opening_exceptions
 from otop.geo.models import District
@@ -51,7 +51,9 @@ def featured_products(*, limit: int = 8) -> list[Product]:
         .values_list("product_id", flat=True)[:limit]
     )
     found = {p.pk: p for p in _with_prices(Product.objects.filter(pk__in=ids))}
-    return [found[pk] for pk in ids if pk in found]
+    featured = [found[pk] for pk in ids if pk in found]
+    attach_card_photos(featured)
+    return featured
 
 
 def districts_with_products() -> list[District]:
@@ -116,7 +118,9 @@ def product_listing(*, filters: ListingFilters, page: int = 1) -> tuple[Page, li
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)
     found = {p.pk: p for p in _with_prices(Product.objects.filter(pk__in=ids))}
-    return page_obj, [found[pk] for pk in ids if pk in found]
+    products = [found[pk] for pk in ids if pk in found]
+    attach_card_photos(products)
+    return page_obj, products
 
 
 def sitemap_codes() -> list[tuple[str, object]]:

@@ -61,7 +61,9 @@ def _json_ld(request: HttpRequest, product: Product, variants: list, availabilit
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _render_story(request: HttpRequest, product: Product) -> HttpResponse:
+def _render_story(request: HttpRequest, product: Product, *, from_shelf: bool = False) -> HttpResponse:
+    """`from_shelf`: opened by scanning the shelf's QR code, so the visitor stands at the product: the
+    shop's stock count (which may lag a sale or a refill) is not shown, least of all "out of stock"."""
     variants = list(product.variants.all())
     default = next((variant for variant in variants if variant.is_default), variants[0] if variants else None)
     availability = product_availability(product)
@@ -75,6 +77,7 @@ def _render_story(request: HttpRequest, product: Product) -> HttpResponse:
         "json_ld": _json_ld(request, product, variants, availability, canonical),
         "language": translation.get_language(),
         "stars": "★" * (product.otop_stars or 0),
+        "from_shelf": from_shelf,
         "cache_seconds": STORY_CACHE_SECONDS,
         "cache_version": product.updated_at.timestamp(),
         # Callables: the template calls them (builds and runs the queries) only when a cached
@@ -106,7 +109,8 @@ def qr_link(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(translate_url(request.get_full_path(), "en"))
     if product.is_public and not _from_our_pages(request):
         catalog_services.record_qr_scan(product_id=product.pk)
-    return _render_story(request, product)
+    # A phone's camera sends no Referer: that visitor is at the shelf (a link from Facebook is not).
+    return _render_story(request, product, from_shelf=not request.headers.get("Referer"))
 
 
 @require_GET

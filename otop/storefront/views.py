@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from otop.accounts.actors import acting_user
 from otop.catalog.models import Category
+from otop.catalog.selectors import attach_card_photos
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
@@ -90,6 +92,7 @@ def search(request: HttpRequest) -> HttpResponse:
             hits = search_products(
                 query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE, filters=filters
             )
+            attach_card_photos([hit.product for hit in hits[:SEARCH_PAGE_SIZE]])
     context = {
         "form": form,
         "query": query,
@@ -321,6 +324,22 @@ def tracked_order_slip(request: HttpRequest, number: str, token: str) -> HttpRes
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("storefront:tracked-order", number=order.number, token=token)
+
+
+MY_ORDERS_SHOWN = 50
+
+
+@require_GET
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    """The signed-in customer's orders, newest first, each linking to its tracking page."""
+    orders = list(order_selectors.orders_of_user(user=request.user)[:MY_ORDERS_SHOWN])
+    for order in orders:
+        order.tracking_path = reverse(
+            "storefront:tracked-order",
+            kwargs={"number": order.number, "token": order_selectors.tracking_token(order.number)},
+        )
+    return render(request, "storefront/my_orders.html", {"orders": orders})
 
 
 @require_GET

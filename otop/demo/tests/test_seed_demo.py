@@ -1,8 +1,9 @@
 from django.core.management import call_command
 
 from otop.accounts.models import User
+from otop.catalog import demo as catalog_demo
 from otop.catalog.barcodes import is_valid_ean13
-from otop.catalog.models import Product, Variant
+from otop.catalog.models import Category, Product, ProductPhoto, Variant
 from otop.geo.models import District
 from otop.producers.models import Producer
 
@@ -37,10 +38,13 @@ def test_seed_demo_builds_a_believable_center_and_is_idempotent(db):
         "producer",
         "customer",
     }
+    assert not Product.objects.filter(photos__isnull=True).exists()
     first = snapshot()
+    photos = list(ProductPhoto.objects.order_by("product_id").values_list("product_id", "image"))
     call_command("seed_demo", products=120)
     assert Product.objects.count() == 120
     assert snapshot() == first
+    assert list(ProductPhoto.objects.order_by("product_id").values_list("product_id", "image")) == photos
 
 
 def test_seed_demo_grows_to_a_larger_catalogue(db):
@@ -48,3 +52,22 @@ def test_seed_demo_grows_to_a_larger_catalogue(db):
     call_command("seed_demo", products=80)
     assert Product.objects.count() == 80
     assert Product.objects.values("code").distinct().count() == 80
+    assert ProductPhoto.objects.count() == 80
+
+
+def test_a_large_demo_catalogue_shares_a_few_drawn_pictures_per_category(db, monkeypatch):
+    monkeypatch.setattr(catalog_demo, "PICTURES_PER_CATEGORY", 2)
+    call_command("seed_demo", products=40)
+    assert ProductPhoto.objects.count() == 40
+    assert ProductPhoto.objects.values("image").distinct().count() == 2 * Category.objects.count()
+    assert not ProductPhoto.objects.filter(rendition_widths=[]).exists()
+
+
+def test_the_demo_home_and_listing_show_a_picture_on_every_card(db, client, monkeypatch):
+    monkeypatch.setattr(catalog_demo, "PICTURES_PER_CATEGORY", 2)
+    call_command("seed_demo", products=60)
+    for path in ("/", "/categories/food/", "/en/categories/textiles/", "/search/?q=%E0%B8%9C%E0%B9%89%E0%B8%B2"):
+        html = client.get(path).content.decode()
+        cards = html.count('<li class="product-card">')
+        assert cards >= 3, path
+        assert html.count('<picture class="product-picture"><source type="image/webp"') == cards, path

@@ -67,3 +67,21 @@ def test_only_the_producer_and_the_committee_see_an_application_photo(producer, 
     assert get(make_user("customer")).status_code == 403
     assert get(None).status_code == 302
     assert Client().get("/media/" + photo.image.name).status_code == 404
+
+
+def test_the_scoring_page_shows_the_products_photos_first_or_the_category_placeholder(
+    producer, producer_user, committee
+):
+    application = apply(producer, producer_user, [SimpleUploadedFile("me.png", png_bytes(), "image/png")])
+    photo = application.photos.get()
+    client = Client()
+    client.force_login(committee[0])
+    html = client.get(f"/selection/applications/{application.pk}/").content.decode()
+    gallery = html.split('<div class="application-photos">')[1].split("</div>")[0]
+    assert f'src="/selection/applications/{application.pk}/photos/{photo.pk}/"' in gallery
+    assert html.index("application-photos") < html.index('<dl class="facts">')
+
+    bare = apply(producer, producer_user, [])
+    html = client.get(f"/selection/applications/{bare.pk}/").content.decode()
+    assert f"catalog/placeholders/{bare.category.code}.svg" in html
+    assert "ผู้ผลิตยังไม่ได้ส่งรูปถ่าย" in html

@@ -7,7 +7,9 @@ from otop.core.models import CenterProfile
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
+from otop.orders import services as order_services
 from otop.orders.models import CartLine
+from otop.orders.selectors import tracking_token
 from otop.search.tests.factories import listed_product
 from tests.role_matrix import assert_answer, matrix_cases
 
@@ -120,9 +122,35 @@ MATRIX = {
     "/cart/": ["in", "in", "in", "in", "in", "in", "in"],
     "/orders/track/": ["in", "in", "in", "in", "in", "in", "in"],
     "/orders/": ["login", "403", "403", "403", "403", "in", "in"],
+    "/account/orders/": ["login", "in", "in", "in", "in", "in", "in"],
+    # signed-in people are sent to their account page
+    "/accounts/signup/": ["in", "302", "302", "302", "302", "302", "302"],
 }
 
 
 @pytest.mark.parametrize(("path", "role", "expected"), matrix_cases(MATRIX))
 def test_role_matrix(client_for, path, role, expected):
     assert_answer(client_for(role).get(path), expected)
+
+
+def test_a_customer_sees_their_own_orders_newest_first_with_tracking_links(client, catalogue, make_user):
+    buyer, other = make_user("customer", username="buyer"), make_user("customer", username="other")
+    client.force_login(buyer)
+    assert "ยังไม่มีคำสั่งซื้อ" in client.get("/account/orders/").content.decode()
+    details = order_services.CustomerDetails(name="สมหญิง", phone="0812223333", email="s@example.com")
+    placed = [
+        order_services.place_order(
+            items=[(f"S-{number}", 1)], customer=details, delivery_method="pickup", user=user
+        ).number
+        for number, user in enumerate((buyer, other, buyer))
+    ]
+
+    response = client.get("/account/orders/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index(placed[2]) < html.index(placed[0])
+    assert placed[1] not in html
+    assert f"/orders/track/{placed[0]}/{tracking_token(placed[0])}/" in html
+    assert "รอชำระเงิน" in html
+    assert 'href="/account/orders/"' in client.get("/accounts/").content.decode()

@@ -136,3 +136,31 @@ def test_following_a_link_on_our_own_pages_is_not_counted_as_a_scan(client, db):
     assert not QrScanDay.objects.exists()
     client.get("/p/kk12345", HTTP_REFERER="https://www.facebook.com/")
     assert QrScanDay.objects.get().count == 1
+
+
+def test_a_visitor_who_scanned_the_shelf_code_is_not_told_the_shop_is_out_of_stock(client, db):
+    ProductFactory(code="kk12345")
+    scanned = client.get("/p/kk12345").content.decode()
+    assert "ที่หน้าร้าน" not in scanned
+    assert "ออนไลน์: สินค้าหมด" in scanned
+    assert "หยิบจากชั้นวาง" in scanned
+    from_facebook = client.get("/p/kk12345", HTTP_REFERER="https://www.facebook.com/").content.decode()
+    assert "ที่หน้าร้าน: สินค้าหมด" in from_facebook
+
+
+def test_the_story_page_has_the_shops_search_cart_and_tracking_in_its_header(client, db):
+    ProductFactory(code="kk12345")
+    html = client.get("/products/kk12345/").content.decode()
+    header = html.split('<header class="site-header">')[1].split("</header>")[0]
+    for path in ('href="/search/"', 'href="/cart/"', 'href="/orders/track/"'):
+        assert path in header
+
+
+def test_the_story_pages_first_screen_stays_under_150_kb_before_the_photo(client, db):
+    from otop.storefront.bench import _bytes_before_photo
+
+    ProductFactory(code="kk12345")
+    html = client.get("/p/kk12345").content
+    sizes = _bytes_before_photo(html)
+    assert sizes["total KB"] < 150, sizes
+    assert b'fetchpriority="high"' in html  # the photo (here the placeholder) is asked for first

@@ -155,18 +155,58 @@
       if (row) addVariant(row); else say(text.unknown + ": " + code, true);
       return;
     }
-    const query = code.toLowerCase();
-    let found = items.filter((row) => row.name_th.toLowerCase().includes(query) || row.name_en.toLowerCase().includes(query)).slice(0, 20);
+    const found = await searchByName(code);
+    if (!found.length) say(text.unknown + ": " + code, true);
+  }
+
+  // --- finding by name: as the cashier types, from the device's price list at once, then the server's
+  // Thai-aware search; each result shows its picture, producer and price (same names, different villages).
+  function producerOf(row) { return (lang === "en" && row.producer_en) ? row.producer_en : (row.producer_th || ""); }
+
+  function itemButton(row, className) {
+    const picture = row.image ? [el("img", { src: row.image, alt: "", width: "64", height: "48", loading: "lazy" })] : [];
+    return el("button", { type: "button", class: className, on: () => { forgetSearch(); addVariant(row); } }, [
+      ...picture,
+      el("span", { class: "pos-item-name", text: nameOf(row) }),
+      el("span", { class: "pos-item-producer", text: producerOf(row) }),
+      el("span", { class: "pos-item-price", text: baht(satang(row.price)) }),
+    ]);
+  }
+
+  function showResults(found) {
+    $("search-results").replaceChildren(...found.map((row) => el("li", {}, [itemButton(row, "pos-result")])));
+  }
+
+  function localMatches(query) {
+    const wanted = query.toLowerCase();
+    return items.filter((row) => row.name_th.toLowerCase().includes(wanted) || row.name_en.toLowerCase().includes(wanted)
+      || (row.producer_th || "").toLowerCase().includes(wanted) || (row.producer_en || "").toLowerCase().includes(wanted)).slice(0, 20);
+  }
+
+  let searchSerial = 0;
+  async function searchByName(query) {
+    const serial = ++searchSerial;
+    let found = localMatches(query);
+    showResults(found);
     if (navigator.onLine) {
       try {
-        const response = await api("GET", "/search?q=" + encodeURIComponent(code));
-        if (response.ok) found = await response.json();
+        const response = await api("GET", "/search?q=" + encodeURIComponent(query));
+        if (response.ok && serial === searchSerial) { found = await response.json(); showResults(found); }
       } catch (error) { /* keep the local matches */ }
     }
-    $("search-results").replaceChildren(...found.map((row) => el("li", {}, [
-      el("button", { type: "button", text: nameOf(row) + " " + baht(satang(row.price)), on: () => addVariant(row) }),
-    ])));
-    if (!found.length) say(text.unknown + ": " + code, true);
+    return found;
+  }
+
+  let typingTimer = null;
+  // An item was chosen: a search still on its way must not bring the list back.
+  function forgetSearch() { clearTimeout(typingTimer); searchSerial += 1; $("scan").value = ""; }
+  function searchAsTyped(event) {
+    const query = event.target.value.trim();
+    clearTimeout(typingTimer);
+    // A scanner types digits; a name has letters. Two letters are enough to start.
+    if (query.length < 2 || /^\d+$/.test(query)) { if (!query) $("search-results").replaceChildren(); return; }
+    showResults(localMatches(query));
+    typingTimer = setTimeout(() => searchByName(query), 250);
   }
 
   function openModifiers(item) {
@@ -543,10 +583,12 @@
   $("scan").addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
     event.preventDefault();
+    clearTimeout(typingTimer);
     const code = event.target.value.trim();
     event.target.value = "";
     handleCode(code);
   });
+  $("scan").addEventListener("input", searchAsTyped);
   document.querySelectorAll("[data-pay]").forEach((button) => button.addEventListener("click", () => pay(button.dataset.pay)));
   document.querySelectorAll("[data-menu-id]").forEach((button) => button.addEventListener("click", () => {
     openModifiers(config.menu.find((m) => m.id === Number(button.dataset.menuId)));
@@ -568,9 +610,7 @@
   window.addEventListener("offline", showNetwork);
 
   const quickKeys = $("quick-keys");
-  if (quickKeys) quickKeys.replaceChildren(...config.quickKeys.map((row) => el("button", { type: "button", class: "pos-key", on: () => addVariant(row) }, [
-    nameOf(row), el("small", { text: baht(satang(row.price)) }),
-  ])));
+  if (quickKeys) quickKeys.replaceChildren(...config.quickKeys.map((row) => itemButton(row, "pos-key")));
 
   async function loadCatalog() {
     try {
