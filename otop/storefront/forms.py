@@ -60,6 +60,7 @@ class CheckoutForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=12,
+        error_messages={"required": _("Please give your mobile phone number, e.g. 0812345678.")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
