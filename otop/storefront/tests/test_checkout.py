@@ -102,3 +102,9 @@ def test_the_order_is_charged_by_the_servers_rules_whatever_the_page_showed(cart
 
 def test_no_errors_no_summary(cart_client):
     assert 'id="error-summary"' not in cart_client.get("/checkout/").content.decode()
+
+
+def test_every_mistake_is_listed_at_once(cart_client):
+    html = cart_client.post("/checkout/", _details(phone="", delivery_method="parcel", line1="1")).content.decode()
+    summary = re.search(r'id="error-summary".*?</div>', html, re.S).group(0)
+    assert '<a href="#id_phone">' in summary and '<a href="#id_district">' in summary
