@@ -108,3 +108,9 @@ def test_every_mistake_is_listed_at_once(cart_client):
     html = cart_client.post("/checkout/", _details(phone="", delivery_method="parcel", line1="1")).content.decode()
     summary = re.search(r'id="error-summary".*?</div>', html, re.S).group(0)
     assert '<a href="#id_phone">' in summary and '<a href="#id_district">' in summary
+
+
+def test_the_placed_order_says_yod_ruam_for_its_total(cart_client):
+    response = cart_client.post("/checkout/", _details(), follow=True)
+    html = response.content.decode()
+    assert re.search(r'ยอดรวม</th><td class="order-total">฿2,501.00</td>', html)
