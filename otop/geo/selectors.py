@@ -64,6 +64,13 @@ def resolve_address(*, province: str, district: str, subdistrict: str, postcode:
     Raises InvalidAddress whose `fields` name each part that does not fit.
     """
     errors: dict[str, list[str]] = {}
+    for name, value, message in (
+        ("province", province, _("Please choose a province.")),
+        ("district", district, _("Please choose a district.")),
+        ("subdistrict", subdistrict, _("Please choose a subdistrict.")),
+    ):
+        if not (value or "").strip():
+            raise InvalidAddress(message, fields={name: [message]})
     found_province = Province.objects.filter(_name_filter(province)).first()
     if found_province is None:
         raise InvalidAddress(_("Unknown province."), fields={"province": [_("Unknown province.")]})

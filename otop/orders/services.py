@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -72,6 +73,13 @@ class AddressDetails:
 
 def shop_settings() -> ShopSettings:
     return ShopSettings.objects.get_or_create(pk=ShopSettings.SINGLETON_ID)[0]
+
+
+def delivery_fee(delivery_method: str, settings_row: ShopSettings | None = None) -> Decimal:
+    """What delivery by this method costs: pickup is free, a parcel costs the shop's flat parcel rate."""
+    if delivery_method == Order.Delivery.PARCEL:
+        return (settings_row or shop_settings()).parcel_rate
+    return ZERO
 
 
 def _next_number(*, now: datetime) -> str:
@@ -196,8 +204,8 @@ def place_order(
         for variant, quantity in variants
     ]
     subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
-    delivery_fee = settings_row.parcel_rate if delivery_method == Order.Delivery.PARCEL else ZERO
-    if subtotal + delivery_fee > MAX_AMOUNT:
+    fee = delivery_fee(delivery_method, settings_row)
+    if subtotal + fee > MAX_AMOUNT:
         raise InvalidOrder(_("This order is too large to place online. Please contact the center."))
     expire_overdue_orders(now=now)
     with transaction.atomic():
@@ -219,8 +227,8 @@ def place_order(
             province=resolved.province if resolved else None,
             postcode=resolved.postcode if resolved else "",
             subtotal=subtotal,
-            delivery_fee=delivery_fee,
-            total=subtotal + delivery_fee,
+            delivery_fee=fee,
+            total=subtotal + fee,
             placed_at=now,
             expires_at=expires_at,
         )

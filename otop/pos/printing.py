@@ -41,7 +41,7 @@ def receipt_text_lines(sale: Sale, *, language: str = "th") -> list[str]:
         lines.append("-" * COLUMNS)
         if sale.bill_discount:
             lines.append(_two_columns(_("Discount"), "-" + format_baht(sale.bill_discount, symbol=False)))
-        lines.append(_two_columns(_("Total"), format_baht(sale.total, symbol=False)))
+        lines.append(_two_columns(pgettext("money", "Total"), format_baht(sale.total, symbol=False)))
         lines.append(_two_columns(_("VAT included"), format_baht(sale.vat, symbol=False)))
         for payment in sale.payments.all():
             lines.append(_two_columns(str(methods[payment.method]), format_baht(payment.amount, symbol=False)))

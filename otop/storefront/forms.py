@@ -9,6 +9,8 @@ from otop.geo import selectors as geo
 from otop.orders.models import Order
 from otop.storefront.selectors import SORTS
 
+ADDRESS_PARTS = ("province", "district", "subdistrict", "postcode")
+
 
 class ListingForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -60,6 +62,7 @@ class CheckoutForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=12,
+        error_messages={"required": _("Please give your mobile phone number, e.g. 0812345678.")},
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
@@ -93,3 +96,15 @@ class CheckoutForm(forms.Form):
         self.fields["subdistrict"].choices = options(
             geo.subdistricts_of(district_code=district) if district else [], _("Choose a subdistrict")
         )
+
+    def clean(self):
+        """A parcel's place is checked with the other fields, so every mistake is listed at once."""
+        cleaned = super().clean()
+        if cleaned.get("delivery_method") == Order.Delivery.PARCEL:
+            try:
+                geo.resolve_address(**{part: cleaned.get(part, "") for part in ADDRESS_PARTS})
+            except geo.InvalidAddress as error:
+                for part, messages in error.fields.items():
+                    for message in messages:
+                        self.add_error(part, message)
+        return cleaned

@@ -24,6 +24,7 @@ from otop.core.throttle import throttle, throttled_page
 from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
+from otop.orders.models import Order
 from otop.payments import selectors as payment_selectors
 from otop.payments import services as payment_services
 from otop.search.selectors import SearchFilters, search_products, suggest
@@ -214,7 +215,21 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 request.session[PLACED_ORDERS_KEY] = placed
                 return redirect("storefront:order-placed", number=order.number)
     context = {"form": form, "cart": current, "parcel_rate": order_services.shop_settings().parcel_rate}
+    context["totals"] = _checkout_totals(current.subtotal, chosen=form["delivery_method"].value())
     return render(request, "storefront/checkout.html", context)
+
+
+def _checkout_totals(subtotal, *, chosen) -> list[dict]:
+    """Goods, delivery and grand total for each delivery method, by the order service's fee rules (the page
+    shows the chosen method's; its script only switches which one is shown)."""
+    settings_row = order_services.shop_settings()
+    rows = []
+    for method in Order.Delivery.values:
+        fee = order_services.delivery_fee(method, settings_row)
+        rows.append({"method": method, "fee": fee, "total": subtotal + fee, "chosen": method == chosen})
+    if not any(row["chosen"] for row in rows):
+        rows[0]["chosen"] = True
+    return rows
 
 
 @require_GET

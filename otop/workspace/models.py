@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from otop.core.models import TimeStampedModel
 from otop.core.uploads import RandomName, validate_image_file
@@ -126,8 +127,8 @@ class Booking(TimeStampedModel):
 
     class PaymentStatus(models.TextChoices):
         FREE = "free", _("Free of charge")
-        UNPAID = "unpaid", _("To be paid")
-        PAID = "paid", _("Paid")
+        UNPAID = "unpaid", pgettext_lazy("booking payment", "To be paid")
+        PAID = "paid", pgettext_lazy("booking payment", "Paid")
 
     space = models.ForeignKey(Space, verbose_name=_("space"), on_delete=models.PROTECT, related_name="bookings")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BOOKING)

@@ -40,3 +40,15 @@ def test_a_wrong_part_is_named(db, parts, field):
     with pytest.raises(InvalidAddress) as raised:
         resolve_address(**address)
     assert list(raised.value.fields) == [field]
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("province", "กรุณาเลือกจังหวัด"), ("district", "กรุณาเลือกอำเภอ"), ("subdistrict", "กรุณาเลือกตำบล")],
+)
+def test_a_missing_part_asks_to_choose_it(db, field, message):
+    address = {"province": "ขอนแก่น", "district": "เมืองขอนแก่น", "subdistrict": "ในเมือง", "postcode": "40000"}
+    address[field] = " "
+    with pytest.raises(InvalidAddress) as raised:
+        resolve_address(**address)
+    assert raised.value.fields == {field: [message]}

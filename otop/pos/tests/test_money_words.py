@@ -63,3 +63,16 @@ def test_a_full_tax_invoice_is_titled_once_in_thai(cash_sale, client):
     url = reverse("pos:tax-invoice", args=[sale.pk])
     thai = client.get(url, HTTP_ACCEPT_LANGUAGE="th").content.decode()
     assert re.search(r"<h1>\s*ใบกำกับภาษี\s*</h1>", thai)
+
+
+def test_total_reads_yod_ruam_on_the_till_and_receipts(cash_sale, client):
+    sale, cashier = cash_sale
+    lines = printing.receipt_text_lines(sale)
+    assert any(line.startswith("ยอดรวม") and "350.00" in line for line in lines)
+    assert not any(line.startswith("รวม ") for line in lines)
+    assert any(line.startswith("Total") for line in printing.receipt_text_lines(sale, language="en"))
+    client.force_login(cashier)
+    receipt = client.get(reverse("pos:receipt", args=[sale.pk]), HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    till = client.get(reverse("pos:register", args=[sale.register.code]), HTTP_ACCEPT_LANGUAGE="th").content.decode()
+    assert re.search(r"<b>ยอดรวม</b>", receipt)
+    assert re.search(r'class="pos-total-label">ยอดรวม<', till)
