@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "otop.payments",
     "otop.pos",
     "otop.workspace",
+    "otop.shipping",
     "otop.channels",
     "otop.backoffice",
     "otop.storefront",
@@ -258,6 +259,15 @@ LINE_CHANNEL_ACCESS_TOKEN = env.text("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE_URL = env.text("LINE_API_BASE_URL", "https://api.line.me").rstrip("/")
 LINE_DATA_API_BASE_URL = env.text("LINE_DATA_API_BASE_URL", "https://api-data.line.me").rstrip("/")
 LINE_LIFF_ID = env.text("LINE_LIFF_ID", "")
+
+# --- Carriers (otop.shipping) -------------------------------------------------------------------
+# Flash Express Open API; without the merchant id and key Flash is left out of the quotes.
+FLASH_API_BASE_URL = env.text("FLASH_API_BASE_URL", "https://open-api.flashexpress.com").rstrip("/")
+FLASH_MCH_ID = env.text("FLASH_MCH_ID", "")
+FLASH_API_KEY = env.text("FLASH_API_KEY", "")
+# Thailand Post Track API; without the token open parcels are not polled.
+THAILANDPOST_TRACK_API_BASE_URL = env.text("THAILANDPOST_TRACK_API_BASE_URL", "https://trackapi.thailandpost.co.th").rstrip("/")
+THAILANDPOST_TRACK_TOKEN = env.text("THAILANDPOST_TRACK_TOKEN", "")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

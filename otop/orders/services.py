@@ -29,6 +29,7 @@ from otop.geo.selectors import InvalidAddress, resolve_address
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.notifications.services import notify_by_email
+from otop.orders.delivery import ParcelPrice, parcel_pricer
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
 from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
 from otop.orders.signals import order_status_changed
@@ -152,10 +153,13 @@ def place_order(
     user: User | None = None,
     language: str = "th",
     now: datetime | None = None,
+    delivery_option: str = "",
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
 
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
+    A parcel's fee comes from the registered parcel pricer (orders.delivery) for `delivery_option`
+    (`<carrier>:<service>`, empty for the cheapest), never from the caller.
     """
     now = now or timezone.now()
     signed_in = getattr(user, "is_authenticated", False)
@@ -195,7 +199,15 @@ def place_order(
         for variant, quantity in variants
     ]
     subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
-    delivery_fee = settings_row.parcel_rate if delivery_method == Order.Delivery.PARCEL else ZERO
+    parcel = _price_parcel(
+        delivery_method=delivery_method,
+        variants=variants,
+        postcode=resolved.postcode if resolved else "",
+        subtotal=subtotal,
+        option=delivery_option,
+        flat_rate=settings_row.parcel_rate,
+    )
+    delivery_fee = parcel.fee if parcel else ZERO
     if subtotal + delivery_fee > MAX_AMOUNT:
         raise InvalidOrder(_("This order is too large to place online. Please contact the center."))
     expire_overdue_orders(now=now)
@@ -226,6 +238,8 @@ def place_order(
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
+        if parcel and parcel.record:
+            parcel.record(order)
         # Raises OutOfStock and rolls everything back, the order number included.
         inventory.reserve_stock(
             items=[(line.variant_id, line.quantity) for line in lines],
@@ -237,6 +251,23 @@ def place_order(
         OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
         _notify(order, "order_placed")
     return order
+
+
+def _price_parcel(
+    *,
+    delivery_method: str,
+    variants: list[tuple[Variant, int]],
+    postcode: str,
+    subtotal,
+    option: str,
+    flat_rate,
+) -> ParcelPrice | None:
+    if delivery_method != Order.Delivery.PARCEL:
+        return None
+    pricer = parcel_pricer()
+    if pricer is None:
+        return ParcelPrice(fee=flat_rate)
+    return pricer(items=variants, postcode=postcode, subtotal=subtotal, option=option)
 
 
 def _notify(order: Order, event: str, *, reason: str = "") -> None:

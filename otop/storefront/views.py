@@ -24,6 +24,7 @@ from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
 from otop.payments import selectors as payment_selectors
 from otop.search.selectors import SearchFilters, search_products, suggest
+from otop.shipping.selectors import delivery_quotes
 from otop.storefront import cart
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
@@ -163,6 +164,7 @@ FIELD_NAMES = {
     "customer.phone": "phone",
     "customer.email": "email",
     "delivery.method": "delivery_method",
+    "delivery.option": "delivery_option",
 }
 
 
@@ -201,6 +203,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     ),
                     user=acting_user(request),
                     language=(get_language() or "th")[:2],
+                    delivery_option=data["delivery_option"],
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
@@ -209,8 +212,19 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 placed = [*request.session.get(PLACED_ORDERS_KEY, [])[-9:], order.number]
                 request.session[PLACED_ORDERS_KEY] = placed
                 return redirect("storefront:order-placed", number=order.number)
-    context = {"form": form, "cart": current, "parcel_rate": order_services.shop_settings().parcel_rate}
+    postcode = form.data.get("postcode", "") if form.is_bound else ""
+    context = {"form": form, "cart": current, "delivery": _quotes(current, postcode, form)}
     return render(request, "storefront/checkout.html", context)
+
+
+def _quotes(current: cart.CartView, postcode: str, form: CheckoutForm):
+    """The parcel options for the cart to the postcode (the customer's choice kept when still offered)."""
+    return delivery_quotes(
+        items=[(item.variant, item.quantity) for item in current.items],
+        postcode=postcode,
+        subtotal=current.subtotal,
+        chosen=form.data.get("delivery_option", "") if form.is_bound else "",
+    )
 
 
 @require_GET
@@ -230,7 +244,16 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
     if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
         values["district"] = values["subdistrict"] = ""
     form.initial.update(values)
-    return render(request, "storefront/checkout.html#address", {"form": form})
+    context = {
+        "form": form,
+        "delivery": delivery_quotes(
+            items=[(item.variant, item.quantity) for item in cart.view(request).items],
+            postcode=values["postcode"],
+            subtotal=cart.view(request).subtotal,
+            chosen=request.GET.get("delivery_option", ""),
+        ),
+    }
+    return render(request, "storefront/checkout.html#address", context)
 
 
 @require_GET

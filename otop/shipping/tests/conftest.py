@@ -1,0 +1,52 @@
+"""A shop with weighed goods, Thailand Post on (its default bands) and a table-rate van carrier."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+from otop.core.models import CenterProfile
+from otop.inventory import selectors as stock
+from otop.inventory import services as inventory
+from otop.inventory.models import Location
+from otop.search.tests.factories import listed_product
+from otop.shipping.models import Carrier, RateBand, Service
+from otop.shipping.tests.fake_flash import FakeFlash
+
+
+@pytest.fixture
+def shop(db):
+    CenterProfile.objects.filter(pk=1).update(promptpay_id="0812345678")
+    cache.clear()
+    silk = listed_product(name_th="ผ้าไหม", price="1250.50", sku="SILK-1", weight_grams=400)
+    rice = listed_product(name_th="ข้าวหอมมะลิ", price="80.25", sku="RICE-1", weight_grams=1000)
+    light = listed_product(name_th="ผ้าเช็ดหน้า", price="50.00", sku="CLOTH-1", weight_grams=None)
+    online = stock.location(Location.Code.ONLINE)
+    for product in (silk, rice, light):
+        inventory.receive_stock(variant=product.variants.get(), location=online, quantity=10, actor=None)
+    return {"silk": silk, "rice": rice, "unweighed": light}
+
+
+@pytest.fixture
+def van(db):
+    carrier = Carrier.objects.create(
+        code="van", kind=Carrier.Kind.TABLE, name_th="รถตู้ส่งของ", name_en="Local van", is_enabled=True
+    )
+    service = Service.objects.create(
+        carrier=carrier, code="sameday", name_th="ส่งวันนี้", name_en="Same day", days_min=0, days_max=1
+    )
+    RateBand.objects.create(service=service, up_to_grams=5000, fee=Decimal("45.00"))
+    RateBand.objects.create(service=service, up_to_grams=15000, fee=Decimal("90.00"))
+    return service
+
+
+@pytest.fixture
+def fake_flash(settings, db):
+    with FakeFlash() as fake:
+        settings.FLASH_API_BASE_URL = fake.url
+        settings.FLASH_MCH_ID = fake.mch_id
+        settings.FLASH_API_KEY = fake.key
+        Carrier.objects.filter(code="flash").update(is_enabled=True)
+        yield fake
