@@ -266,7 +266,9 @@ FLASH_API_BASE_URL = env.text("FLASH_API_BASE_URL", "https://open-api.flashexpre
 FLASH_MCH_ID = env.text("FLASH_MCH_ID", "")
 FLASH_API_KEY = env.text("FLASH_API_KEY", "")
 # Thailand Post Track API; without the token open parcels are not polled.
-THAILANDPOST_TRACK_API_BASE_URL = env.text("THAILANDPOST_TRACK_API_BASE_URL", "https://trackapi.thailandpost.co.th").rstrip("/")
+THAILANDPOST_TRACK_API_BASE_URL = env.text(
+    "THAILANDPOST_TRACK_API_BASE_URL", "https://trackapi.thailandpost.co.th"
+).rstrip("/")
 THAILANDPOST_TRACK_TOKEN = env.text("THAILANDPOST_TRACK_TOKEN", "")
 
 # --- Security -------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # LINE's webhook and the chat checkout (a LIFF endpoint): fixed addresses, in the chat's language.
     path("", include("otop.channels.urls")),
+    # Carriers' webhooks (Flash Express).
+    path("", include("otop.shipping.webhook_urls")),
 ]
 
 # Thai pages at /..., English pages at /en/...
@@ -29,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("payments/", include("otop.payments.urls")),
     path("pos/", include("otop.pos.urls")),
     path("privacy/", include("otop.privacy.urls")),
+    path("shipping/", include("otop.shipping.urls")),
     path("workspace/", include("otop.workspace.urls")),
     path("portal/line/", include("otop.channels.portal_urls")),
     # Apps included at the root choose their own first path segment (catalog: /p/<code>, ...).

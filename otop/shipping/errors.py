@@ -36,3 +36,21 @@ class BookingNotAllowed(Conflict):
 class BadSignature(DomainError):
     code = "bad_signature"
     status = 403
+
+
+class PackingMismatch(Conflict):
+    """The scanned items are not the order's: `differences` maps SKU → (wanted, scanned)."""
+
+    code = "packing_mismatch"
+
+    def __init__(self, differences: dict[str, tuple[int, int]]):
+        super().__init__(
+            _("The scanned items do not match the order: %(items)s.")
+            % {
+                "items": ", ".join(
+                    _("%(sku)s wanted %(wanted)s, scanned %(scanned)s") % {"sku": sku, "wanted": w, "scanned": s}
+                    for sku, (w, s) in sorted(differences.items())
+                )
+            }
+        )
+        self.differences = differences

@@ -24,7 +24,7 @@ from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
 from otop.payments import selectors as payment_selectors
 from otop.search.selectors import SearchFilters, search_products, suggest
-from otop.shipping.selectors import delivery_quotes
+from otop.shipping.selectors import delivery_quotes, shipment_of, timeline
 from otop.storefront import cart
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
@@ -313,8 +313,11 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
     if order is None:
         raise Http404
     payment = payment_selectors.promptpay_payment_for(order)
+    shipment = shipment_of(order)
     context = {
         "order": order,
+        "shipment": shipment,
+        "timeline": timeline(shipment) if shipment else [],
         "number": order.number,
         "payment": payment,
         "qr_url": payment_selectors.qr_path(payment) if payment and order.status == "pending_payment" else "",

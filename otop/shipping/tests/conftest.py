@@ -50,3 +50,37 @@ def fake_flash(settings, db):
         settings.FLASH_API_KEY = fake.key
         Carrier.objects.filter(code="flash").update(is_enabled=True)
         yield fake
+
+
+@pytest.fixture
+def fake_thailandpost(settings, db):
+    from otop.shipping.tests.fake_thailandpost import FakeThailandPost
+
+    with FakeThailandPost() as fake:
+        settings.THAILANDPOST_TRACK_API_BASE_URL = fake.url
+        settings.THAILANDPOST_TRACK_TOKEN = fake.static_token
+        yield fake
+
+
+@pytest.fixture
+def paid_parcel(shop):
+    """A paid parcel order of one silk and two rice, by the option given (Thailand Post EMS by default)."""
+    from otop.orders import services as orders
+
+    def make(option: str = "thailandpost:ems", email: str = "buyer@example.com"):
+        order = orders.place_order(
+            items=[("SILK-1", 1), ("RICE-1", 2)],
+            customer=orders.CustomerDetails(name="สมชาย ใจดี", phone="0812223333", email=email),
+            delivery_method="parcel",
+            address=orders.AddressDetails(
+                line1="99 ถนนมิตรภาพ",
+                subdistrict="Nai Mueang",
+                district="เมืองขอนแก่น",
+                province="Khon Kaen",
+                postcode="40000",
+            ),
+            delivery_option=option,
+        )
+        return orders.confirm_promptpay_payment(order=order, actor=None)
+
+    return make
