@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import fontpkg_sarabun
 from barcode import Code128
-from barcode.writer import ImageWriter
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import Image
 
 from otop.core.selectors import center_profile
 from otop.shipping.models import Shipment
@@ -24,13 +24,16 @@ def _font(weight: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def code128_png(value: str) -> str:
-    """A Code 128 barcode as a PNG data URI (no text under it: the number is printed beside it)."""
+def code128_png(value: str, *, quiet: int = 10) -> str:
+    """A Code 128 barcode as a one-pixel-high PNG data URI, one pixel a module, stretched without smoothing
+    by the label (as the shelf labels do: far faster to render than vector bars, as sharp in print)."""
+    modules = Code128(value).build()[0]
+    image = Image.new("1", (len(modules) + 2 * quiet, 1), 1)
+    for position, module in enumerate(modules):
+        if module == "1":
+            image.putpixel((quiet + position, 0), 0)
     buffer = io.BytesIO()
-    Code128(value, writer=ImageWriter()).write(
-        buffer,
-        options={"module_width": 0.33, "module_height": 18, "quiet_zone": 4, "write_text": False, "dpi": 300},
-    )
+    image.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 

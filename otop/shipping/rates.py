@@ -17,7 +17,7 @@ from otop.orders.errors import InvalidOrder
 from otop.orders.models import Order
 from otop.shipping.carriers import flash
 from otop.shipping.errors import CarrierUnavailable, MissingParcelFacts
-from otop.shipping.models import BoxSize, Carrier, RemoteArea, Service, Shipment, ShippingSettings
+from otop.shipping.models import BoxSize, Carrier, RateBand, RemoteArea, Service, Shipment, ShippingSettings
 from otop.shipping.parcels import Parcel, parcel_for
 
 
@@ -46,11 +46,17 @@ def shipping_settings() -> ShippingSettings:
     return ShippingSettings.objects.get_or_create(pk=ShippingSettings.SINGLETON_ID)[0]
 
 
-def _band_fee(service: Service, grams: int) -> Decimal | None:
-    for band in service.bands.all():  # prefetched, lightest first
-        if band.up_to_grams >= grams:
-            return band.fee
-    return None
+def _band_fees(service_ids: list[int], grams: int) -> dict[int, Decimal]:
+    """Each service's fee for a parcel: its lightest band that holds the weight (one query)."""
+    fees: dict[int, Decimal] = {}
+    rows = (
+        RateBand.objects.filter(service_id__in=service_ids, up_to_grams__gte=grams)
+        .order_by("service_id", "up_to_grams")
+        .values_list("service_id", "fee")
+    )
+    for service_id, fee in rows:
+        fees.setdefault(service_id, fee)
+    return fees
 
 
 def _flash_fee(*, sender_postcode: str, postcode: str, grams: int) -> Decimal:
@@ -69,11 +75,7 @@ def _flash_fee(*, sender_postcode: str, postcode: str, grams: int) -> Decimal:
 def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal) -> list[Quote]:
     """Quotes for a weighed parcel. A carrier whose API fails or is slow (2 s) is left out."""
     config = shipping_settings()
-    services = list(
-        Service.objects.filter(is_enabled=True, carrier__is_enabled=True)
-        .select_related("carrier")
-        .prefetch_related("bands")
-    )
+    services = list(Service.objects.filter(is_enabled=True, carrier__is_enabled=True).select_related("carrier"))
     surcharges = dict(
         RemoteArea.objects.filter(postcode=postcode, carrier__in={s.carrier_id for s in services}).values_list(
             "carrier_id", "surcharge"
@@ -81,6 +83,7 @@ def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal) -> li
     )
     is_free = config.free_delivery_from is not None and subtotal >= config.free_delivery_from
     grams = parcel.weight_grams
+    band_fees = _band_fees([s.pk for s in services if s.carrier.kind != Carrier.Kind.FLASH], grams)
     quotes = []
     for service in services:
         if grams > service.max_grams:
@@ -92,7 +95,7 @@ def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal) -> li
             except CarrierUnavailable:
                 continue
         else:
-            fee = _band_fee(service, grams)
+            fee = band_fees.get(service.pk)
             if fee is None:
                 continue
         fee = to_satang(fee + surcharges.get(carrier.pk, ZERO))
