@@ -84,3 +84,21 @@ def test_a_batch_of_labels_is_one_pdf_with_a_page_each(paid_parcel):
     codes, texts = _decode_pdf(render_labels_pdf(shipments))
     assert codes == ["EF000000000TH", "EF000000001TH", "EF000000002TH"]
     assert len(texts) == 3
+
+
+def test_flash_cancel_and_routes_speak_its_signed_api(fake_flash):
+    from otop.shipping.carriers import flash
+
+    fake_flash.routes["TH014000000009"] = [
+        {"routedAt": 1796450000, "routeAction": "RECEIVED", "message": "รับพัสดุแล้ว", "state": 1},
+        {"routedAt": 1796460000, "routeAction": "DELIVERY_CONFIRM", "message": "ส่งสำเร็จ", "state": 5},
+    ]
+    events = flash.routes("TH014000000009")
+    assert [(e.status, e.carrier_code) for e in events] == [
+        ("in_transit", "RECEIVED"),
+        ("delivered", "DELIVERY_CONFIRM"),
+    ]
+    flash.cancel_order("TH014000000009")
+    path, params = fake_flash.requests[-1]
+    assert path == "/open/v1/orders/TH014000000009/cancel"
+    assert params["sign"] == flash.signature(params, fake_flash.key)
