@@ -25,7 +25,9 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
 from otop.notifications.models import OutboundMessage
+from otop.orders import services as orders
 from otop.orders.models import Order
+from otop.orders.selectors import tracking_token
 from otop.search.tests.factories import listed_product
 from otop.shipping import services as shipping
 from otop.shipping.carriers import flash
@@ -171,8 +173,6 @@ def test_a_thailand_post_poll_puts_buddhist_era_dates_on_the_right_days(live_ser
         variant=product.variants.get(), location=stock.location(Location.Code.ONLINE), quantity=2, actor=None
     )
     CenterProfile.objects.filter(pk=CenterProfile.SINGLETON_ID).update(promptpay_id="0812345678")
-    from otop.orders import services as orders
-
     order = orders.place_order(
         items=[("SILK-2", 1)],
         customer=orders.CustomerDetails(name="สมชาย", phone="0812223333"),
@@ -206,8 +206,6 @@ def test_a_thailand_post_poll_puts_buddhist_era_dates_on_the_right_days(live_ser
         assert shipping.poll_thailand_post() == 2
     days = [e.at.astimezone(BANGKOK).date() for e in TrackingEvent.objects.order_by("at")]
     assert days == [date(2026, 12, 4), date(2026, 12, 5)]
-    from otop.orders.selectors import tracking_token
-
     desktop.goto(live_server.url + f"/en/orders/track/{order.number}/{tracking_token(order.number)}/")
     expect(desktop.locator(".timeline li")).to_have_count(2)
     expect(desktop.locator(".timeline li").first).to_contain_text("4")

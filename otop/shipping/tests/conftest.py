@@ -11,9 +11,11 @@ from otop.core.models import CenterProfile
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
+from otop.orders import services as orders
 from otop.search.tests.factories import listed_product
 from otop.shipping.models import Carrier, RateBand, Service
 from otop.shipping.tests.fake_flash import FakeFlash
+from otop.shipping.tests.fake_thailandpost import FakeThailandPost
 
 
 @pytest.fixture
@@ -54,8 +56,6 @@ def fake_flash(settings, db):
 
 @pytest.fixture
 def fake_thailandpost(settings, db):
-    from otop.shipping.tests.fake_thailandpost import FakeThailandPost
-
     with FakeThailandPost() as fake:
         settings.THAILANDPOST_TRACK_API_BASE_URL = fake.url
         settings.THAILANDPOST_TRACK_TOKEN = fake.static_token
@@ -65,7 +65,6 @@ def fake_thailandpost(settings, db):
 @pytest.fixture
 def paid_parcel(shop):
     """A paid parcel order of one silk and two rice, by the option given (Thailand Post EMS by default)."""
-    from otop.orders import services as orders
 
     def make(option: str = "thailandpost:ems", email: str = "buyer@example.com"):
         order = orders.place_order(

@@ -8,6 +8,7 @@ import zxingcpp
 
 from otop.orders.models import Order
 from otop.shipping import services
+from otop.shipping.carriers import flash
 from otop.shipping.errors import BookingNotAllowed, PackingMismatch
 from otop.shipping.labels import render_labels_pdf
 from otop.shipping.models import Shipment
@@ -87,8 +88,6 @@ def test_a_batch_of_labels_is_one_pdf_with_a_page_each(paid_parcel):
 
 
 def test_flash_cancel_and_routes_speak_its_signed_api(fake_flash):
-    from otop.shipping.carriers import flash
-
     fake_flash.routes["TH014000000009"] = [
         {"routedAt": 1796450000, "routeAction": "RECEIVED", "message": "รับพัสดุแล้ว", "state": 1},
         {"routedAt": 1796460000, "routeAction": "DELIVERY_CONFIRM", "message": "ส่งสำเร็จ", "state": 5},

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from otop.notifications.models import OutboundMessage
 from otop.orders.models import Order
+from otop.orders.selectors import tracking_token
 from otop.shipping import services
 from otop.shipping.carriers import flash, thailandpost
 from otop.shipping.models import Shipment, TrackingEvent
@@ -125,8 +126,6 @@ def test_thailand_post_is_asked_in_batches_of_at_most_100_barcodes(fake_thailand
 
 
 def test_the_tracking_page_shows_the_parcel_timeline(client, paid_parcel, fake_flash):
-    from otop.orders.selectors import tracking_token
-
     shipment = _shipped(paid_parcel, "flash:standard")
     services.handle_flash_webhook(_webhook(fake_flash, shipment.tracking_number, 3))
     order = Order.objects.get()
