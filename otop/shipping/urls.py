@@ -9,6 +9,7 @@ NUMBER = r"(?P<number>OTOP-\d{4}-\d{6})"
 # Staff pages (under the language prefix).
 urlpatterns = [
     path("", views.shipment_list, name="list"),
+    path("pick-list/", views.pick_list, name="pick-list"),
     path("labels.pdf", views.batch_labels, name="batch-labels"),
     path("<int:shipment_id>/book/", views.book, name="book"),
     path("<int:shipment_id>/label.pdf", views.label, name="label"),

@@ -14,7 +14,7 @@ from otop.core.errors import DomainError
 from otop.core.pages import pdf_response, staff_only
 from otop.orders import selectors as order_selectors
 from otop.orders.models import Order
-from otop.shipping import services
+from otop.shipping import selectors, services
 from otop.shipping.labels import render_labels_pdf
 from otop.shipping.models import Carrier, Shipment
 
@@ -36,6 +36,13 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
         "flash_kind": Carrier.Kind.FLASH,
     }
     return render(request, "shipping/list.html", context)
+
+
+@require_GET
+@staff_only("shipping.view_shipment")
+def pick_list(request: HttpRequest) -> HttpResponse:
+    """The paid orders' items to take from the shelves, by location."""
+    return render(request, "shipping/pick_list.html", {"lines": selectors.pick_list()})
 
 
 def _scans(request: HttpRequest, number: str) -> list[str]:

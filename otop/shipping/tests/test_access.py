@@ -10,6 +10,7 @@ NO = ["login", "403", "403", "403", "403"]
 MATRIX = {
     "/shipping/": [*NO, "in", "in"],
     "/shipping/pack/OTOP-2569-000001/": [*NO, "in", "in"],
+    "/shipping/pick-list/": [*NO, "in", "in"],
     "/shipping/flash/webhook": ["405"] * 7,
 }
 
@@ -53,3 +54,12 @@ def test_staff_pack_by_scanning_then_book_and_print_the_label(client_for, parcel
     assert label.status_code == 200 and label["Content-Type"] == "application/pdf"
     batch = staff.get("/shipping/labels.pdf")
     assert batch.status_code == 200 and batch.content.startswith(b"%PDF")
+
+
+def test_the_pick_list_adds_up_the_paid_orders_items_by_location(client_for, paid_parcel):
+    first, second = paid_parcel(), paid_parcel()
+    response = client_for("staff").get("/shipping/pick-list/")
+    lines = {line.sku: line for line in response.context["lines"]}
+    assert (lines["RICE-1"].quantity, lines["SILK-1"].quantity) == (4, 2)
+    assert lines["SILK-1"].orders == [first.number, second.number]
+    assert lines["SILK-1"].location != "—"
