@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "otop.payments",
     "otop.pos",
     "otop.workspace",
+    "otop.shipping",
     "otop.channels",
     "otop.backoffice",
     "otop.storefront",
@@ -267,6 +268,16 @@ BANK_API_KEY = env.text("BANK_API_KEY", "")
 BANK_API_SECRET = env.text("BANK_API_SECRET", "")
 BANK_BILLER_ID = env.text("BANK_BILLER_ID", "")
 BANK_CALLBACK_SECRET = env.text("BANK_CALLBACK_SECRET", "")
+# --- Carriers (otop.shipping) -------------------------------------------------------------------
+# Flash Express Open API; without the merchant id and key Flash is left out of the quotes.
+FLASH_API_BASE_URL = env.text("FLASH_API_BASE_URL", "https://open-api.flashexpress.com").rstrip("/")
+FLASH_MCH_ID = env.text("FLASH_MCH_ID", "")
+FLASH_API_KEY = env.text("FLASH_API_KEY", "")
+# Thailand Post Track API; without the token open parcels are not polled.
+THAILANDPOST_TRACK_API_BASE_URL = env.text(
+    "THAILANDPOST_TRACK_API_BASE_URL", "https://trackapi.thailandpost.co.th"
+).rstrip("/")
+THAILANDPOST_TRACK_TOKEN = env.text("THAILANDPOST_TRACK_TOKEN", "")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("otop.channels.urls")),
     # The bank's payment confirmation (a machine's fixed address).
     path("payments/callback/", include("otop.payments.callback_urls")),
+    # Carriers' webhooks (Flash Express).
+    path("", include("otop.shipping.webhook_urls")),
 ]
 
 # Thai pages at /..., English pages at /en/...
@@ -31,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("payments/", include("otop.payments.urls")),
     path("pos/", include("otop.pos.urls")),
     path("privacy/", include("otop.privacy.urls")),
+    path("shipping/", include("otop.shipping.urls")),
     path("workspace/", include("otop.workspace.urls")),
     path("portal/line/", include("otop.channels.portal_urls")),
     # Apps included at the root choose their own first path segment (catalog: /p/<code>, ...).

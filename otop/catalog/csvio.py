@@ -27,6 +27,7 @@ from otop.producers.models import Producer
 COLUMNS = [
     "sku", "name_th", "name_en", "category", "price", "producer", "province", "district", "description_th",
     "description_en", "story_th", "story_en", "barcode", "weight_g", "stock", "otop_stars",
+    "length_mm", "width_mm", "height_mm",
 ]  # fmt: skip
 REQUIRED = ["sku", "name_th", "category", "price", "producer", "district"]
 MAX_BYTES = 20 * 1024 * 1024
@@ -261,7 +262,14 @@ def _validate(rows: list[dict[str, str]], lines: list[int], report: ImportReport
                     sku=barcode_owner[barcode],
                 )
             seen_barcodes.setdefault(barcode, line)
-        for column, low, high in (("weight_g", 0, 1_000_000), ("stock", 0, 1_000_000), ("otop_stars", 1, 5)):
+        for column, low, high in (
+            ("weight_g", 0, 1_000_000),
+            ("stock", 0, 1_000_000),
+            ("otop_stars", 1, 5),
+            ("length_mm", 1, 10_000),
+            ("width_mm", 1, 10_000),
+            ("height_mm", 1, 10_000),
+        ):
             if row.get(column):
                 text = row[column]
                 if not re.fullmatch(r"\d+", text) or not low <= int(text) <= high:
@@ -373,6 +381,9 @@ def _save(rows: list[_Row], report: ImportReport, *, actor: User | None, stock_l
             fields["weight_grams"] = _optional_int(row, "weight_g")
         if "otop_stars" in present:
             fields["otop_stars"] = _optional_int(row, "otop_stars")
+        for name in ("length_mm", "width_mm", "height_mm"):  # the parcel size shipping packs by
+            if name in present:
+                fields[name] = _optional_int(row, name)
         product = products.get(row.sku)
         if product is None:
             product = Product(sku=row.sku, status=Product.Status.LISTED, **fields)
@@ -466,6 +477,7 @@ def export_rows(products: QuerySet[Product] | None = None, *, stock_location: st
             "" if product.weight_grams is None else str(product.weight_grams),
             str(stock[variant.pk]) if variant and variant.pk in stock else "",
             "" if product.otop_stars is None else str(product.otop_stars),
+            *("" if size is None else str(size) for size in (product.length_mm, product.width_mm, product.height_mm)),
         ]
 
 

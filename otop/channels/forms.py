@@ -24,6 +24,7 @@ class ChatCheckoutForm(forms.Form):
     delivery_method = forms.ChoiceField(
         label=_("Delivery"), choices=Order.Delivery.choices, widget=forms.RadioSelect, initial=Order.Delivery.PICKUP
     )
+    delivery_option = forms.CharField(label=_("Parcel delivery option"), max_length=61, required=False)
     line1 = forms.CharField(label=_("House number, village, road"), max_length=300, required=False)
     line2 = forms.CharField(label=_("More address details"), max_length=300, required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)

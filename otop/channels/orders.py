@@ -20,6 +20,7 @@ TOLD_STATUSES = frozenset(
         Order.Status.PACKED,
         Order.Status.SHIPPED,
         Order.Status.READY_FOR_PICKUP,
+        Order.Status.COMPLETED,
         Order.Status.CANCELLED,
         Order.Status.REFUNDED,
     }

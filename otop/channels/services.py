@@ -180,6 +180,7 @@ def place_chat_order(
     delivery_method: str,
     address: order_services.AddressDetails | None,
     now: datetime | None = None,
+    delivery_option: str = "",
 ) -> Order:
     """Place the order of a chat's cart through its one-time link (once), then tell the chat.
 
@@ -206,6 +207,7 @@ def place_chat_order(
             user=contact.user,
             language=contact.language,
             now=now,
+            delivery_option=delivery_option,
         )
         CheckoutLink.objects.filter(pk=link.pk).update(used_at=now, order=order)
         clear_cart(contact=contact)

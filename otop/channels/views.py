@@ -20,12 +20,14 @@ from otop.core.selectors import center_profile
 from otop.geo.models import District, Subdistrict
 from otop.orders import services as order_services
 from otop.payments.selectors import promptpay_payment_for, qr_path
+from otop.shipping.selectors import DeliveryChoice, delivery_quotes
 
 FIELD_NAMES = {
     "customer.name": "name",
     "customer.phone": "phone",
     "customer.email": "email",
     "delivery.method": "delivery_method",
+    "delivery.option": "delivery_option",
 }
 
 
@@ -79,15 +81,17 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                         province=data["province"],
                         postcode=data["postcode"],
                     ),
+                    delivery_option=data["delivery_option"],
                 )
             except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
                 add_domain_error(form, error, field_for=_field)
             else:
                 return redirect("channels:checkout", token=token)
+        cart = selectors.chat_cart(link.contact)
         context = {
             "form": form,
-            "cart": selectors.chat_cart(link.contact),
-            "parcel_rate": order_services.shop_settings().parcel_rate,
+            "cart": cart,
+            "delivery": _quotes(cart, request.POST if request.method == "POST" else {}),
             "token": token,
             "contact": link.contact,
         }
@@ -125,4 +129,15 @@ def checkout_address(request: HttpRequest, token: str) -> HttpResponse:
         if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
             values["district"] = values["subdistrict"] = ""
         form.initial.update(values)
-        return render(request, "channels/checkout.html#address", {"form": form, "token": token})
+        delivery = _quotes(selectors.chat_cart(link.contact), {**request.GET.dict(), **values})
+        return render(request, "channels/checkout.html#address", {"form": form, "token": token, "delivery": delivery})
+
+
+def _quotes(cart, source) -> DeliveryChoice:
+    """The parcel options for the chat's cart to the chosen postcode (shipping's quotes)."""
+    return delivery_quotes(
+        items=[(item.variant, item.quantity) for item in cart.orderable],
+        postcode=source.get("postcode", ""),
+        subtotal=cart.subtotal,
+        chosen=source.get("delivery_option", ""),
+    )

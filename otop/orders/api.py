@@ -62,6 +62,10 @@ class AddressIn(Schema):
 class DeliveryIn(Schema):
     method: Literal["pickup", "parcel"]
     address: AddressIn | None = None
+    carrier: Text(30, pattern=r"^$|^[-a-z0-9_]+$") = Field(
+        "", description="A parcel's carrier from POST /shipping/quotes (empty: the cheapest quote)"
+    )
+    service: Text(30, pattern=r"^$|^[-a-z0-9_]+$") = Field("", description="The carrier's service from the quotes")
 
 
 class OrderIn(Schema):
@@ -162,6 +166,9 @@ def create_order(
             channel=Order.Channel.API,
             user=acting_user(request),
             language=(get_language() or "th")[:2],
+            delivery_option=(
+                f"{payload.delivery.carrier}:{payload.delivery.service}" if payload.delivery.carrier else ""
+            ),
         )
         created = OrderCreatedOut(
             number=order.number,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
+from otop.orders.delivery import ParcelPrice, parcel_pricer
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
 from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
 from otop.orders.signals import order_status_changed
@@ -73,13 +73,6 @@ class AddressDetails:
 
 def shop_settings() -> ShopSettings:
     return ShopSettings.objects.get_or_create(pk=ShopSettings.SINGLETON_ID)[0]
-
-
-def delivery_fee(delivery_method: str, settings_row: ShopSettings | None = None) -> Decimal:
-    """What delivery by this method costs: pickup is free, a parcel costs the shop's flat parcel rate."""
-    if delivery_method == Order.Delivery.PARCEL:
-        return (settings_row or shop_settings()).parcel_rate
-    return ZERO
 
 
 def _next_number(*, now: datetime) -> str:
@@ -161,10 +154,13 @@ def place_order(
     user: User | None = None,
     language: str = "th",
     now: datetime | None = None,
+    delivery_option: str = "",
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
 
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
+    A parcel's fee comes from the registered parcel pricer (orders.delivery) for `delivery_option`
+    (`<carrier>:<service>`, empty for the cheapest), never from the caller.
     """
     now = now or timezone.now()
     signed_in = getattr(user, "is_authenticated", False)
@@ -204,7 +200,15 @@ def place_order(
         for variant, quantity in variants
     ]
     subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
-    fee = delivery_fee(delivery_method, settings_row)
+    parcel = _price_parcel(
+        delivery_method=delivery_method,
+        variants=variants,
+        postcode=resolved.postcode if resolved else "",
+        subtotal=subtotal,
+        option=delivery_option,
+        flat_rate=settings_row.parcel_rate,
+    )
+    fee = parcel.fee if parcel else ZERO
     if subtotal + fee > MAX_AMOUNT:
         raise InvalidOrder(_("This order is too large to place online. Please contact the center."))
     expire_overdue_orders(now=now)
@@ -235,6 +239,8 @@ def place_order(
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
+        if parcel and parcel.record:
+            parcel.record(order)
         # Raises OutOfStock and rolls everything back, the order number included.
         inventory.reserve_stock(
             items=[(line.variant_id, line.quantity) for line in lines],
@@ -246,6 +252,23 @@ def place_order(
         OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
         _notify(order, "order_placed")
     return order
+
+
+def _price_parcel(
+    *,
+    delivery_method: str,
+    variants: list[tuple[Variant, int]],
+    postcode: str,
+    subtotal,
+    option: str,
+    flat_rate,
+) -> ParcelPrice | None:
+    if delivery_method != Order.Delivery.PARCEL:
+        return None
+    pricer = parcel_pricer()
+    if pricer is None:
+        return ParcelPrice(fee=flat_rate)
+    return pricer(items=variants, postcode=postcode, subtotal=subtotal, option=option)
 
 
 def _notify(order: Order, event: str, *, reason: str = "") -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from otop.orders.models import Order
 from otop.payments import selectors as payment_selectors
 from otop.payments import services as payment_services
 from otop.search.selectors import SearchFilters, search_products, suggest
+from otop.shipping.selectors import delivery_quotes, shipment_of, timeline
 from otop.storefront import cart
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
@@ -168,6 +170,7 @@ FIELD_NAMES = {
     "customer.phone": "phone",
     "customer.email": "email",
     "delivery.method": "delivery_method",
+    "delivery.option": "delivery_option",
 }
 
 
@@ -206,6 +209,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     ),
                     user=acting_user(request),
                     language=(get_language() or "th")[:2],
+                    delivery_option=data["delivery_option"],
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
@@ -214,19 +218,33 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 placed = [*request.session.get(PLACED_ORDERS_KEY, [])[-9:], order.number]
                 request.session[PLACED_ORDERS_KEY] = placed
                 return redirect("storefront:order-placed", number=order.number)
-    context = {"form": form, "cart": current, "parcel_rate": order_services.shop_settings().parcel_rate}
-    context["totals"] = _checkout_totals(current.subtotal, chosen=form["delivery_method"].value())
+    postcode = form.data.get("postcode", "") if form.is_bound else ""
+    delivery = _quotes(current, postcode, form)
+    context = {"form": form, "cart": current, "delivery": delivery}
+    context["totals"] = _checkout_totals(current.subtotal, delivery, chosen=form["delivery_method"].value())
     return render(request, "storefront/checkout.html", context)
 
 
-def _checkout_totals(subtotal, *, chosen) -> list[dict]:
-    """Goods, delivery and grand total for each delivery method, by the order service's fee rules (the page
-    shows the chosen method's; its script only switches which one is shown)."""
-    settings_row = order_services.shop_settings()
+def _quotes(current: cart.CartView, postcode: str, form: CheckoutForm):
+    """The parcel options for the cart to the postcode (the customer's choice kept when still offered)."""
+    return delivery_quotes(
+        items=[(item.variant, item.quantity) for item in current.items],
+        postcode=postcode,
+        subtotal=current.subtotal,
+        chosen=form.data.get("delivery_option", "") if form.is_bound else "",
+    )
+
+
+def _checkout_totals(subtotal, delivery, *, chosen) -> list[dict]:
+    """Goods, delivery and grand total for each delivery method (the page shows the chosen method's; its
+    script only switches which one is shown). Pickup is free; a parcel costs the chosen carrier's quote,
+    computed on the server, and is unknown (None) until the address gives quotes."""
+    parcel_fee = next((quote.fee for quote in delivery.quotes if quote.option == delivery.chosen), None)
     rows = []
     for method in Order.Delivery.values:
-        fee = order_services.delivery_fee(method, settings_row)
-        rows.append({"method": method, "fee": fee, "total": subtotal + fee, "chosen": method == chosen})
+        fee = parcel_fee if method == Order.Delivery.PARCEL else Decimal("0.00")
+        total = None if fee is None else subtotal + fee
+        rows.append({"method": method, "fee": fee, "total": total, "chosen": method == chosen})
     if not any(row["chosen"] for row in rows):
         rows[0]["chosen"] = True
     return rows
@@ -249,7 +267,16 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
     if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
         values["district"] = values["subdistrict"] = ""
     form.initial.update(values)
-    return render(request, "storefront/checkout.html#address", {"form": form})
+    context = {
+        "form": form,
+        "delivery": delivery_quotes(
+            items=[(item.variant, item.quantity) for item in cart.view(request).items],
+            postcode=values["postcode"],
+            subtotal=cart.view(request).subtotal,
+            chosen=request.GET.get("delivery_option", ""),
+        ),
+    }
+    return render(request, "storefront/checkout.html#address", context)
 
 
 @require_GET
@@ -310,8 +337,11 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
         raise Http404
     payment = payment_selectors.promptpay_payment_for(order)
     waiting = payment is not None and order.status == "pending_payment"
+    shipment = shipment_of(order)
     context = {
         "order": order,
+        "shipment": shipment,
+        "timeline": timeline(shipment) if shipment else [],
         "number": order.number,
         "payment": payment,
         "qr_url": payment_selectors.qr_path(payment) if waiting else "",

@@ -24,6 +24,8 @@ def test_a_line_buyer_checks_out_the_chat_cart_on_the_liff_page(live_server, pho
     cache.clear()
     silk = stocked_product(name_th="ผ้าไหมมัดหมี่ ลายนาคน้อย", name_en="Mudmee silk", price="1250.50", quantity=3)
     tea = stocked_product(name_th="ชาใบหม่อนอบแห้ง", name_en="Mulberry-leaf tea", price="120.00", quantity=1)
+    type(silk).objects.filter(pk=silk.pk).update(weight_grams=400)
+    type(tea).objects.filter(pk=tea.pk).update(weight_grams=100)
     with FakeLine() as line:
         settings.LINE_CHANNEL_SECRET, settings.LINE_CHANNEL_ACCESS_TOKEN = CHANNEL_SECRET, ACCESS_TOKEN
         settings.LINE_API_BASE_URL, settings.LINE_DATA_API_BASE_URL = line.api_base_url, line.data_api_base_url
@@ -56,17 +58,21 @@ def test_a_line_buyer_checks_out_the_chat_cart_on_the_liff_page(live_server, pho
         expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-added")).to_have_count(0)
         page.locator("#id_subdistrict").select_option("400101")
         expect(page.locator("#id_postcode")).to_have_value("40000")
+        # 500 g of goods in a 60 g box: registered parcel 20.00 (the default, cheapest) or EMS 67.00.
+        expect(page.locator("#delivery-options input[type=radio]:checked")).to_have_value("thailandpost:registered")
+        page.locator("#delivery-options input[value='thailandpost:ems']").check()
+        screenshot(page, "delivery-options")
         page.locator("button[type=submit]").click()
 
         expect(page.locator(".order-number")).to_have_text(re.compile(r"^OTOP-25\d\d-000001$"))
         order = Order.objects.get()
         assert order.channel == "line"
-        assert order.total == Decimal("1430.50")  # 1,250.50 + 120.00 + the 60.00 parcel rate
-        expect(page.locator(".qr-amount")).to_have_text("฿1,430.50")
+        assert order.total == Decimal("1437.50")  # 1,250.50 + 120.00 + 67.00 EMS up to 1 kg, chosen
+        expect(page.locator(".qr-amount")).to_have_text("฿1,437.50")
         qr = page.locator(".chat-qr img")
         expect(qr).to_have_js_property("complete", True)
         assert page.evaluate("document.querySelector('.chat-qr img').naturalWidth") > 0
-        assert parse_payload(order.payments.get().payload).amount == Decimal("1430.50")
+        assert parse_payload(order.payments.get().payload).amount == Decimal("1437.50")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "placed")
 

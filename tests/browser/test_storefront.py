@@ -26,8 +26,12 @@ def _stock(product, quantity=5):
 
 
 def test_customer_orders_on_a_phone_pays_by_promptpay_and_tracks_the_paid_order(live_server, phone, desktop, make_user):
-    silk = listed_product(name_th="ผ้าไหมมัดหมี่ ลายนาคน้อย", name_en="Mudmee silk", price="1250.50", sku="SILK-1")
-    scarf = listed_product(name_th="ผ้าไหมพันคอ ลายดอกแก้ว", name_en="Silk scarf", price="450.25", sku="SCARF-1")
+    silk = listed_product(
+        name_th="ผ้าไหมมัดหมี่ ลายนาคน้อย", name_en="Mudmee silk", price="1250.50", sku="SILK-1", weight_grams=400
+    )
+    scarf = listed_product(
+        name_th="ผ้าไหมพันคอ ลายดอกแก้ว", name_en="Silk scarf", price="450.25", sku="SCARF-1", weight_grams=150
+    )
     listed_product(name_th="ข้าวหอมมะลิ", name_en="Jasmine rice", price="80.00", sku="RICE-1")
     for product in (silk, scarf):
         _stock(product)
@@ -62,18 +66,20 @@ def test_customer_orders_on_a_phone_pays_by_promptpay_and_tracks_the_paid_order(
     expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-added")).to_have_count(0)
     page.locator("#id_subdistrict").select_option("400101")
     expect(page.locator("#id_postcode")).to_have_value("40000")
+    # 550 g of goods in a 60 g box: registered parcel up to 1 kg is the cheapest option, chosen by default.
+    expect(page.locator("#delivery-options input[type=radio]:checked")).to_have_value("thailandpost:registered")
     page.locator("button[type=submit]").last.click()
 
     expect(page.locator(".order-number")).to_have_text(re.compile(r"^OTOP-25\d\d-000001$"))
     order = Order.objects.get()
-    assert order.total == Decimal("1760.75")  # 1,700.75 of goods + the 60.00 flat parcel rate
-    expect(page.locator(".promptpay-amount")).to_contain_text("฿1,760.75")
+    assert order.total == Decimal("1720.75")  # 1,700.75 of goods + 20.00 registered parcel (610 g)
+    expect(page.locator(".promptpay-amount")).to_contain_text("฿1,720.75")
     expect(page.locator(".promptpay-payee")).to_contain_text("บริษัท ขอนแก่น โอทอป อินเตอร์ เทรดเดอร์ จำกัด")
     qr = page.locator("img.promptpay-qr")
     expect(qr).to_be_visible()
     expect(qr).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('img.promptpay-qr').naturalWidth") > 0
-    assert parse_payload(order.payments.get().payload).amount == Decimal("1760.75")
+    assert parse_payload(order.payments.get().payload).amount == Decimal("1720.75")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     staff = desktop

@@ -139,7 +139,7 @@ def test_export_writes_the_import_format_and_round_trips(db):
     _import(GOOD)
     exported = export_catalog_csv()
     assert exported.splitlines()[0] == HEADER
-    assert exported.splitlines()[1].endswith(",8850000000010,350,12,4")
+    assert exported.splitlines()[1].endswith(",8850000000010,350,12,4,,,")  # no parcel size given
 
     StockMove.objects.all().delete()
     StockLevel.objects.all().delete()
@@ -174,3 +174,15 @@ def test_five_thousand_rows_import(db):
     report = _import("\n".join(rows) + "\n")
     assert (report.ok, report.created, report.producers_created) == (True, 5000, 50)
     assert Variant.objects.filter(barcode__startswith="21").count() == 5000
+
+
+def test_parcel_sizes_in_millimetres_are_imported_and_exported(db):
+    text = HEADER + "\nKK-010,ผ้าขาวม้า,Loincloth,textiles,150,กลุ่มทอผ้า,ขอนแก่น,ชนบท,,,,,,250,,,300,200,40\n"
+    assert _import(text).ok
+    product = Product.objects.get(sku="KK-010")
+    assert (product.weight_grams, product.length_mm, product.width_mm, product.height_mm) == (250, 300, 200, 40)
+    exported = export_catalog_csv().splitlines()
+    assert exported[0].endswith("length_mm,width_mm,height_mm")
+    assert exported[1].endswith(",250,,,300,200,40")
+    wrong = HEADER + "\nKK-011,ผ้า,Cloth,textiles,150,กลุ่มทอผ้า,ขอนแก่น,ชนบท,,,,,,250,,,0,200,40\n"
+    assert not _import(wrong).ok

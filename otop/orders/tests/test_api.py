@@ -44,9 +44,10 @@ def test_post_order_places_it_with_a_promptpay_payload_for_the_exact_total(clien
     year = data["number"].split("-")[1]
     assert data["number"] == f"OTOP-{year}-000001"
     assert data["status"] == "pending_payment"
-    assert Decimal(data["total"]) == Decimal("1471.00")  # 1250.50 + 2 × 80.25 + 60.00 parcel
+    # 1250.50 + 2 × 80.25 + 50.00: the cheapest quote, registered parcel up to 3 kg (2.4 kg of goods + a 60 g box)
+    assert Decimal(data["total"]) == Decimal("1461.00")
     parsed = parse_payload(data["promptpay"]["payload"])
-    assert parsed.amount == Decimal("1471.00") and parsed.is_dynamic
+    assert parsed.amount == Decimal("1461.00") and parsed.is_dynamic
     assert data["promptpay"]["qr_url"].startswith("http://testserver/payments/qr/")
     assert client.get(data["promptpay"]["qr_url"]).status_code == 200
     order = Order.objects.get()

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from otop.core.errors import Conflict, DomainError
+
+
+class MissingParcelFacts(DomainError):
+    """Some goods have no weight: a parcel's fee cannot be worked out, so it is not guessed."""
+
+    code = "missing_weight"
+    status = 409
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            _(
+                "These items cannot be sent by parcel yet because their weight is not recorded: %(names)s. "
+                "Please choose pickup or contact the center."
+            )
+            % {"names": ", ".join(names)}
+        )
+        self.names = names
+
+
+class CarrierUnavailable(DomainError):
+    """A carrier's API did not answer in time, or answered with an error."""
+
+    code = "carrier_unavailable"
+    status = 409
+
+
+class BookingNotAllowed(Conflict):
+    code = "booking_not_allowed"
+
+
+class BadSignature(DomainError):
+    code = "bad_signature"
+    status = 403
+
+
+class PackingMismatch(Conflict):
+    """The scanned items are not the order's: `differences` maps SKU → (wanted, scanned)."""
+
+    code = "packing_mismatch"
+
+    def __init__(self, differences: dict[str, tuple[int, int]]):
+        super().__init__(
+            _("The scanned items do not match the order: %(items)s.")
+            % {
+                "items": ", ".join(
+                    _("%(sku)s wanted %(wanted)s, scanned %(scanned)s") % {"sku": sku, "wanted": w, "scanned": s}
+                    for sku, (w, s) in sorted(differences.items())
+                )
+            }
+        )
+        self.differences = differences

@@ -1,0 +1,155 @@
+"""Delivery quotes: every enabled carrier service that takes the parcel to the postcode, with its fee,
+COD fee and expected days, cheapest first. Fees are always worked out here, on the server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from otop.catalog.models import Variant
+from otop.core.i18n import localized
+from otop.core.money import ZERO, to_satang
+from otop.geo.models import Subdistrict
+from otop.orders.delivery import ParcelPrice
+from otop.orders.errors import InvalidOrder
+from otop.orders.models import Order
+from otop.shipping.carriers import flash
+from otop.shipping.errors import CarrierUnavailable, MissingParcelFacts
+from otop.shipping.models import BoxSize, Carrier, RateBand, RemoteArea, Service, Shipment, ShippingSettings
+from otop.shipping.parcels import Parcel, parcel_for
+
+
+@dataclass(frozen=True)
+class Quote:
+    carrier: str
+    service: str
+    carrier_name: str
+    service_name: str
+    fee: Decimal
+    cod_fee: Decimal | None
+    days_min: int
+    days_max: int
+    service_id: int
+
+    @property
+    def option(self) -> str:
+        return f"{self.carrier}:{self.service}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.carrier_name} {self.service_name}".strip()
+
+
+def shipping_settings() -> ShippingSettings:
+    return ShippingSettings.objects.get_or_create(pk=ShippingSettings.SINGLETON_ID)[0]
+
+
+def _band_fees(service_ids: list[int], grams: int) -> dict[int, Decimal]:
+    """Each service's fee for a parcel: its lightest band that holds the weight (one query)."""
+    fees: dict[int, Decimal] = {}
+    rows = (
+        RateBand.objects.filter(service_id__in=service_ids, up_to_grams__gte=grams)
+        .order_by("service_id", "up_to_grams")
+        .values_list("service_id", "fee")
+    )
+    for service_id, fee in rows:
+        fees.setdefault(service_id, fee)
+    return fees
+
+
+def _flash_fee(*, sender_postcode: str, postcode: str, grams: int) -> Decimal:
+    place = Subdistrict.objects.filter(postcodes__contains=postcode).select_related("district__province").first()
+    recipient = flash.Address(
+        name="",
+        phone="",
+        province=place.district.province.name_th if place else "",
+        district=place.district.name_th if place else "",
+        postcode=postcode,
+    )
+    sender = flash.Address(name="", phone="", province="", district="", postcode=sender_postcode)
+    return flash.estimate_fee(sender=sender, recipient=recipient, weight_grams=grams)
+
+
+def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal) -> list[Quote]:
+    """Quotes for a weighed parcel. A carrier whose API fails or is slow (2 s) is left out."""
+    config = shipping_settings()
+    services = list(Service.objects.filter(is_enabled=True, carrier__is_enabled=True).select_related("carrier"))
+    surcharges = dict(
+        RemoteArea.objects.filter(postcode=postcode, carrier__in={s.carrier_id for s in services}).values_list(
+            "carrier_id", "surcharge"
+        )
+    )
+    is_free = config.free_delivery_from is not None and subtotal >= config.free_delivery_from
+    grams = parcel.weight_grams
+    band_fees = _band_fees([s.pk for s in services if s.carrier.kind != Carrier.Kind.FLASH], grams)
+    quotes = []
+    for service in services:
+        if grams > service.max_grams:
+            continue
+        carrier = service.carrier
+        if carrier.kind == Carrier.Kind.FLASH:
+            try:
+                fee = _flash_fee(sender_postcode=config.sender_postcode, postcode=postcode, grams=grams)
+            except CarrierUnavailable:
+                continue
+        else:
+            fee = band_fees.get(service.pk)
+            if fee is None:
+                continue
+        fee = to_satang(fee + surcharges.get(carrier.pk, ZERO))
+        quotes.append(
+            Quote(
+                carrier=carrier.code,
+                service=service.code,
+                carrier_name=localized(carrier, "name"),
+                service_name=localized(service, "name"),
+                fee=ZERO if is_free else fee,
+                cod_fee=carrier.cod_fee if carrier.offers_cod else None,
+                days_min=service.days_min,
+                days_max=service.days_max,
+                service_id=service.pk,
+            )
+        )
+    return sorted(quotes, key=lambda q: (q.fee, q.days_max, q.carrier, q.service))
+
+
+def quotes_for_items(*, items: list[tuple[Variant, int]], postcode: str, subtotal: Decimal) -> list[Quote]:
+    """Weigh the goods and quote them; raises MissingParcelFacts when a weight is not recorded."""
+    return quotes_for_parcel(parcel=parcel_for(items), postcode=postcode, subtotal=subtotal)
+
+
+def price_parcel_for_order(
+    *, items: list[tuple[Variant, int]], postcode: str, subtotal: Decimal, option: str
+) -> ParcelPrice:
+    """The parcel pricer orders call while placing an order (registered from ShippingConfig.ready()).
+
+    An empty option takes the cheapest quote. Refusals are InvalidOrder field errors on `delivery.option`.
+    """
+    try:
+        parcel = parcel_for(items, boxes=list(BoxSize.objects.all()))
+    except MissingParcelFacts as error:
+        raise InvalidOrder(error.message, fields={"delivery.option": [error.message]}) from error
+    quotes = quotes_for_parcel(parcel=parcel, postcode=postcode, subtotal=subtotal)
+    if not quotes:
+        message = _("No carrier can take this parcel to this address. Please choose pickup or contact the center.")
+        raise InvalidOrder(message, fields={"delivery.option": [message]})
+    if option:
+        chosen = next((q for q in quotes if q.option == option), None)
+        if chosen is None:
+            message = _("This delivery option is not offered for this order. Please choose another.")
+            raise InvalidOrder(message, fields={"delivery.option": [message]})
+    else:
+        chosen = quotes[0]
+
+    def record(order: Order) -> None:
+        Shipment.objects.create(
+            order=order,
+            service_id=chosen.service_id,
+            fee=chosen.fee,
+            weight_grams=parcel.weight_grams,
+            box=parcel.box,
+        )
+
+    return ParcelPrice(fee=chosen.fee, label=chosen.name, record=record)
