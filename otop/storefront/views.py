@@ -267,15 +267,16 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
     if not District.objects.filter(code=values["district"], province_id=values["province"]).exists():
         values["district"] = values["subdistrict"] = ""
     form.initial.update(values)
-    context = {
-        "form": form,
-        "delivery": delivery_quotes(
-            items=[(item.variant, item.quantity) for item in cart.view(request).items],
-            postcode=values["postcode"],
-            subtotal=cart.view(request).subtotal,
-            chosen=request.GET.get("delivery_option", ""),
-        ),
-    }
+    current = cart.view(request)
+    delivery = delivery_quotes(
+        items=[(item.variant, item.quantity) for item in current.items],
+        postcode=values["postcode"],
+        subtotal=current.subtotal,
+        chosen=request.GET.get("delivery_option", ""),
+    )
+    # The address is asked only for a parcel: the totals come back too (out of band) with its quote.
+    totals = _checkout_totals(current.subtotal, delivery, chosen=Order.Delivery.PARCEL)
+    context = {"form": form, "cart": current, "delivery": delivery, "totals": totals, "oob_totals": True}
     return render(request, "storefront/checkout.html#address", context)
 
 
