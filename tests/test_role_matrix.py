@@ -27,6 +27,9 @@ MATRIX = {
     "/backoffice/line/": ["login", "403", "403", "403", "403", "in", "in"],
     "/backoffice/line/?status=done": ["login", "403", "403", "403", "403", "in", "in"],
     "/line/webhook": ["405"] * 7,
+    # Catalogue feeds for Meta and Google: public.
+    "/feeds/meta.csv": ["in"] * 7,
+    "/feeds/google.xml": ["in"] * 7,
 }
 
 CASES = matrix_cases(MATRIX)

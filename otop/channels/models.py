@@ -258,3 +258,22 @@ class SalesPushCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.producer_id}: {self.last_sold_item_id}"
+
+
+class FeedBuild(models.Model):
+    """The last built catalogue feed of a kind (Meta CSV/XML, the English override, Google): the file in
+    the default storage, the state of the catalogue and stock it was built from, and when."""
+
+    kind = models.CharField(_("feed"), max_length=20, unique=True)
+    name = models.CharField(_("stored file"), max_length=200)
+    fingerprint = models.CharField(_("built from"), max_length=64)
+    built_at = models.DateTimeField(_("built at"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    size = models.PositiveBigIntegerField(_("bytes"), default=0)
+
+    class Meta:
+        verbose_name = _("catalogue feed")
+        verbose_name_plural = _("catalogue feeds")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.rows})"

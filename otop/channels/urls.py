@@ -1,8 +1,10 @@
-"""Addresses outside the language prefix: LINE's webhook and the chat checkout (the LIFF endpoint)."""
+"""Addresses outside the language prefix: LINE's webhook, the chat checkout (the LIFF endpoint) and the
+catalogue feeds with their pictures."""
 
 from django.urls import path
 
 from otop.channels import views
+from otop.channels.feeds import views as feeds
 from otop.channels.line import webhook
 
 app_name = "channels"
@@ -12,4 +14,6 @@ urlpatterns = [
     path("chat/checkout/", views.checkout_entry, name="checkout-entry"),
     path("chat/checkout/<str:token>/", views.checkout, name="checkout"),
     path("chat/checkout/<str:token>/address/", views.checkout_address, name="checkout-address"),
+    path("feeds/images/<slug:code>/<int:index>/<slug:version>.jpg", feeds.feed_image, name="feed-image"),
+    path("feeds/<str:name>", feeds.feed, name="feed"),
 ]
