@@ -30,8 +30,18 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
+from otop.orders import coupons
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
-from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
+from otop.orders.models import (
+    CartLine,
+    Coupon,
+    CouponUse,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumberCounter,
+    ShopSettings,
+)
 from otop.orders.signals import order_status_changed
 from otop.payments import services as payments
 
@@ -153,8 +163,12 @@ def place_order(
     user: User | None = None,
     language: str = "th",
     now: datetime | None = None,
+    coupon: str = "",
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
+
+    A `coupon` code takes its discount off the goods, split over the lines it covers (InvalidOrder on
+    the field "coupon" when it does not apply, is used up or has expired).
 
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
     """
@@ -196,6 +210,18 @@ def place_order(
         for variant, quantity in variants
     ]
     subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
+    discount = ZERO
+    quote = None
+    if coupon.strip():
+        try:
+            quote = coupons.quote_coupon(
+                code=coupon, lines=[(line.variant, line.line_total) for line in lines], phone=customer.phone, now=now
+            )
+        except coupons.InvalidCoupon as error:
+            raise InvalidOrder(error.message, fields={"coupon": [error.message]}) from None
+        for line, share in zip(lines, quote.line_discounts, strict=True):
+            line.discount = share
+        discount = quote.discount
     delivery_fee = settings_row.parcel_rate if delivery_method == Order.Delivery.PARCEL else ZERO
     if subtotal + delivery_fee > MAX_AMOUNT:
         raise InvalidOrder(_("This order is too large to place online. Please contact the center."))
@@ -219,14 +245,17 @@ def place_order(
             province=resolved.province if resolved else None,
             postcode=resolved.postcode if resolved else "",
             subtotal=subtotal,
+            discount=discount,
             delivery_fee=delivery_fee,
-            total=subtotal + delivery_fee,
+            total=subtotal - discount + delivery_fee,
             placed_at=now,
             expires_at=expires_at,
         )
         for line in lines:
             line.order = order
         OrderLine.objects.bulk_create(lines)
+        if quote is not None:
+            _use_coupon(quote=quote, order=order, now=now)
         # Raises OutOfStock and rolls everything back, the order number included.
         inventory.reserve_stock(
             items=[(line.variant_id, line.quantity) for line in lines],
@@ -238,6 +267,16 @@ def place_order(
         OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
         _notify(order, "order_placed")
     return order
+
+
+def _use_coupon(*, quote: coupons.CouponQuote, order: Order, now: datetime) -> None:
+    """Count the coupon's uses again under a lock on its row, so its limits hold across concurrent checkouts."""
+    coupon = Coupon.objects.select_for_update().get(pk=quote.coupon.pk)
+    try:
+        coupons.check_limits(coupon, phone=order.phone)
+    except coupons.InvalidCoupon as error:
+        raise InvalidOrder(error.message, fields={"coupon": [error.message]}) from None
+    CouponUse.objects.create(coupon=coupon, order=order, phone=order.phone, amount=quote.discount, used_at=now)
 
 
 def _notify(order: Order, event: str, *, reason: str = "") -> None:

@@ -1,0 +1,143 @@
+"""Coupons on orders: what they take off and from which lines, their dates and limits, and a usage limit
+that holds under concurrent checkouts."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from otop.core.models import CenterProfile
+from otop.inventory import selectors as stock
+from otop.inventory import services as inventory
+from otop.inventory.models import Location
+from otop.orders import services
+from otop.orders.errors import InvalidOrder
+from otop.orders.models import Coupon, CouponUse, Order
+from otop.search.tests.factories import listed_product
+
+NOW = timezone.now()
+
+
+def make_coupon(**fields) -> Coupon:
+    now = timezone.now()
+    values = {
+        "code": "OTOP10",
+        "kind": Coupon.Kind.PERCENT,
+        "value": Decimal("10"),
+        "starts_at": now - timedelta(days=1),
+        "ends_at": now + timedelta(days=1),
+    }
+    values.update(fields)
+    return Coupon.objects.create(**values)
+
+
+def place(items, coupon="", phone="0812223333"):
+    return services.place_order(
+        items=items,
+        customer=services.CustomerDetails(name="ลูกค้า", phone=phone),
+        delivery_method="pickup",
+        coupon=coupon,
+    )
+
+
+def test_a_percentage_is_split_over_the_lines_to_the_satang(shop):
+    make_coupon(code="THIRD", value=Decimal("33.33"))
+    order = place([("SILK-1", 1), ("RICE-1", 3)], coupon=" third ")
+    goods = Decimal("1250.50") + Decimal("80.25") * 3
+    assert order.subtotal == goods
+    assert order.discount == (goods * Decimal("0.3333")).quantize(Decimal("0.01"))
+    lines = list(order.lines.all())
+    assert sum(line.discount for line in lines) == order.discount
+    assert all(Decimal("0") < line.discount <= line.line_total for line in lines)
+    assert order.total == order.subtotal - order.discount
+    assert CouponUse.objects.get(order=order).amount == order.discount
+
+
+def test_a_fixed_discount_on_one_category_leaves_other_lines_alone(shop):
+    coupon = make_coupon(code="SILK100", kind=Coupon.Kind.FIXED, value=Decimal("100"))
+    coupon.products.add(shop["silk"])
+    order = place([("SILK-1", 1), ("RICE-1", 1)], coupon="SILK100")
+    by_sku = {line.sku: line.discount for line in order.lines.all()}
+    assert by_sku == {"SILK-1": Decimal("100.00"), "RICE-1": Decimal("0.00")}
+    assert order.total == Decimal("1250.50") + Decimal("80.25") - 100
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"ends_at": NOW - timedelta(minutes=1), "starts_at": NOW - timedelta(days=2)}, "expired"),
+        ({"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=2)}, "works from"),
+        ({"min_spend": Decimal("5000")}, "at least"),
+        ({"is_active": False}, "There is no coupon"),
+    ],
+)
+def test_a_coupon_out_of_its_rules_refuses_the_order_and_changes_nothing(shop, fields, message):
+    make_coupon(**fields)
+    with pytest.raises(InvalidOrder) as refused:
+        place([("RICE-1", 1)], coupon="OTOP10")
+    assert message in refused.value.fields["coupon"][0]
+    assert Order.objects.count() == 0 and CouponUse.objects.count() == 0
+    assert stock.available_quantities(variant_ids=[shop["rice"].variants.get().pk]) == {
+        shop["rice"].variants.get().pk: 10
+    }
+
+
+def test_uses_per_phone_and_in_all_are_limited_and_a_cancelled_order_gives_its_use_back(shop):
+    make_coupon(max_uses=2, max_uses_per_phone=1)
+    first = place([("RICE-1", 1)], coupon="OTOP10")
+    with pytest.raises(InvalidOrder, match="already used with this phone"):
+        place([("RICE-1", 1)], coupon="OTOP10", phone="081-222-3333")
+    place([("RICE-1", 1)], coupon="OTOP10", phone="0899999999")
+    with pytest.raises(InvalidOrder, match="used up"):
+        place([("RICE-1", 1)], coupon="OTOP10", phone="0888888888")
+    services.change_status(order=first, to_status=Order.Status.CANCELLED)
+    assert place([("RICE-1", 1)], coupon="OTOP10", phone="0888888888").discount == Decimal("8.03")
+
+
+CHECKOUTS = 20
+USES = 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_usage_limit_holds_under_twenty_concurrent_checkouts():
+    CenterProfile.objects.filter(pk=1).update(promptpay_id="0812345678")
+    cache.clear()
+    product = listed_product(name_th="ข้าวหอมมะลิ", price="80.25", sku="RICE-1")
+    inventory.receive_stock(
+        variant=product.variants.get(), location=stock.location(Location.Code.ONLINE), quantity=100, actor=None
+    )
+    make_coupon(max_uses=USES)
+    barrier = threading.Barrier(CHECKOUTS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def checkout(number: int) -> None:
+        try:
+            barrier.wait()
+            try:
+                place([("RICE-1", 1)], coupon="OTOP10", phone=f"08100000{number:02d}")
+                outcome = "placed"
+            except InvalidOrder as error:
+                outcome = "used up" if "used up" in error.message else f"refused: {error.message}"
+            except Exception as error:  # noqa: BLE001 - any other failure is reported by the assertion below
+                outcome = f"error: {error!r}"
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=checkout, args=(n,)) for n in range(CHECKOUTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    close_old_connections()
+    assert sorted(set(outcomes)) == ["placed", "used up"], outcomes
+    assert outcomes.count("placed") == USES
+    assert CouponUse.objects.count() == USES == Order.objects.count()
