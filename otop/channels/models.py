@@ -277,3 +277,22 @@ class FeedBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.rows})"
+
+
+class OrderAttribution(models.Model):
+    """Where an order from a Facebook or Instagram shop came from: Meta's `cart_origin` and the `utm_*` values."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="attribution")
+    cart_origin = models.CharField(_("cart origin"), max_length=20)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("order attribution")
+        verbose_name_plural = _("order attributions")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.cart_origin}"

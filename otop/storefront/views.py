@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from otop.accounts.actors import acting_user
 from otop.catalog.models import Category
 from otop.catalog.selectors import attach_card_photos
+from otop.channels.services import record_attribution
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
@@ -24,10 +26,11 @@ from otop.core.throttle import throttle, throttled_page
 from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
+from otop.orders.models import Order
 from otop.payments import selectors as payment_selectors
 from otop.payments import services as payment_services
 from otop.search.selectors import SearchFilters, search_products, suggest
-from otop.storefront import cart
+from otop.storefront import cart, meta_checkout
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
 
@@ -180,8 +183,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not current.items:
         messages.info(request, _("Your cart is empty."))
         return redirect("storefront:cart")
+    meta = request.session.get(meta_checkout.SESSION_KEY)
     if request.method == "GET":
         form = _checkout_form(request)
+        form.initial["coupon"] = request.session.get(meta_checkout.COUPON_KEY, "")
     else:
         form = _checkout_form(request, request.POST)
         if form.is_valid():
@@ -205,15 +210,31 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     ),
                     user=acting_user(request),
                     language=(get_language() or "th")[:2],
+                    channel=meta["channel"] if meta else Order.Channel.WEB,
+                    coupon=data["coupon"],
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
             else:
+                if meta:
+                    record_attribution(order=order, cart_origin=meta["cart_origin"], utm=meta["utm"])
+                for key in (meta_checkout.SESSION_KEY, meta_checkout.COUPON_KEY):
+                    request.session.pop(key, None)
                 cart.clear(request)
                 placed = [*request.session.get(PLACED_ORDERS_KEY, [])[-9:], order.number]
                 request.session[PLACED_ORDERS_KEY] = placed
                 return redirect("storefront:order-placed", number=order.number)
-    context = {"form": form, "cart": current, "parcel_rate": order_services.shop_settings().parcel_rate}
+    code = form["coupon"].value() or ""
+    quote, coupon_error = cart.coupon_quote(current, code)
+    discount = quote.discount if quote else Decimal("0.00")
+    context = {
+        "form": form,
+        "cart": current,
+        "parcel_rate": order_services.shop_settings().parcel_rate,
+        "discount": discount,
+        "goods_after_discount": current.subtotal - discount,
+        "coupon_error": coupon_error if request.method == "GET" else "",
+    }
     return render(request, "storefront/checkout.html", context)
 
 

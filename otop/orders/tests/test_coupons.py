@@ -71,10 +71,10 @@ def test_a_fixed_discount_on_one_category_leaves_other_lines_alone(shop):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"ends_at": NOW - timedelta(minutes=1), "starts_at": NOW - timedelta(days=2)}, "expired"),
-        ({"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=2)}, "works from"),
-        ({"min_spend": Decimal("5000")}, "at least"),
-        ({"is_active": False}, "There is no coupon"),
+        ({"ends_at": NOW - timedelta(minutes=1), "starts_at": NOW - timedelta(days=2)}, "หมดอายุแล้ว"),
+        ({"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=2)}, "ใช้ได้ตั้งแต่"),
+        ({"min_spend": Decimal("5000")}, "ตั้งแต่ 5,000.00 บาท"),
+        ({"is_active": False}, "ไม่มีคูปอง"),
     ],
 )
 def test_a_coupon_out_of_its_rules_refuses_the_order_and_changes_nothing(shop, fields, message):
@@ -91,10 +91,10 @@ def test_a_coupon_out_of_its_rules_refuses_the_order_and_changes_nothing(shop, f
 def test_uses_per_phone_and_in_all_are_limited_and_a_cancelled_order_gives_its_use_back(shop):
     make_coupon(max_uses=2, max_uses_per_phone=1)
     first = place([("RICE-1", 1)], coupon="OTOP10")
-    with pytest.raises(InvalidOrder, match="already used with this phone"):
+    with pytest.raises(InvalidOrder, match="ถูกใช้กับเบอร์โทรนี้แล้ว"):
         place([("RICE-1", 1)], coupon="OTOP10", phone="081-222-3333")
     place([("RICE-1", 1)], coupon="OTOP10", phone="0899999999")
-    with pytest.raises(InvalidOrder, match="used up"):
+    with pytest.raises(InvalidOrder, match="ถูกใช้ครบจำนวนแล้ว"):
         place([("RICE-1", 1)], coupon="OTOP10", phone="0888888888")
     services.change_status(order=first, to_status=Order.Status.CANCELLED)
     assert place([("RICE-1", 1)], coupon="OTOP10", phone="0888888888").discount == Decimal("8.03")
@@ -124,7 +124,7 @@ def test_a_usage_limit_holds_under_twenty_concurrent_checkouts():
                 place([("RICE-1", 1)], coupon="OTOP10", phone=f"08100000{number:02d}")
                 outcome = "placed"
             except InvalidOrder as error:
-                outcome = "used up" if "used up" in error.message else f"refused: {error.message}"
+                outcome = "used up" if "ถูกใช้ครบจำนวนแล้ว" in error.message else f"refused: {error.message}"
             except Exception as error:  # noqa: BLE001 - any other failure is reported by the assertion below
                 outcome = f"error: {error!r}"
             with lock:
