@@ -181,6 +181,7 @@ def place_chat_order(
     delivery_method: str,
     address: order_services.AddressDetails | None,
     now: datetime | None = None,
+    coupon: str = "",
 ) -> Order:
     """Place the order of a chat's cart through its one-time link (once), then tell the chat.
 
@@ -207,6 +208,7 @@ def place_chat_order(
             user=contact.user,
             language=contact.language,
             now=now,
+            coupon=coupon,
         )
         CheckoutLink.objects.filter(pk=link.pk).update(used_at=now, order=order)
         clear_cart(contact=contact)

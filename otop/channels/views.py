@@ -79,6 +79,7 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                         province=data["province"],
                         postcode=data["postcode"],
                     ),
+                    coupon=data["coupon"],
                 )
             except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
                 add_domain_error(form, error, field_for=_field)

@@ -69,6 +69,7 @@ class OrderIn(Schema):
     customer: CustomerIn
     delivery: DeliveryIn
     payment_method: Literal["promptpay"]
+    coupon: Text(30) = Field("", description="A coupon code; one that does not apply answers 409 naming `coupon`.")
 
 
 class PromptPayOut(Schema):
@@ -91,6 +92,7 @@ class LineOut(Schema):
     qty: int
     unit_price: Decimal
     line_total: Decimal
+    discount: Decimal
 
 
 class EventOut(Schema):
@@ -102,6 +104,7 @@ class OrderOut(OrderCreatedOut):
     status_label: str
     delivery_method: str
     subtotal: Decimal
+    discount: Decimal
     delivery_fee: Decimal
     placed_at: datetime
     paid_at: datetime | None
@@ -162,6 +165,7 @@ def create_order(
             channel=Order.Channel.API,
             user=acting_user(request),
             language=(get_language() or "th")[:2],
+            coupon=payload.coupon,
         )
         created = OrderCreatedOut(
             number=order.number,
@@ -194,6 +198,7 @@ def _order_out(request: HttpRequest, order: Order) -> OrderOut:
         status_label=order.get_status_display(),
         total=order.total,
         subtotal=order.subtotal,
+        discount=order.discount,
         delivery_fee=order.delivery_fee,
         delivery_method=order.delivery_method,
         promptpay=_promptpay(request, order),
@@ -208,6 +213,7 @@ def _order_out(request: HttpRequest, order: Order) -> OrderOut:
                 qty=line.quantity,
                 unit_price=line.unit_price,
                 line_total=line.line_total,
+                discount=line.discount,
             )
             for line in order.lines.all()
         ],

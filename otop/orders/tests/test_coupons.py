@@ -141,3 +141,21 @@ def test_a_usage_limit_holds_under_twenty_concurrent_checkouts():
     assert sorted(set(outcomes)) == ["placed", "used up"], outcomes
     assert outcomes.count("placed") == USES
     assert CouponUse.objects.count() == USES == Order.objects.count()
+
+
+def test_the_ordering_api_takes_a_coupon_and_refuses_one_that_does_not_apply(client, shop):
+    make_coupon()
+    body = {
+        "items": [{"sku": "RICE-1", "qty": 2}],
+        "customer": {"name": "สมชาย", "phone": "0812223333"},
+        "delivery": {"method": "pickup"},
+        "payment_method": "promptpay",
+    }
+    refused = client.post("/api/v1/orders", {**body, "coupon": "NOPE"}, content_type="application/json")
+    assert refused.status_code == 409 and "coupon" in refused.json()["error"]["fields"]
+    assert Order.objects.count() == 0
+    placed = client.post("/api/v1/orders", {**body, "coupon": "otop10"}, content_type="application/json")
+    assert placed.status_code == 201, placed.content
+    assert Decimal(placed.json()["total"]) == Decimal("144.45")  # 160.50 less 16.05
+    order = Order.objects.get()
+    assert order.discount == Decimal("16.05") and order.channel == Order.Channel.API
