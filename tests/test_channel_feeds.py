@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -208,3 +209,43 @@ def test_unknown_feed_and_picture_are_404(client, site):
     assert client.get("/feeds/images/nope/0/abc.jpg").status_code == 404
     product = Product.objects.filter(status=Product.Status.LISTED).first()
     assert client.get(f"/feeds/images/{product.code}/99/abc.jpg").status_code == 404
+
+
+def _image_at(client, url: str) -> Image.Image:
+    response = _get(client, url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "image/jpeg"
+    return Image.open(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_story_category_and_home_pages_share_a_drawn_1200x630_card(client, site):
+    from otop.catalog.models import Category
+
+    seed_demo(products=12)
+    product = Product.objects.filter(status=Product.Status.LISTED, photos__isnull=False).first()
+    page = client.get(f"/products/{product.code}/").content.decode()
+    card = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
+    image = _image_at(client, card)
+    assert image.size == (1200, 630)
+    assert f'<meta property="og:url" content="http://testserver/products/{product.code}/">' in page
+    assert '<meta property="product:price:currency" content="THB">' in page
+    assert "social-plugins.line.me/lineit/share?url=http%3A%2F%2Ftestserver%2Fproducts%2F" in page
+    assert "www.facebook.com/sharer/sharer.php?u=" in page and '<script src="https://' not in page
+    # The card is drawn once: a second request reads the stored file
+    stored = sorted(default_storage.listdir("share/products")[1])
+    assert _image_at(client, card).size == (1200, 630)
+    assert sorted(default_storage.listdir("share/products")[1]) == stored
+    # JSON-LD: image, brand, availability and SKU
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.+?)</script>', page, re.S).group(1))
+    assert data["sku"] == product.sku and data["brand"]["name"] == product.producer.name_th
+    assert _image_at(client, data["image"][0]).width >= 500
+    assert {offer["availability"] for offer in data["offers"]} <= {
+        "https://schema.org/InStock",
+        "https://schema.org/OutOfStock",
+    }
+    assert all(offer["sku"] for offer in data["offers"])
+
+    for path in ("/", f"/categories/{Category.objects.first().code}/"):
+        page = client.get(path).content.decode()
+        card = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
+        assert _image_at(client, card).size == (1200, 630)

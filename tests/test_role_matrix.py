@@ -30,6 +30,7 @@ MATRIX = {
     # Catalogue feeds for Meta and Google: public.
     "/feeds/meta.csv": ["in"] * 7,
     "/feeds/google.xml": ["in"] * 7,
+    "/share/home/any.jpg": ["in"] * 7,
 }
 
 CASES = matrix_cases(MATRIX)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from otop.accounts.actors import acting_user
 from otop.catalog.models import Category
 from otop.catalog.selectors import attach_card_photos
+from otop.channels import share
 from otop.channels.services import record_attribution
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
@@ -40,7 +41,12 @@ PLACED_ORDERS_KEY = "placed_orders"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "storefront/home.html", {"page": home_page()})
+    context = {
+        "page": home_page(),
+        "share_image": share.home_card_url(),
+        "canonical_url": request.build_absolute_uri(reverse("storefront:home")),
+    }
+    return render(request, "storefront/home.html", context)
 
 
 def _listing(request: HttpRequest, *, title: str, fixed: dict[str, str], template_context: dict) -> HttpResponse:
@@ -64,7 +70,11 @@ def _listing(request: HttpRequest, *, title: str, fixed: dict[str, str], templat
 def category(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Category, code=code)
 
-    return _listing(request, title=localized(found, "name"), fixed={"category": code}, template_context={})
+    extra = {
+        "share_image": share.category_card_url(found),
+        "canonical_url": request.build_absolute_uri(reverse("storefront:category", args=[code])),
+    }
+    return _listing(request, title=localized(found, "name"), fixed={"category": code}, template_context=extra)
 
 
 @require_GET

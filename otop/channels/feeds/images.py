@@ -6,6 +6,7 @@ changed photo, name or price gets a new file and an unchanged one is served as s
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from otop.search.text import segment_thai
+
 SQUARE_MIN = 800
 SQUARE_MAX = 1200
 CARD_SIZE = (1200, 630)
@@ -22,6 +25,7 @@ BACKGROUND = (255, 255, 255)
 BRAND = (122, 46, 26)  # the deep red of the site's header
 CREAM = (250, 246, 238)
 INK = (40, 30, 25)
+_THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
@@ -51,23 +55,54 @@ def square_photo(photo_file) -> bytes:
     return _jpeg(canvas)
 
 
+def _tokens(text: str) -> list[str]:
+    """Words to wrap between: Thai runs cut into words (Thai writes no spaces between words), a space kept
+    in front of the first word after one."""
+    tokens: list[str] = []
+    for number, chunk in enumerate(text.split()):
+        words = list(segment_thai(chunk)) if _THAI.search(chunk) else [chunk]
+        if "".join(words) != chunk:  # the segmenter dropped something: keep the chunk whole
+            words = [chunk]
+        if number and words:
+            words[0] = " " + words[0]
+        tokens += words
+    return tokens
+
+
 def _wrapped(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str]:
-    """Lines of at most `width` pixels (Thai has no spaces: cut by characters when a word does not fit)."""
+    """Lines of at most `width` pixels, cut between words; the last line ends with … when text is left."""
     out: list[str] = []
     current = ""
-    for char in text:
-        if draw.textlength(current + char, font=font) <= width:
-            current += char
+    tokens = _tokens(text)
+    for token in tokens:
+        if not current or draw.textlength(current + token, font=font) <= width:
+            current += token if current else token.lstrip()
             continue
         out.append(current)
-        current = char.lstrip()
+        current = token.lstrip()
         if len(out) == lines:
-            break
-    if current and len(out) < lines:
+            out[-1] = _ellipsis(draw, out[-1], font, width)
+            return out
+    if current:
         out.append(current)
-    if len(out) == lines and "".join(out) != text.replace("\n", ""):
-        out[-1] = out[-1][:-1] + "…"
+    while draw.textlength(out[-1], font=font) > width:  # one word longer than a line
+        out[-1] = out[-1][:-2] + "…"
     return out
+
+
+def _ellipsis(draw: ImageDraw.ImageDraw, line: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    line = line.rstrip() + "…"
+    while len(line) > 1 and draw.textlength(line, font=font) > width:
+        line = line[:-2] + "…"
+    return line
+
+
+def _fitted(draw: ImageDraw.ImageDraw, text: str, weight: str, size: int, width: int) -> ImageFont.FreeTypeFont:
+    font = _font(weight, size)
+    while size > 18 and draw.textlength(text, font=font) > width:
+        size -= 2
+        font = _font(weight, size)
+    return font
 
 
 def drawn_square(*, name: str, producer: str, center: str) -> bytes:
@@ -76,13 +111,19 @@ def drawn_square(*, name: str, producer: str, center: str) -> bytes:
     canvas = Image.new("RGB", (side, side), CREAM)
     draw = ImageDraw.Draw(canvas)
     draw.rectangle((0, 0, side, 90), fill=BRAND)
-    draw.text((side // 2, 45), center[:60], font=_font("SemiBold", 34), fill=CREAM, anchor="mm")
+    draw.text((side // 2, 45), center, font=_fitted(draw, center, "SemiBold", 34, side - 40), fill=CREAM, anchor="mm")
     font = _font("Bold", 72)
     lines = _wrapped(draw, name, font, side - 120, 4)
     top = side // 2 - len(lines) * 45
     for number, line in enumerate(lines):
         draw.text((side // 2, top + number * 92), line, font=font, fill=INK, anchor="mm")
-    draw.text((side // 2, side - 90), producer[:50], font=_font("Regular", 40), fill=BRAND, anchor="mm")
+    draw.text(
+        (side // 2, side - 90),
+        producer,
+        font=_fitted(draw, producer, "Regular", 40, side - 80),
+        fill=BRAND,
+        anchor="mm",
+    )
     return _jpeg(canvas)
 
 
@@ -105,8 +146,10 @@ def share_card(*, text: CardText, photo_file=None) -> bytes:
         canvas.paste(photo, (0, 0))
         text_left = height + 50
     text_width = width - text_left - 50
-    draw.rectangle((text_left - 50 if photo_file is not None else 0, height - 90, width, height), fill=BRAND)
-    draw.text((width - 40, height - 45), text.center[:60], font=_font("SemiBold", 34), fill=CREAM, anchor="rm")
+    bar_left = text_left - 50 if photo_file is not None else 0
+    draw.rectangle((bar_left, height - 90, width, height), fill=BRAND)
+    center_font = _fitted(draw, text.center, "SemiBold", 34, width - bar_left - 80)
+    draw.text((width - 40, height - 45), text.center, font=center_font, fill=CREAM, anchor="rm")
     title_font = _font("Bold", 60)
     lines = _wrapped(draw, text.title, title_font, text_width, 3)
     top = 70
@@ -114,7 +157,8 @@ def share_card(*, text: CardText, photo_file=None) -> bytes:
         draw.text((text_left, top), line, font=title_font, fill=INK)
         top += 80
     if text.subtitle:
-        draw.text((text_left, top + 10), text.subtitle[:60], font=_font("Regular", 36), fill=BRAND)
+        subtitle_font = _fitted(draw, text.subtitle, "Regular", 36, text_width)
+        draw.text((text_left, top + 10), text.subtitle, font=subtitle_font, fill=BRAND)
         top += 60
     if text.price is not None:
         draw.text((text_left, height - 200), f"฿{text.price:,.2f}", font=_font("Bold", 72), fill=BRAND)

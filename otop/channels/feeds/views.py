@@ -62,7 +62,7 @@ def feed(request: HttpRequest, name: str) -> HttpResponse:
     return _validators(response, etag, last_modified, 300)
 
 
-def _jpeg_response(request: HttpRequest, name: str, version: str) -> HttpResponse:
+def jpeg_response(request: HttpRequest, name: str, version: str) -> HttpResponse:
     etag = f'"{version}"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
@@ -95,4 +95,4 @@ def feed_image(request: HttpRequest, code: str, index: int, version: str) -> Htt
                 name=product.name_th, producer=product.producer.name_th, center=center_profile().name_th
             ),
         )
-    return _jpeg_response(request, name, current)
+    return jpeg_response(request, name, current)
