@@ -31,6 +31,8 @@ MATRIX = {
     "/feeds/meta.csv": ["in"] * 7,
     "/feeds/google.xml": ["in"] * 7,
     "/share/home/any.jpg": ["in"] * 7,
+    # Messenger's webhook: off (404) without the Facebook settings.
+    "/facebook/webhook": ["404"] * 7,
 }
 
 CASES = matrix_cases(MATRIX)

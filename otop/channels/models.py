@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Platform(models.TextChoices):
     LINE = "line", "LINE"
+    MESSENGER = "messenger", "Messenger"
 
 
 class ChatContact(models.Model):

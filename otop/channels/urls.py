@@ -6,11 +6,13 @@ from django.urls import path
 from otop.channels import share, views
 from otop.channels.feeds import views as feeds
 from otop.channels.line import webhook
+from otop.channels.messenger import webhook as messenger_webhook
 
 app_name = "channels"
 
 urlpatterns = [
     path("line/webhook", webhook.webhook, name="line-webhook"),
+    path("facebook/webhook", messenger_webhook.webhook, name="messenger-webhook"),
     path("chat/checkout/", views.checkout_entry, name="checkout-entry"),
     path("chat/checkout/<str:token>/", views.checkout, name="checkout"),
     path("chat/checkout/<str:token>/address/", views.checkout_address, name="checkout-address"),
