@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,7 +25,7 @@ from otop.inventory.models import Location
 from otop.notifications.models import OutboundMessage
 from otop.notifications.services import MAX_ATTEMPTS, send_due_messages
 from otop.orders import services as order_services
-from otop.orders.models import Order
+from otop.orders.models import Coupon, Order
 from otop.payments.services import promptpay_qr
 
 pytestmark = pytest.mark.django_db
@@ -377,10 +378,6 @@ def test_a_checkout_of_a_cart_sold_out_meanwhile_is_refused_and_changes_nothing(
 
 
 def test_a_coupon_at_the_chat_checkout_takes_its_discount_off_the_line_order(fake_line, promptpay):
-    from decimal import Decimal
-
-    from otop.orders.models import Coupon
-
     now = timezone.now()
     Coupon.objects.create(
         code="LINE50", kind="fixed", value=Decimal("50"), starts_at=now - timedelta(hours=1), ends_at=now + timedelta(1)
