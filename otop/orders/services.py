@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -302,7 +303,7 @@ def change_status(
     if to_status == Status.PAID:
         # The prices the customer paid, for the producers' monthly settlements.
         inventory.record_sale_lines(
-            lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+            lines=_sale_lines(order),
             reference=f"order:{order.number}",
             channel=_sales_channel(order),
             sold_at=now,
@@ -339,6 +340,16 @@ def change_status(
     return order
 
 
+def _sale_lines(order: Order) -> list[tuple[int, int, Decimal, Decimal]]:
+    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it."""
+    use = CouponUse.objects.filter(order=order).select_related("coupon").first()
+    producer_bears = use is not None and use.coupon.borne_by == Coupon.BorneBy.PRODUCER
+    return [
+        (line.variant_id, line.quantity, line.unit_price, line.discount if producer_bears else ZERO)
+        for line in order.lines.all()
+    ]
+
+
 def _sales_channel(order: Order) -> str:
     """The channel the producers' sales records name: LINE orders as LINE, the rest as the web."""
     return "line" if order.channel == Order.Channel.LINE else "web"
@@ -355,7 +366,7 @@ def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     """
     reference = f"order:{order.number}"
     inventory.record_return_lines(
-        lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+        lines=_sale_lines(order),
         reference=reference,
         channel=_sales_channel(order),
         returned_at=now,

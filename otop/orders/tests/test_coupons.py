@@ -4,18 +4,20 @@ that holds under concurrent checkouts."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import close_old_connections, connection
+from django.test import Client
 from django.utils import timezone
 
 from otop.core.models import CenterProfile
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
-from otop.inventory.models import Location
+from otop.inventory.models import Location, SoldItem
+from otop.inventory.services import create_settlement
 from otop.orders import services
 from otop.orders.errors import InvalidOrder
 from otop.orders.models import Coupon, CouponUse, Order
@@ -159,3 +161,29 @@ def test_the_ordering_api_takes_a_coupon_and_refuses_one_that_does_not_apply(cli
     assert Decimal(placed.json()["total"]) == Decimal("144.45")  # 160.50 less 16.05
     order = Order.objects.get()
     assert order.discount == Decimal("16.05") and order.channel == Order.Channel.API
+
+
+def test_a_discount_the_producer_bears_is_on_their_statement_and_one_the_center_bears_is_not(shop, make_user):
+    producer_coupon = make_coupon(code="PRODUCER", kind=Coupon.Kind.FIXED, value=Decimal("50"), borne_by="producer")
+    producer_coupon.products.add(shop["silk"])
+    make_coupon(code="CENTER", kind=Coupon.Kind.FIXED, value=Decimal("20"))
+    borne = place([("SILK-1", 1)], coupon="PRODUCER")
+    center = place([("SILK-1", 1)], coupon="CENTER", phone="0899999999")
+    for order in (borne, center):
+        services.confirm_promptpay_payment(order=order, actor=None)
+    discounts = dict(SoldItem.objects.values_list("reference", "producer_discount"))
+    assert discounts == {f"order:{borne.number}": Decimal("50.00"), f"order:{center.number}": Decimal("0.00")}
+
+    today = timezone.localdate()
+    settlement = create_settlement(producer=shop["silk"].producer, period_start=date(today.year, today.month, 1))
+    (line,) = settlement.lines.all()
+    percent = line.commission_percent
+    gross = Decimal("1250.50") * 2
+    assert line.gross_sales == gross and line.producer_discounts == Decimal("50.00")
+    assert line.commission == ((gross - 50) * percent / 100).quantize(Decimal("0.01"))
+    assert line.net_payable == gross - 50 - line.commission
+    assert settlement.net_payable == line.net_payable and settlement.producer_discounts == Decimal("50.00")
+    page = Client()
+    page.force_login(make_user("manager"))
+    html = page.get(f"/inventory/settlements/{settlement.number}/").content.decode()
+    assert 'id="producer-discounts"' in html and "50.00" in html
