@@ -31,6 +31,9 @@ MATRIX = {
     "/feeds/meta.csv": ["in"] * 7,
     "/feeds/google.xml": ["in"] * 7,
     "/share/home/any.jpg": ["in"] * 7,
+    # Coupons: managers create and change them in the admin, staff see them.
+    "/admin/orders/coupon/": ["login", "login", "login", "login", "login", "in", "in"],
+    "/admin/orders/coupon/add/": ["login", "login", "login", "login", "login", "403", "in"],
     # Messenger's webhook: off (404) without the Facebook settings.
     "/facebook/webhook": ["404"] * 7,
 }

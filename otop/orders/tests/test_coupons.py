@@ -187,3 +187,29 @@ def test_a_discount_the_producer_bears_is_on_their_statement_and_one_the_center_
     page.force_login(make_user("manager"))
     html = page.get(f"/inventory/settlements/{settlement.number}/").content.decode()
     assert 'id="producer-discounts"' in html and "50.00" in html
+
+
+def test_staff_create_a_coupon_in_the_admin_in_capitals(shop, make_user):
+    client = Client()
+    client.force_login(make_user("manager"))
+    assert client.get("/admin/orders/coupon/add/").status_code == 200
+    response = client.post(
+        "/admin/orders/coupon/add/",
+        {
+            "code": "songkran",
+            "kind": "percent",
+            "value": "15",
+            "min_spend": "0",
+            "starts_at_0": "2026-04-12",
+            "starts_at_1": "00:00:00",
+            "ends_at_0": "2026-04-16",
+            "ends_at_1": "00:00:00",
+            "borne_by": "center",
+            "is_active": "on",
+            "uses-TOTAL_FORMS": "0",
+            "uses-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    coupon = Coupon.objects.get(code="SONGKRAN")
+    assert timezone.localtime(coupon.starts_at).hour == 0  # midnight in Bangkok
