@@ -120,6 +120,7 @@ def main() -> int:
         "database": "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite",
         "products": products,
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
         "peak_rss_mb": round(peak_mb, 1),
         "goal": f"< {GOAL_SECONDS} s, < {GOAL_MB} MB",
         "exit_status": os.waitstatus_to_exitcode(status),

@@ -67,7 +67,7 @@ def _check_meta_row(row: dict[str, str], expected: dict, groups: dict[str, int])
     assert row["item_group_id"] == (product.sku if groups[product.sku] > 1 else "")
     assert 0 < len(row["title"]) <= 200 and row["title"].startswith(product.name_th[:50])
     assert 0 < len(row["description"]) <= 9999
-    assert "<" not in row["description"] and "&" not in row["description"]
+    assert not re.search(r"<[a-zA-Z/]|&[#a-zA-Z0-9]+;", row["description"])
     assert row["availability"] == ("in stock" if units > 0 else "out of stock")
     assert row["condition"] == "new"
     assert PRICE.match(row["price"]) and Decimal(row["price"].split()[0]) == variant.price
@@ -249,3 +249,11 @@ def test_story_category_and_home_pages_share_a_drawn_1200x630_card(client, site)
         page = client.get(path).content.decode()
         card = re.search(r'<meta property="og:image" content="([^"]+)"', page).group(1)
         assert _image_at(client, card).size == (1200, 630)
+
+
+def test_plain_text_has_no_tags_or_entities_and_keeps_thai_words_whole():
+    from otop.channels.feeds.rows import plain_text
+
+    story = "<p>ผ้าไหม<b>มัดหมี่</b></p><p>ทอมือ &amp; ย้อมสีธรรมชาติ &lt;script&gt;x&lt;/script&gt;</p>\x00"
+    assert plain_text(story, 9999) == "ผ้าไหมมัดหมี่ ทอมือ & ย้อมสีธรรมชาติ x"
+    assert plain_text("ก" * 50, 10) == "ก" * 10
