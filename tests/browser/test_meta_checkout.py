@@ -56,3 +56,20 @@ def test_a_facebook_buyer_checks_out_two_variants_with_a_coupon(live_server, pho
     order = Order.objects.get()
     assert order.channel == Order.Channel.FACEBOOK
     assert (order.subtotal, order.discount, order.total) == (Decimal("1120.50"), Decimal("112.05"), Decimal("1008.45"))
+
+
+def test_a_story_page_on_a_phone_offers_line_and_facebook_sharing_without_their_scripts(live_server, phone, screenshot):
+    product = listed_product(name_th="ผ้าไหมมัดหมี่ ลายนาคน้อย", price="1250.50", sku="SILK-1")
+    scripts: list[str] = []
+    phone.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    phone.goto(live_server.url + f"/products/{product.code}/")
+    share = phone.locator(".share-links")
+    expect(share.locator("a.share-line")).to_have_attribute("href", re.compile(r"^https://social-plugins\.line\.me/"))
+    expect(share.locator("a.share-facebook")).to_have_attribute(
+        "href", re.compile(r"^https://www\.facebook\.com/sharer/sharer\.php\?u=")
+    )
+    card = phone.locator('meta[property="og:image"]').get_attribute("content")
+    assert "/share/products/" in card
+    assert all(url.startswith(live_server.url) for url in scripts), scripts
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "story")
