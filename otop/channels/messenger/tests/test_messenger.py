@@ -138,3 +138,21 @@ def test_without_configuration_messenger_is_off(db, settings):
     body = body_of("PSID-4", "ผ้าไหม")
     assert post(body, sign(body)).status_code == 404
     assert Client().get("/facebook/webhook", {"hub.mode": "subscribe"}).status_code == 404
+
+
+def test_a_graph_rate_limit_is_tried_again_later_and_a_refusal_is_not(graph):
+    listed_product(name_th="ผ้าไหมมัดหมี่", price="350.00", sku="SILK-1")
+    graph.answer_next(
+        400, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}
+    )
+    body = body_of("PSID-5", "ผ้าไหม")
+    post(body, sign(body))
+    message = OutboundMessage.objects.get(channel="messenger")
+    assert (message.status, message.attempts) == ("queued", 1) and message.next_attempt_at is not None
+    assert "613" in message.error or "rate limit" in message.error
+
+    graph.answer_next(400, {"error": {"message": "(#100) No matching user found", "code": 100}})
+    body = body_of("PSID-6", "ผ้าไหม")
+    post(body, sign(body))
+    refused = OutboundMessage.objects.filter(channel="messenger", recipient="PSID-6").get()
+    assert refused.status == "failed" and refused.attempts == 1
