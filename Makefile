@@ -71,6 +71,7 @@ test-browser:
 bench: setup
 	scripts/install_test_system_packages.sh
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.feeds
 	if [ "$${BENCH_POSTGRES:-1}" != "0" ]; then scripts/with_postgres.sh $(BIN)/python -m bench.run; fi
 
 # `make messages` refreshes the project catalogue (locale/: templates/ and the foundation apps);

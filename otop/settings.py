@@ -259,6 +259,12 @@ LINE_CHANNEL_ACCESS_TOKEN = env.text("LINE_CHANNEL_ACCESS_TOKEN", "")
 LINE_API_BASE_URL = env.text("LINE_API_BASE_URL", "https://api.line.me").rstrip("/")
 LINE_DATA_API_BASE_URL = env.text("LINE_DATA_API_BASE_URL", "https://api-data.line.me").rstrip("/")
 LINE_LIFF_ID = env.text("LINE_LIFF_ID", "")
+# Messenger (the Facebook page's chat): off unless the app secret, verify token and page token are all set.
+FACEBOOK_APP_SECRET = env.text("FACEBOOK_APP_SECRET", "")
+FACEBOOK_VERIFY_TOKEN = env.text("FACEBOOK_VERIFY_TOKEN", "")
+FACEBOOK_PAGE_ACCESS_TOKEN = env.text("FACEBOOK_PAGE_ACCESS_TOKEN", "")
+FACEBOOK_GRAPH_API_BASE_URL = env.text("FACEBOOK_GRAPH_API_BASE_URL", "https://graph.facebook.com").rstrip("/")
+FACEBOOK_GRAPH_API_VERSION = env.text("FACEBOOK_GRAPH_API_VERSION", "v21.0")
 
 # --- The bank's bill payment API (otop.payments.bank) ------------------------------------------
 # With a biller ID the center's QR is a bill payment (tag 30) naming the order; with the API key,

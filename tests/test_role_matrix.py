@@ -27,6 +27,15 @@ MATRIX = {
     "/backoffice/line/": ["login", "403", "403", "403", "403", "in", "in"],
     "/backoffice/line/?status=done": ["login", "403", "403", "403", "403", "in", "in"],
     "/line/webhook": ["405"] * 7,
+    # Catalogue feeds for Meta and Google: public.
+    "/feeds/meta.csv": ["in"] * 7,
+    "/feeds/google.xml": ["in"] * 7,
+    "/share/home/any.jpg": ["in"] * 7,
+    # Coupons: managers create and change them in the admin, staff see them.
+    "/admin/orders/coupon/": ["login", "login", "login", "login", "login", "in", "in"],
+    "/admin/orders/coupon/add/": ["login", "login", "login", "login", "login", "403", "in"],
+    # Messenger's webhook: off (404) without the Facebook settings.
+    "/facebook/webhook": ["404"] * 7,
 }
 
 CASES = matrix_cases(MATRIX)

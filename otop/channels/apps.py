@@ -10,6 +10,7 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models may be imported only once the app registry is ready.
         from otop.channels.line.outbox import LineChannel, LinePlatform
+        from otop.channels.messenger.outbox import MessengerChannel, MessengerPlatform
         from otop.channels.orders import tell_order_update
         from otop.channels.personal_data import register
         from otop.channels.platforms import register_platform
@@ -19,6 +20,8 @@ class ChannelsConfig(AppConfig):
 
         register_channel(LineChannel())
         register_platform(LinePlatform())
+        register_channel(MessengerChannel())
+        register_platform(MessengerPlatform())
         order_status_changed.connect(tell_order_update, dispatch_uid="otop.channels.tell_order_update")
         add_portal_section()
         register()

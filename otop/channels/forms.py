@@ -33,6 +33,7 @@ class ChatCheckoutForm(forms.Form):
     postcode = forms.CharField(
         label=_("Postcode"), max_length=5, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
+    coupon = forms.CharField(label=_("Coupon code"), max_length=30, required=False)
 
     def __init__(self, *args, province: str = "", district: str = "", **kwargs):
         super().__init__(*args, **kwargs)

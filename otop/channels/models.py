@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Platform(models.TextChoices):
     LINE = "line", "LINE"
+    MESSENGER = "messenger", "Messenger"
 
 
 class ChatContact(models.Model):
@@ -258,3 +259,41 @@ class SalesPushCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.producer_id}: {self.last_sold_item_id}"
+
+
+class FeedBuild(models.Model):
+    """The last built catalogue feed of a kind (Meta CSV/XML, the English override, Google): the file in
+    the default storage, the state of the catalogue and stock it was built from, and when."""
+
+    kind = models.CharField(_("feed"), max_length=20, unique=True)
+    name = models.CharField(_("stored file"), max_length=200)
+    fingerprint = models.CharField(_("built from"), max_length=64)
+    built_at = models.DateTimeField(_("built at"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    size = models.PositiveBigIntegerField(_("bytes"), default=0)
+
+    class Meta:
+        verbose_name = _("catalogue feed")
+        verbose_name_plural = _("catalogue feeds")
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.rows})"
+
+
+class OrderAttribution(models.Model):
+    """Where an order from a Facebook or Instagram shop came from: Meta's `cart_origin` and the `utm_*` values."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="attribution")
+    cart_origin = models.CharField(_("cart origin"), max_length=20)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("order attribution")
+        verbose_name_plural = _("order attributions")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.cart_origin}"

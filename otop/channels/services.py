@@ -35,6 +35,7 @@ from otop.channels.models import (
     Conversation,
     InboundEvent,
     LinkCode,
+    OrderAttribution,
     PushKind,
     PushPreference,
     SalesPushCursor,
@@ -181,6 +182,7 @@ def place_chat_order(
     address: order_services.AddressDetails | None,
     now: datetime | None = None,
     delivery_option: str = "",
+    coupon: str = "",
 ) -> Order:
     """Place the order of a chat's cart through its one-time link (once), then tell the chat.
 
@@ -208,6 +210,7 @@ def place_chat_order(
             language=contact.language,
             now=now,
             delivery_option=delivery_option,
+            coupon=coupon,
         )
         CheckoutLink.objects.filter(pk=link.pk).update(used_at=now, order=order)
         clear_cart(contact=contact)
@@ -360,3 +363,14 @@ def set_push_preferences(*, user: User, enabled: set[str]) -> None:
     with transaction.atomic():
         for kind in PushKind.values:
             PushPreference.objects.update_or_create(user=user, kind=kind, defaults={"is_enabled": kind in enabled})
+
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
+
+
+def record_attribution(*, order: Order, cart_origin: str, utm: dict[str, str]) -> OrderAttribution:
+    """Keep where a shop order came from (Meta's cart_origin and the utm_* parameters) beside the order."""
+    values = {name: str(utm.get(name, ""))[:100] for name in UTM_FIELDS}
+    return OrderAttribution.objects.update_or_create(order=order, defaults={"cart_origin": cart_origin[:20], **values})[
+        0
+    ]

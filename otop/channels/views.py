@@ -82,6 +82,7 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                         postcode=data["postcode"],
                     ),
                     delivery_option=data["delivery_option"],
+                    coupon=data["coupon"],
                 )
             except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
                 add_domain_error(form, error, field_for=_field)

@@ -293,6 +293,10 @@ class SoldItem(models.Model):
         help_text=_("When the producer set a price, it is paid instead of the sale minus commission."),
     )
     consigned = models.BooleanField(_("on consignment"), default=True)
+    # The part of a coupon's discount the producer bears on this line (the amount above is before it).
+    producer_discount = models.DecimalField(
+        _("coupon discount borne by the producer"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     sold_at = models.DateTimeField(_("sold at"), db_index=True)
     reference = models.CharField(_("document"), max_length=80, db_index=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -364,6 +368,11 @@ class Settlement(models.Model):
         return self.number
 
     @property
+    def producer_discounts(self) -> Decimal:
+        """Coupon discounts the producer bore in this statement (sum of its lines)."""
+        return sum((line.producer_discounts for line in self.lines.all()), Decimal("0.00"))
+
+    @property
     def period_last_day(self):
         from datetime import timedelta
 
@@ -383,6 +392,10 @@ class SettlementLine(models.Model):
     units_returned = models.IntegerField(_("units returned"))
     gross_sales = models.DecimalField(_("gross sales"), max_digits=12, decimal_places=2)
     returns = models.DecimalField(_("returns"), max_digits=12, decimal_places=2)
+    # Coupon discounts the producer bears (sales less returns), taken off before the commission.
+    producer_discounts = models.DecimalField(
+        _("coupon discounts borne by the producer"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     commission = models.DecimalField(_("commission"), max_digits=12, decimal_places=2)
     net_payable = models.DecimalField(_("net payable"), max_digits=12, decimal_places=2)
 

@@ -12,6 +12,7 @@ class OutboundMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         LINE = "line", _("LINE")
+        MESSENGER = "messenger", "Messenger"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

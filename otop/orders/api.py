@@ -73,6 +73,7 @@ class OrderIn(Schema):
     customer: CustomerIn
     delivery: DeliveryIn
     payment_method: Literal["promptpay"]
+    coupon: Text(30) = Field("", description="A coupon code; one that does not apply answers 409 naming `coupon`.")
 
 
 class PromptPayOut(Schema):
@@ -95,6 +96,7 @@ class LineOut(Schema):
     qty: int
     unit_price: Decimal
     line_total: Decimal
+    discount: Decimal
 
 
 class EventOut(Schema):
@@ -106,6 +108,7 @@ class OrderOut(OrderCreatedOut):
     status_label: str
     delivery_method: str
     subtotal: Decimal
+    discount: Decimal
     delivery_fee: Decimal
     placed_at: datetime
     paid_at: datetime | None
@@ -169,6 +172,7 @@ def create_order(
             delivery_option=(
                 f"{payload.delivery.carrier}:{payload.delivery.service}" if payload.delivery.carrier else ""
             ),
+            coupon=payload.coupon,
         )
         created = OrderCreatedOut(
             number=order.number,
@@ -201,6 +205,7 @@ def _order_out(request: HttpRequest, order: Order) -> OrderOut:
         status_label=order.get_status_display(),
         total=order.total,
         subtotal=order.subtotal,
+        discount=order.discount,
         delivery_fee=order.delivery_fee,
         delivery_method=order.delivery_method,
         promptpay=_promptpay(request, order),
@@ -215,6 +220,7 @@ def _order_out(request: HttpRequest, order: Order) -> OrderOut:
                 qty=line.quantity,
                 unit_price=line.unit_price,
                 line_total=line.line_total,
+                discount=line.discount,
             )
             for line in order.lines.all()
         ],

@@ -66,6 +66,8 @@ class Order(TimeStampedModel):
         WEB = "web", _("Website")
         API = "api", _("API")
         LINE = "line", _("LINE")
+        FACEBOOK = "facebook", "Facebook"
+        INSTAGRAM = "instagram", "Instagram"
 
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(
@@ -103,6 +105,8 @@ class Order(TimeStampedModel):
     )
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
     subtotal = models.DecimalField(_("goods"), max_digits=12, decimal_places=2)
+    # A coupon's discount (the sum of the lines' discounts); the total is the goods less this, plus delivery.
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     delivery_fee = models.DecimalField(_("delivery"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
@@ -119,7 +123,11 @@ class Order(TimeStampedModel):
         permissions = [("confirm_payment", _("Can confirm that an order's payment arrived"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total=models.F("subtotal") + models.F("delivery_fee")), name="order_total_adds_up"
+                condition=Q(total=models.F("subtotal") - models.F("discount") + models.F("delivery_fee")),
+                name="order_total_adds_up_with_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0, discount__lte=models.F("subtotal")), name="order_discount_within_goods"
             ),
             models.CheckConstraint(
                 condition=Q(delivery_method="pickup") | Q(subdistrict__isnull=False, postcode__regex=r"^[0-9]{5}$"),
@@ -144,6 +152,8 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField(_("quantity"))
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
+    # This line's share of the order's coupon discount, to the satang (the shares add up to the order's).
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
 
     class Meta:
         verbose_name = _("order line")
@@ -193,3 +203,58 @@ class CartLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id} × {self.quantity}"
+
+
+class Coupon(TimeStampedModel):
+    """A discount code: a percentage or baht off the goods it applies to, within dates, up to a number of uses."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percent off")
+        FIXED = "fixed", _("Baht off")
+
+    class BorneBy(models.TextChoices):
+        CENTER = "center", _("The center")
+        PRODUCER = "producer", _("The producer")
+
+    code = models.CharField(_("code"), max_length=30, unique=True, help_text=_("Stored in capitals."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    min_spend = models.DecimalField(_("minimum spend (THB)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    starts_at = models.DateTimeField(_("valid from"))
+    ends_at = models.DateTimeField(_("valid until"), help_text=_("The first moment it no longer works."))
+    max_uses = models.PositiveIntegerField(_("uses in all"), null=True, blank=True)
+    max_uses_per_phone = models.PositiveIntegerField(_("uses per phone number"), null=True, blank=True)
+    categories = models.ManyToManyField("catalog.Category", verbose_name=_("categories"), blank=True, related_name="+")
+    products = models.ManyToManyField("catalog.Product", verbose_name=_("products"), blank=True, related_name="+")
+    borne_by = models.CharField(_("discount borne by"), max_length=10, choices=BorneBy.choices, default=BorneBy.CENTER)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="coupon_value_positive"),
+            models.CheckConstraint(condition=~Q(kind="percent") | Q(value__lte=100), name="coupon_percent_at_most_100"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="coupon_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CouponUse(models.Model):
+    """One order that used a coupon (counted against its limits while the order is not cancelled)."""
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="uses")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="coupon_use")
+    phone = models.CharField(_("phone"), max_length=10, db_index=True)
+    amount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2)
+    used_at = models.DateTimeField(_("used at"))
+
+    class Meta:
+        verbose_name = _("coupon use")
+        verbose_name_plural = _("coupon uses")
+
+    def __str__(self) -> str:
+        return f"{self.coupon_id} {self.order_id}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -30,9 +31,19 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
+from otop.orders import coupons
 from otop.orders.delivery import ParcelPrice, parcel_pricer
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
-from otop.orders.models import CartLine, Order, OrderEvent, OrderLine, OrderNumberCounter, ShopSettings
+from otop.orders.models import (
+    CartLine,
+    Coupon,
+    CouponUse,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumberCounter,
+    ShopSettings,
+)
 from otop.orders.signals import order_status_changed
 from otop.payments import services as payments
 
@@ -155,8 +166,12 @@ def place_order(
     language: str = "th",
     now: datetime | None = None,
     delivery_option: str = "",
+    coupon: str = "",
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
+
+    A `coupon` code takes its discount off the goods, split over the lines it covers (InvalidOrder on
+    the field "coupon" when it does not apply, is used up or has expired).
 
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
     A parcel's fee comes from the registered parcel pricer (orders.delivery) for `delivery_option`
@@ -200,6 +215,18 @@ def place_order(
         for variant, quantity in variants
     ]
     subtotal = to_satang(sum((line.line_total for line in lines), ZERO))
+    discount = ZERO
+    quote = None
+    if coupon.strip():
+        try:
+            quote = coupons.quote_coupon(
+                code=coupon, lines=[(line.variant, line.line_total) for line in lines], phone=customer.phone, now=now
+            )
+        except coupons.InvalidCoupon as error:
+            raise InvalidOrder(error.message, fields={"coupon": [error.message]}) from None
+        for line, share in zip(lines, quote.line_discounts, strict=True):
+            line.discount = share
+        discount = quote.discount
     parcel = _price_parcel(
         delivery_method=delivery_method,
         variants=variants,
@@ -209,7 +236,7 @@ def place_order(
         flat_rate=settings_row.parcel_rate,
     )
     fee = parcel.fee if parcel else ZERO
-    if subtotal + fee > MAX_AMOUNT:
+    if subtotal - discount + fee > MAX_AMOUNT:
         raise InvalidOrder(_("This order is too large to place online. Please contact the center."))
     expire_overdue_orders(now=now)
     with transaction.atomic():
@@ -231,8 +258,9 @@ def place_order(
             province=resolved.province if resolved else None,
             postcode=resolved.postcode if resolved else "",
             subtotal=subtotal,
+            discount=discount,
             delivery_fee=fee,
-            total=subtotal + fee,
+            total=subtotal - discount + fee,
             placed_at=now,
             expires_at=expires_at,
         )
@@ -241,6 +269,8 @@ def place_order(
         OrderLine.objects.bulk_create(lines)
         if parcel and parcel.record:
             parcel.record(order)
+        if quote is not None:
+            _use_coupon(quote=quote, order=order, now=now)
         # Raises OutOfStock and rolls everything back, the order number included.
         inventory.reserve_stock(
             items=[(line.variant_id, line.quantity) for line in lines],
@@ -271,6 +301,16 @@ def _price_parcel(
     return pricer(items=variants, postcode=postcode, subtotal=subtotal, option=option)
 
 
+def _use_coupon(*, quote: coupons.CouponQuote, order: Order, now: datetime) -> None:
+    """Count the coupon's uses again under a lock on its row, so its limits hold across concurrent checkouts."""
+    coupon = Coupon.objects.select_for_update().get(pk=quote.coupon.pk)
+    try:
+        coupons.check_limits(coupon, phone=order.phone)
+    except coupons.InvalidCoupon as error:
+        raise InvalidOrder(error.message, fields={"coupon": [error.message]}) from None
+    CouponUse.objects.create(coupon=coupon, order=order, phone=order.phone, amount=quote.discount, used_at=now)
+
+
 def _notify(order: Order, event: str, *, reason: str = "") -> None:
     if order.email:
         context = {"order": order, "reason": reason}
@@ -294,7 +334,7 @@ def change_status(
     if to_status == Status.PAID:
         # The prices the customer paid, for the producers' monthly settlements.
         inventory.record_sale_lines(
-            lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+            lines=_sale_lines(order),
             reference=f"order:{order.number}",
             channel=_sales_channel(order),
             sold_at=now,
@@ -331,6 +371,16 @@ def change_status(
     return order
 
 
+def _sale_lines(order: Order) -> list[tuple[int, int, Decimal, Decimal]]:
+    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it."""
+    use = CouponUse.objects.filter(order=order).select_related("coupon").first()
+    producer_bears = use is not None and use.coupon.borne_by == Coupon.BorneBy.PRODUCER
+    return [
+        (line.variant_id, line.quantity, line.unit_price, line.discount if producer_bears else ZERO)
+        for line in order.lines.all()
+    ]
+
+
 def _sales_channel(order: Order) -> str:
     """The channel the producers' sales records name: LINE orders as LINE, the rest as the web."""
     return "line" if order.channel == Order.Channel.LINE else "web"
@@ -347,7 +397,7 @@ def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     """
     reference = f"order:{order.number}"
     inventory.record_return_lines(
-        lines=[(line.variant_id, line.quantity, line.unit_price) for line in order.lines.all()],
+        lines=_sale_lines(order),
         reference=reference,
         channel=_sales_channel(order),
         returned_at=now,

@@ -16,6 +16,7 @@ from otop.core.money import ZERO, line_total
 from otop.inventory.selectors import available_quantities
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
+from otop.orders.coupons import CouponQuote, InvalidCoupon, quote_coupon
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
@@ -126,3 +127,13 @@ def view(request: HttpRequest) -> CartView:
         if pk in variants
     ]
     return CartView(items=items)
+
+
+def coupon_quote(current: CartView, code: str, *, phone: str = "") -> tuple[CouponQuote | None, str]:
+    """The coupon's discount on this cart, or the reason it does not apply (no code: neither)."""
+    if not code.strip() or not current.items:
+        return None, ""
+    try:
+        return quote_coupon(code=code, lines=[(i.variant, i.line_total) for i in current.items], phone=phone), ""
+    except InvalidCoupon as error:
+        return None, error.message

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from otop.catalog import selectors as catalog_selectors
 from otop.catalog import services as catalog_services
 from otop.catalog.models import Product
+from otop.channels import share
 from otop.core.i18n import localized
 from otop.inventory.selectors import product_availability
 
@@ -32,6 +33,13 @@ def _story_product(request: HttpRequest, code: str) -> Product:
     return product
 
 
+def _variant_in_stock(availability: dict, variant_id: int, product_in_stock: bool) -> bool:
+    counts = availability.get("variants", {}).get(variant_id)
+    if counts is None:
+        return product_in_stock
+    return bool(counts.get("online")) or bool(counts.get("in_store"))
+
+
 def _json_ld(request: HttpRequest, product: Product, variants: list, availability: dict, url: str) -> str:
     in_stock = availability["online"] is None or availability["online"] > 0 or bool(availability["in_store"])
     data = {
@@ -42,6 +50,7 @@ def _json_ld(request: HttpRequest, product: Product, variants: list, availabilit
         "description": localized(product, "description"),
         "category": localized(product.category, "name"),
         "brand": {"@type": "Brand", "name": localized(product.producer, "name")},
+        "image": [share.square_image_url(product)],
         "url": url,
         "offers": [
             {
@@ -49,7 +58,9 @@ def _json_ld(request: HttpRequest, product: Product, variants: list, availabilit
                 "sku": variant.sku,
                 "price": f"{variant.price:.2f}",
                 "priceCurrency": "THB",
-                "availability": "https://schema.org/InStock" if in_stock else "https://schema.org/OutOfStock",
+                "availability": "https://schema.org/InStock"
+                if _variant_in_stock(availability, variant.pk, in_stock)
+                else "https://schema.org/OutOfStock",
                 "url": url,
             }
             for variant in variants
@@ -75,6 +86,8 @@ def _render_story(request: HttpRequest, product: Product, *, from_shelf: bool = 
         "availability": availability,
         "canonical_url": canonical,
         "json_ld": _json_ld(request, product, variants, availability, canonical),
+        "share": share.share_links(canonical),
+        "share_image": partial(share.product_card_url, product),
         "language": translation.get_language(),
         "stars": "★" * (product.otop_stars or 0),
         "from_shelf": from_shelf,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from otop.storefront import story, views
+from otop.storefront import meta_checkout, story, views
 
 app_name = "storefront"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cart/update/", views.cart_update, name="cart-update"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/address/", views.checkout_address, name="checkout-address"),
+    # Facebook and Instagram shops' checkout URL (products=<sku>:<qty>,…&coupon=…&cart_origin=…&utm_*=…).
+    path("checkout/meta/", meta_checkout.meta_checkout, name="meta-checkout"),
     path("checkout/orders/<str:number>/", views.order_placed, name="order-placed"),
     path("orders/track/", views.track, name="track"),
     path("orders/track/<str:number>/<str:token>/", views.tracked_order, name="tracked-order"),

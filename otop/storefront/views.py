@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from otop.accounts.actors import acting_user
 from otop.catalog.models import Category
 from otop.catalog.selectors import attach_card_photos
+from otop.channels import share
+from otop.channels.services import record_attribution
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
@@ -30,7 +32,7 @@ from otop.payments import selectors as payment_selectors
 from otop.payments import services as payment_services
 from otop.search.selectors import SearchFilters, search_products, suggest
 from otop.shipping.selectors import delivery_quotes, shipment_of, timeline
-from otop.storefront import cart
+from otop.storefront import cart, meta_checkout
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
 
@@ -40,7 +42,12 @@ PLACED_ORDERS_KEY = "placed_orders"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "storefront/home.html", {"page": home_page()})
+    context = {
+        "page": home_page(),
+        "share_image": share.home_card_url(),
+        "canonical_url": request.build_absolute_uri(reverse("storefront:home")),
+    }
+    return render(request, "storefront/home.html", context)
 
 
 def _listing(request: HttpRequest, *, title: str, fixed: dict[str, str], template_context: dict) -> HttpResponse:
@@ -64,7 +71,11 @@ def _listing(request: HttpRequest, *, title: str, fixed: dict[str, str], templat
 def category(request: HttpRequest, code: str) -> HttpResponse:
     found = get_object_or_404(Category, code=code)
 
-    return _listing(request, title=localized(found, "name"), fixed={"category": code}, template_context={})
+    extra = {
+        "share_image": share.category_card_url(found),
+        "canonical_url": request.build_absolute_uri(reverse("storefront:category", args=[code])),
+    }
+    return _listing(request, title=localized(found, "name"), fixed={"category": code}, template_context=extra)
 
 
 @require_GET
@@ -184,8 +195,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not current.items:
         messages.info(request, _("Your cart is empty."))
         return redirect("storefront:cart")
+    meta = request.session.get(meta_checkout.SESSION_KEY)
     if request.method == "GET":
         form = _checkout_form(request)
+        form.initial["coupon"] = request.session.get(meta_checkout.COUPON_KEY, "")
     else:
         form = _checkout_form(request, request.POST)
         if form.is_valid():
@@ -210,18 +223,34 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     user=acting_user(request),
                     language=(get_language() or "th")[:2],
                     delivery_option=data["delivery_option"],
+                    channel=meta["channel"] if meta else Order.Channel.WEB,
+                    coupon=data["coupon"],
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
             else:
+                if meta:
+                    record_attribution(order=order, cart_origin=meta["cart_origin"], utm=meta["utm"])
+                for key in (meta_checkout.SESSION_KEY, meta_checkout.COUPON_KEY):
+                    request.session.pop(key, None)
                 cart.clear(request)
                 placed = [*request.session.get(PLACED_ORDERS_KEY, [])[-9:], order.number]
                 request.session[PLACED_ORDERS_KEY] = placed
                 return redirect("storefront:order-placed", number=order.number)
     postcode = form.data.get("postcode", "") if form.is_bound else ""
     delivery = _quotes(current, postcode, form)
-    context = {"form": form, "cart": current, "delivery": delivery}
-    context["totals"] = _checkout_totals(current.subtotal, delivery, chosen=form["delivery_method"].value())
+    code = form["coupon"].value() or ""
+    quote, coupon_error = cart.coupon_quote(current, code)
+    discount = quote.discount if quote else Decimal("0.00")
+    context = {
+        "form": form,
+        "cart": current,
+        "delivery": delivery,
+        "discount": discount,
+        "goods_after_discount": current.subtotal - discount,
+        "coupon_error": coupon_error if request.method == "GET" else "",
+    }
+    context["totals"] = _checkout_totals(current.subtotal - discount, delivery, chosen=form["delivery_method"].value())
     return render(request, "storefront/checkout.html", context)
 
 
@@ -275,8 +304,12 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
         chosen=request.GET.get("delivery_option", ""),
     )
     # The address is asked only for a parcel: the totals come back too (out of band) with its quote.
-    totals = _checkout_totals(current.subtotal, delivery, chosen=Order.Delivery.PARCEL)
-    context = {"form": form, "cart": current, "delivery": delivery, "totals": totals, "oob_totals": True}
+    quote, _error = cart.coupon_quote(current, request.GET.get("coupon", "")[:40])
+    discount = quote.discount if quote else Decimal("0.00")
+    totals = _checkout_totals(current.subtotal - discount, delivery, chosen=Order.Delivery.PARCEL)
+    context = {
+        "form": form, "cart": current, "delivery": delivery, "totals": totals, "oob_totals": True, "discount": discount,
+    }  # fmt: skip
     return render(request, "storefront/checkout.html#address", context)
 
 

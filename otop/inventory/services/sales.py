@@ -29,7 +29,9 @@ from otop.inventory.models import CommissionRate, Intake, IntakeLine, SoldItem
 from otop.inventory.selectors import basket_recipes
 from otop.producers.models import Producer
 
-SaleLine = tuple[int, int, Decimal]  # (variant_id, quantity, unit price incl. VAT)
+# (variant_id, quantity, unit price incl. VAT), optionally with a 4th value: the coupon discount the
+# producer bears on the whole line (recorded beside the amount and taken off on the statement).
+SaleLine = tuple[int, int, Decimal] | tuple[int, int, Decimal, Decimal]
 
 
 def record_sale_lines(
@@ -52,11 +54,14 @@ def _record(kind: str, *, lines, reference: str, channel: str, at: datetime | No
     existing = list(SoldItem.objects.filter(kind=kind, reference=reference).order_by("line_no"))
     if existing:
         return existing
-    lines = [(int(variant_id), quantity, parse_amount(price)) for variant_id, quantity, price in lines]
-    for _variant_id, quantity, price in lines:
+    lines = [
+        (int(line[0]), line[1], parse_amount(line[2]), parse_amount(line[3]) if len(line) > 3 else ZERO)
+        for line in lines
+    ]
+    for _variant_id, quantity, price, discount in lines:
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
             raise InvalidQuantity(quantity)
-        if price < 0:
+        if price < 0 or not ZERO <= discount <= line_total(price, quantity):
             raise InvalidQuantity(price)
     if not lines:
         raise InvalidQuantity(0)
@@ -70,7 +75,7 @@ def _record(kind: str, *, lines, reference: str, channel: str, at: datetime | No
         raise InvalidQuantity(unknown)
     terms = consignment_terms(variants.values())
     items = []
-    for variant_id, quantity, unit_price, amount in _expand_baskets(lines, recipes, variants):
+    for variant_id, quantity, unit_price, amount, discount in _expand_baskets(lines, recipes, variants):
         variant = variants[variant_id]
         percent, producer_price, consigned = terms[variant_id]
         items.append(
@@ -85,6 +90,7 @@ def _record(kind: str, *, lines, reference: str, channel: str, at: datetime | No
                 commission_percent=percent,
                 producer_unit_price=producer_price,
                 consigned=consigned,
+                producer_discount=discount,
                 sold_at=at,
                 reference=reference,
                 channel=channel,
@@ -126,23 +132,27 @@ def split_price(price: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return parts
 
 
-def _expand_baskets(lines, recipes, variants) -> list[tuple[int, int, Decimal, Decimal]]:
-    """(variant id, quantity, unit price, amount) per line, a gift basket replaced by its components.
+def _expand_baskets(lines, recipes, variants) -> list[tuple[int, int, Decimal, Decimal, Decimal]]:
+    """(variant id, quantity, unit price, amount, producer discount) per line, a gift basket replaced by
+    its components.
 
     A basket's unit price is split over one basket's components by their shelf prices (times the
     quantity per basket); a component's amount is its share times the baskets sold, its unit price
-    the share per unit to the satang (the amount is what settlements add up).
+    the share per unit to the satang (the amount is what settlements add up). A basket line's discount
+    is split over its components in proportion to their amounts (the parts add up exactly).
     """
     expanded = []
-    for variant_id, quantity, price in lines:
+    for variant_id, quantity, price, discount in lines:
         recipe = recipes.get(variant_id)
         if not recipe:
-            expanded.append((variant_id, quantity, price, line_total(price, quantity)))
+            expanded.append((variant_id, quantity, price, line_total(price, quantity), discount))
             continue
         shares = split_price(price, [variants[component_id].price * per_basket for component_id, per_basket in recipe])
-        for (component_id, per_basket), share in zip(recipe, shares, strict=True):
+        amounts = [share * quantity for share in shares]
+        discounts = split_price(discount, amounts)
+        for (component_id, per_basket), share, amount, part in zip(recipe, shares, amounts, discounts, strict=True):
             units = quantity * per_basket
-            expanded.append((component_id, units, to_satang(share / per_basket), share * quantity))
+            expanded.append((component_id, units, to_satang(share / per_basket), amount, part))
     return expanded
 
 

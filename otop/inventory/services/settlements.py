@@ -59,12 +59,14 @@ def settlement_lines(items) -> list[SettlementLine]:
         units_returned = sum(m.quantity for m in back)
         gross = sum((m.amount for m in sold), ZERO)
         returns = sum((m.amount for m in back), ZERO)
+        # Coupon discounts the producer bears: off what the producer is paid, before the commission.
+        discounts = sum((m.producer_discount for m in sold), ZERO) - sum((m.producer_discount for m in back), ZERO)
         if producer_price is not None:
-            net = line_total(producer_price, units_sold - units_returned)
-            commission = gross - returns - net
+            net = line_total(producer_price, units_sold - units_returned) - discounts
+            commission = gross - returns - discounts - net
         else:
-            commission = to_satang((gross - returns) * percent / Decimal(100))
-            net = gross - returns - commission
+            commission = to_satang((gross - returns - discounts) * percent / Decimal(100))
+            net = gross - returns - discounts - commission
         variant = members[0].variant
         lines.append(
             SettlementLine(
@@ -77,6 +79,7 @@ def settlement_lines(items) -> list[SettlementLine]:
                 units_returned=units_returned,
                 gross_sales=gross,
                 returns=returns,
+                producer_discounts=discounts,
                 commission=commission,
                 net_payable=net,
             )

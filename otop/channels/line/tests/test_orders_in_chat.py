@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,7 +25,7 @@ from otop.inventory.models import Location
 from otop.notifications.models import OutboundMessage
 from otop.notifications.services import MAX_ATTEMPTS, send_due_messages
 from otop.orders import services as order_services
-from otop.orders.models import Order
+from otop.orders.models import Coupon, Order
 from otop.payments.services import promptpay_qr
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +375,21 @@ def test_a_checkout_of_a_cart_sold_out_meanwhile_is_refused_and_changes_nothing(
     assert CheckoutLink.objects.get().used_at is None
     assert ChatCartLine.objects.get().quantity == 1  # kept: it is there again if the shelf is refilled
     assert fake_line.calls("/v2/bot/message/push") == []
+
+
+def test_a_coupon_at_the_chat_checkout_takes_its_discount_off_the_line_order(fake_line, promptpay):
+    now = timezone.now()
+    Coupon.objects.create(
+        code="LINE50", kind="fixed", value=Decimal("50"), starts_at=now - timedelta(hours=1), ends_at=now + timedelta(1)
+    )
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", price="350.00", quantity=1)
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    path = checkout_path(fake_line, user_id)
+
+    refused = Client().post(path, {**PICKUP, "coupon": "NOPE"})
+    assert "coupon" in refused.context["form"].errors and not Order.objects.exists()
+
+    Client().post(path, {**PICKUP, "coupon": "line50"})
+    order = Order.objects.get()
+    assert (order.channel, order.discount, order.total) == ("line", Decimal("50.00"), Decimal("300.00"))
