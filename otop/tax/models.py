@@ -150,6 +150,22 @@ class TaxDocument(models.Model):
         return TITLES_TH[self.kind]
 
     @property
+    def title_en(self) -> str:
+        return TITLES_EN[self.kind]
+
+    @property
+    def seller_branch_label(self) -> str:
+        return branch_label(self.seller_branch)
+
+    @property
+    def buyer_branch_label(self) -> str:
+        return branch_label(self.buyer_branch) if self.buyer_branch else ""
+
+    @property
+    def vat_percent(self) -> str:
+        return f"{self.vat_rate * 100:g} %"
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
@@ -158,6 +174,11 @@ class TaxDocument(models.Model):
         if self.original_value is None or self.corrected_value is None:
             return None
         return self.original_value - self.corrected_value
+
+
+def branch_label(code: str) -> str:
+    """สำนักงานใหญ่ for the head office (00000), สาขาที่ 00001 for a branch, as the Revenue Department writes them."""
+    return "สำนักงานใหญ่" if not code or int(code or 0) == 0 else f"สาขาที่ {code}"
 
 
 TITLES_TH = {

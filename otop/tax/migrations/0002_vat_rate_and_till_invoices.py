@@ -4,14 +4,14 @@ Each register's invoice series becomes a series of its own here (prefix "<receip
 number the till would have taken), so every invoice keeps the code it was printed with; nothing is renumbered.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import migrations
 
+from otop.tax.reference import ensure_reference_data
+
 
 def forwards(apps, schema_editor):
-    VatRate = apps.get_model("tax", "VatRate")
     DocumentSeries = apps.get_model("tax", "DocumentSeries")
     TaxDocument = apps.get_model("tax", "TaxDocument")
     TaxDocumentLine = apps.get_model("tax", "TaxDocumentLine")
@@ -19,10 +19,7 @@ def forwards(apps, schema_editor):
     ReceiptCounter = apps.get_model("pos", "ReceiptCounter")
     CenterProfile = apps.get_model("core", "CenterProfile")
 
-    # Reduced from 10 % to 7 % by royal decree from 1 April 1999, renewed since.
-    VatRate.objects.get_or_create(
-        valid_from=date(1999, 4, 1), defaults={"rate": Decimal("0.0700"), "note": "พระราชกฤษฎีกา ลดอัตรา 7%"}
-    )
+    ensure_reference_data(apps)
 
     profile = CenterProfile.objects.filter(pk=1).first()
     seller = {
