@@ -141,6 +141,7 @@ class TaxDocument(models.Model):
                                    name="document_parts_add_up"),
         ]  # fmt: skip
         indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["issued_at"])]
+        permissions = [("view_output_tax_report", _("Can see the monthly output-tax report"))]
 
     def __str__(self) -> str:
         return self.code
@@ -214,3 +215,25 @@ class TaxDocumentLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InvoiceRequest(models.Model):
+    """A buyer asked for a full tax invoice before the sale was paid (at checkout): issued when it is."""
+
+    source_type = models.CharField(_("source"), max_length=40)
+    source_id = models.CharField(_("source ID"), max_length=40)
+    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    buyer_address = models.TextField(_("buyer address"))
+    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=13, blank=True)
+    buyer_branch = models.CharField(_("buyer branch"), max_length=5, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("full tax invoice request")
+        verbose_name_plural = _("full tax invoice requests")
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id"], name="one_invoice_request_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_type}:{self.source_id}"

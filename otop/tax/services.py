@@ -26,7 +26,15 @@ from otop.core.thaidates import buddhist_year
 from otop.core.validators import thai_tax_id_is_valid
 from otop.tax import vat
 from otop.tax.errors import DocumentCancelled, InvalidTaxDocument, NoVatRate
-from otop.tax.models import DocumentKind, DocumentSeries, TaxDocument, TaxDocumentLine, VatExemptProduct, VatRate
+from otop.tax.models import (
+    DocumentKind,
+    DocumentSeries,
+    InvoiceRequest,
+    TaxDocument,
+    TaxDocumentLine,
+    VatExemptProduct,
+    VatRate,
+)
 
 PREFIXES = {
     DocumentKind.ABBREVIATED: "AB",
@@ -350,3 +358,34 @@ def cancel_documents_of(
         source_type=source_type, source_id=str(source_id), status=TaxDocument.Status.ISSUED
     ).exclude(kind=DocumentKind.CREDIT_NOTE)
     return [cancel_document(document=document, reason=reason, actor=actor) for document in documents]
+
+
+# --- requests made before payment --------------------------------------------------------------
+
+
+def request_full_invoice(
+    *, source_type: str, source_id: str | int, buyer: Buyer, now: datetime | None = None
+) -> InvoiceRequest:
+    """Keep a buyer's request for a full tax invoice until the sale is paid (checked now, refused if wrong)."""
+    buyer = buyer.cleaned()
+    request, _created = InvoiceRequest.objects.update_or_create(
+        source_type=source_type,
+        source_id=str(source_id),
+        defaults={
+            "buyer_name": buyer.name,
+            "buyer_address": buyer.address,
+            "buyer_tax_id": buyer.tax_id,
+            "buyer_branch": buyer.branch,
+            "requested_at": now or timezone.now(),
+        },
+    )
+    return request
+
+
+def requested_buyer(*, source_type: str, source_id: str | int) -> Buyer | None:
+    request = InvoiceRequest.objects.filter(source_type=source_type, source_id=str(source_id)).first()
+    if request is None:
+        return None
+    return Buyer(
+        name=request.buyer_name, address=request.buyer_address, tax_id=request.buyer_tax_id, branch=request.buyer_branch
+    )
