@@ -51,10 +51,13 @@ from otop.pos.models import (
     SaleVoid,
     Shift,
 )
+from otop.tax import selectors as tax_selectors
 from otop.tax import services as tax_services
 from otop.tax.models import DocumentKind, TaxDocument
 
 NUMBER_BLOCK_SIZE = 50
+# How a sale is named as the source of its tax documents (the tax app knows nothing of sales).
+SALE_SOURCE = "pos.sale"
 # A device asks for a new block while it still holds this many unused numbers, so it never runs dry offline.
 NUMBER_BLOCK_LOW_WATER = 20
 # A device clock may run a little ahead; further ahead than this and the server's time is used.
@@ -622,6 +625,17 @@ def _record_new_sale(
     )
     _take_stock(sale=sale, priced=priced, register=register, actor=actor, offline=data.recorded_offline)
     _record_sold_goods(sale=sale, priced=priced, register=register)
+    tax_services.record_till_receipt(
+        register_code=register.code,
+        prefix=register.receipt_prefix,
+        number=sale.receipt_number,
+        source_type=SALE_SOURCE,
+        source_id=sale.pk,
+        lines=_sold_lines(sale),
+        discount=sale.bill_discount,
+        actor=actor,
+        now=sale.sold_at,
+    )
     return sale
 
 
@@ -699,7 +713,17 @@ def _take_stock(
 # --- after the sale ------------------------------------------------------------------------
 
 
-SALE_SOURCE = "pos.sale"
+def _sold_lines(sale: Sale) -> list[tax_services.SoldLine]:
+    return [
+        tax_services.SoldLine(
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            total=line.total,
+            product_id=line.variant.product_id if line.variant_id else None,
+        )
+        for line in sale.lines.select_related("variant")
+    ]
 
 
 @transaction.atomic
@@ -717,22 +741,20 @@ def issue_tax_invoice(
     sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
     if sale.status != Sale.Status.COMPLETED:
         raise InvalidSale(_("A voided sale gets no tax invoice."))
+    existing = tax_selectors.live_invoice_of(source_type=SALE_SOURCE, source_id=sale.pk)
+    if existing is not None:
+        return existing
+    # The full invoice replaces the receipt's abbreviated one, which is kept, marked cancelled.
+    tax_services.cancel_documents_of(
+        source_type=SALE_SOURCE, source_id=sale.pk, reason=_("Replaced by a full tax invoice"), actor=actor
+    )
     return tax_services.issue_document(
         kind=DocumentKind.FULL,
         source_type=SALE_SOURCE,
         source_id=sale.pk,
         source_code=sale.receipt_code,
         register_code=sale.register.code,
-        lines=[
-            tax_services.SoldLine(
-                name=line.name,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                total=line.total,
-                product_id=line.variant.product_id if line.variant_id else None,
-            )
-            for line in sale.lines.select_related("variant")
-        ],
+        lines=_sold_lines(sale),
         discount=sale.bill_discount,
         buyer=tax_services.Buyer(name=buyer_name, address=buyer_address, tax_id=buyer_tax_id, branch=buyer_branch),
         actor=actor,

@@ -36,6 +36,9 @@ from otop.tax.models import (
     VatRate,
 )
 
+# The period of a series whose numbers a till gives itself (its receipt series): they never restart.
+TILL_NUMBERED = "till"
+
 PREFIXES = {
     DocumentKind.ABBREVIATED: "AB",
     DocumentKind.FULL: "TI",
@@ -203,6 +206,7 @@ def _create(
     refers_to: TaxDocument | None = None,
     reason: str = "",
     original_value: Decimal | None = None,
+    numbered: tuple[DocumentSeries, int] | None = None,
 ) -> TaxDocument:
     exempt = exempt_product_ids(line.product_id for line in lines)
     marked = [
@@ -227,7 +231,7 @@ def _create(
     profile = center_profile()
     # Abbreviated invoices and receipts are numbered per register; full invoices and credit notes center-wide.
     per_register = kind in (DocumentKind.ABBREVIATED, DocumentKind.RECEIPT)
-    series, number = _take_number(kind=kind, register_code=register_code if per_register else "", when=now)
+    series, number = numbered or _take_number(kind=kind, register_code=register_code if per_register else "", when=now)
     buyer = buyer or Buyer(name="", address="")
     document = TaxDocument.objects.create(
         kind=kind,
@@ -272,6 +276,44 @@ def _create(
     )
     record_audit_event(actor=actor, action=f"tax.{kind}_issued", target=document, summary=document.code)
     return document
+
+
+@transaction.atomic
+def record_till_receipt(
+    *,
+    register_code: str,
+    prefix: str,
+    number: int,
+    source_type: str,
+    source_id: str | int,
+    lines: Sequence[SoldLine],
+    discount: Decimal = ZERO,
+    actor: User | None = None,
+    now: datetime,
+) -> TaxDocument:
+    """Record the abbreviated tax invoice a till printed with a number of its own series (a register numbers
+    its receipts itself, offline too, from blocks it reserved): kept here for the output-tax report."""
+    existing = TaxDocument.objects.filter(
+        kind=DocumentKind.ABBREVIATED, source_type=source_type, source_id=str(source_id)
+    ).first()
+    if existing is not None:
+        return existing
+    series, _created = DocumentSeries.objects.get_or_create(
+        kind=DocumentKind.ABBREVIATED, register_code=register_code, period=TILL_NUMBERED, defaults={"prefix": prefix}
+    )
+    return _create(
+        kind=DocumentKind.ABBREVIATED,
+        source_type=source_type,
+        source_id=str(source_id),
+        source_code=f"{series.prefix}-{number:06d}",
+        register_code=register_code,
+        lines=lines,
+        discount=discount,
+        buyer=None,
+        now=now,
+        actor=actor,
+        numbered=(series, number),
+    )
 
 
 @transaction.atomic

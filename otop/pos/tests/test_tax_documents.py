@@ -35,7 +35,21 @@ def test_a_void_in_the_shift_cancels_the_invoice_which_is_kept(tea, approved):  
     assert invoice.status == TaxDocument.Status.CANCELLED and invoice.cancel_reason == "ลูกค้าเปลี่ยนใจ"
     with pytest.raises(InvalidSale):
         services.issue_tax_invoice(sale=sale, actor=cashier, **BUYER)
-    assert TaxDocument.objects.count() == 1
+    # The receipt's abbreviated invoice and the full one: both kept, both cancelled.
+    assert sorted(TaxDocument.objects.values_list("kind", "status")) == [
+        ("abbreviated", "cancelled"), ("full", "cancelled"),
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_every_till_sale_is_kept_as_an_abbreviated_invoice_with_its_receipt_number(tea):  # noqa: F811
+    register, cashier, shift, _numbers = tea
+    sale = services.record_sale(register=register, actor=cashier, data=iced_tea_sale(shift, 7)).sale
+    services.record_sale(register=register, actor=cashier, data=iced_tea_sale(shift, 8, recorded_offline=True))
+    receipt = TaxDocument.objects.get(source_id=str(sale.pk))
+    assert (receipt.kind, receipt.code, receipt.total, receipt.vat) == ("abbreviated", sale.receipt_code, sale.total,
+                                                                         sale.vat)  # fmt: skip
+    assert TaxDocument.objects.filter(kind="abbreviated").count() == 2
 
 
 @pytest.mark.django_db
@@ -60,7 +74,8 @@ def test_a_bad_tax_id_is_shown_on_its_field_and_takes_no_number(tea, client_for)
     client = client_for("cashier")
     page = client.post(f"/pos/receipts/{sale.pk}/tax-invoice/", {**BUYER, "buyer_tax_id": "0105551234568"})
     assert "buyer_tax_id" in page.context["form"].errors
-    assert not TaxDocument.objects.exists()
+    assert not TaxDocument.objects.filter(kind=DocumentKind.FULL).exists()
+    assert TaxDocument.objects.get(kind=DocumentKind.ABBREVIATED).status == TaxDocument.Status.ISSUED
     page = client.post(f"/pos/receipts/{sale.pk}/tax-invoice/", {**BUYER, "buyer_branch": "1"}, follow=True)
     text = page.content.decode()
     assert "ใบกำกับภาษี" in text and "สาขาที่ 00001" in text and "0105551234567" in text
