@@ -18,8 +18,9 @@ NOW = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
 
 def same_glyphs(text: str) -> str:
     """Sarabun draws sara am (ำ) as nikhahit + the glyph of sara aa (า), and the PDF's text map gives that
-    one glyph back as ำ wherever it stands; compare text with both vowels folded into one."""
-    return text.replace("\u02f8", "").replace("\u0e4d", "").replace("ำ", "า")
+    one glyph back as ำ wherever it stands; compare text with both vowels folded into one. The extracted
+    text also breaks lines around some combining vowels: compare without white space."""
+    return "".join(text.replace("\u02f8", "").replace("\u0e4d", "").replace("ำ", "า").split())
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -57,7 +58,7 @@ def test_the_full_tax_invoice_pdf_names_seller_buyer_branches_vat_and_the_amount
 
 def test_the_english_copy_and_the_credit_note(invoice):
     english = pdf_text(document_pdf(invoice, language="en"))
-    assert "Tax invoice" in english and "5 December 2026" in english and same_glyphs("ใบกำกับภาษี") not in english
+    assert "Taxinvoice" in english and "5December2026" in english and same_glyphs("ใบกำกับภาษี") not in english
     note = services.issue_credit_note(
         invoice=invoice, reason="สินค้าชำรุด", now=NOW,
         lines=[services.SoldLine(name="ผ้าไหมมัดหมี่", quantity=1, unit_price=Decimal("1250.00"),
