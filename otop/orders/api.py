@@ -65,12 +65,13 @@ class DeliveryIn(Schema):
 
 
 class TaxInvoiceIn(Schema):
-    """Ask for a full tax invoice (s.86/4), issued when the order is paid."""
+    """Ask for a full tax invoice (s.86/4), issued when the order is paid. `tax_id`: 13 digits with a valid
+    check digit (dashes allowed), empty for a person; `branch`: 00000 (or empty) is the head office."""
 
     name: Text(200, min_length=1, pattern=NOT_BLANK)
     address: Text(500, min_length=1, pattern=NOT_BLANK)
-    tax_id: Text(17) = Field("", description="13 digits with a valid check digit (dashes allowed); empty for a person")
-    branch: Text(5, pattern=r"^$|^[0-9]{1,5}$") = Field("", description="00000 (or empty) is the head office")
+    tax_id: Text(17, pattern=r"^[0-9 -]*$") = ""
+    branch: Text(5, pattern=r"^$|^[0-9]{1,5}$") = ""
 
 
 class OrderIn(Schema):
