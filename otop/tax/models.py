@@ -164,7 +164,7 @@ class TaxDocument(models.Model):
 
     @property
     def vat_percent(self) -> str:
-        return f"{self.vat_rate * 100:g} %"
+        return f"{(self.vat_rate * 100).normalize():f} %"
 
     @property
     def is_cancelled(self) -> bool:
