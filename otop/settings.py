@@ -44,6 +44,8 @@ TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # The public address: printed QR codes (shelf labels), links in e-mails, LINE and shared cards. Unset, it is the
 # address `make run` serves (scripts/run_server.sh sets OTOP_SERVED_URL from PORT), else http://127.0.0.1:8000.
 SITE_URL = env.text("SITE_URL", env.text("OTOP_SERVED_URL", "http://127.0.0.1:8000")).rstrip("/")
+# Tax document numbers start again each Buddhist-era "year" or each "month" (otop.tax).
+TAX_NUMBERING_PERIOD = env.choice("TAX_NUMBERING_PERIOD", "year", ("year", "month"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
     "otop.inventory",
     "otop.orders",
     "otop.payments",
+    "otop.tax",
     "otop.pos",
     "otop.workspace",
     "otop.shipping",

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("orders/", include("otop.orders.urls")),
     path("payments/", include("otop.payments.urls")),
     path("pos/", include("otop.pos.urls")),
+    path("tax/", include("otop.tax.urls")),
     path("privacy/", include("otop.privacy.urls")),
     path("shipping/", include("otop.shipping.urls")),
     path("workspace/", include("otop.workspace.urls")),

@@ -89,16 +89,15 @@ def test_a_new_app_must_take_a_place_in_the_layers(copy_of_otop):
 
 
 def test_a_planned_app_may_arrive_in_its_slot(copy_of_otop):
-    """tax sits below orders and pos: it may import payments' neighbours below it, and orders may call it."""
-    (copy_of_otop / "otop/tax").mkdir()
-    (copy_of_otop / "otop/tax/__init__.py").write_text("")
-    (copy_of_otop / "otop/tax/services.py").write_text("from otop.catalog.models import Product  # noqa\n")
-    _append(copy_of_otop / "otop/orders/services.py", "from otop.tax import services as tax  # noqa")
+    """reports sits above channels: it may import the apps below it (orders), and none of them may call it."""
+    (copy_of_otop / "otop/reports").mkdir(exist_ok=True)
+    (copy_of_otop / "otop/reports/__init__.py").touch()
+    (copy_of_otop / "otop/reports/slot_probe.py").write_text("from otop.orders.models import Order  # noqa\n")
     assert _lint(copy_of_otop).returncode == 0
-    _append(copy_of_otop / "otop/tax/services.py", "from otop.orders.models import Order  # noqa")
+    _append(copy_of_otop / "otop/orders/services.py", "from otop.reports import slot_probe  # noqa")
     result = _lint(copy_of_otop)
     assert result.returncode != 0
-    assert "otop.tax is not allowed to import otop.orders" in result.stdout
+    assert "otop.orders is not allowed to import otop.reports" in result.stdout
 
 
 def test_the_contract_lists_every_app_and_ignores_no_import():

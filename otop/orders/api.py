@@ -28,7 +28,7 @@ from otop.core.apitypes import NOT_BLANK, Email, Phone, Quantity, Text, errors
 from otop.core.errors import DomainError
 from otop.core.i18n import localized
 from otop.core.throttle import ApiThrottle
-from otop.orders import selectors, services
+from otop.orders import selectors, services, tax_documents
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
 
@@ -68,12 +68,23 @@ class DeliveryIn(Schema):
     service: Text(30, pattern=r"^$|^[-a-z0-9_]+$") = Field("", description="The carrier's service from the quotes")
 
 
+class TaxInvoiceIn(Schema):
+    """Ask for a full tax invoice (s.86/4), issued when the order is paid. `tax_id`: 13 digits with a valid
+    check digit (dashes allowed), empty for a person; `branch`: 00000 (or empty) is the head office."""
+
+    name: Text(200, min_length=1, pattern=NOT_BLANK)
+    address: Text(500, min_length=1, pattern=NOT_BLANK)
+    tax_id: Text(17, pattern=r"^[0-9 -]*$") = ""
+    branch: Text(5, pattern=r"^$|^[0-9]{1,5}$") = ""
+
+
 class OrderIn(Schema):
     items: list[ItemIn] = Field(min_length=1, max_length=services.MAX_LINES)
     customer: CustomerIn
     delivery: DeliveryIn
     payment_method: Literal["promptpay"]
     coupon: Text(30) = Field("", description="A coupon code; one that does not apply answers 409 naming `coupon`.")
+    tax_invoice: TaxInvoiceIn | None = None
 
 
 class PromptPayOut(Schema):
@@ -173,6 +184,7 @@ def create_order(
                 f"{payload.delivery.carrier}:{payload.delivery.service}" if payload.delivery.carrier else ""
             ),
             coupon=payload.coupon,
+            tax_invoice=tax_documents.tax.Buyer(**payload.tax_invoice.dict()) if payload.tax_invoice else None,
         )
         created = OrderCreatedOut(
             number=order.number,

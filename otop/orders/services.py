@@ -31,7 +31,7 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
-from otop.orders import coupons
+from otop.orders import coupons, tax_documents
 from otop.orders.delivery import ParcelPrice, parcel_pricer
 from otop.orders.errors import InvalidOrder, TransitionNotAllowed
 from otop.orders.models import (
@@ -167,6 +167,7 @@ def place_order(
     now: datetime | None = None,
     delivery_option: str = "",
     coupon: str = "",
+    tax_invoice: tax_documents.tax.Buyer | None = None,
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
 
@@ -198,6 +199,8 @@ def place_order(
         except InvalidAddress as error:
             for name, messages in error.fields.items():
                 errors[f"delivery.address.{name}"] = messages
+    if tax_invoice is not None:
+        errors.update(tax_documents.buyer_errors(tax_invoice))
     if errors:
         raise InvalidOrder(_("Some details of the order are missing or not valid."), fields=errors)
 
@@ -271,6 +274,8 @@ def place_order(
             parcel.record(order)
         if quote is not None:
             _use_coupon(quote=quote, order=order, now=now)
+        if tax_invoice is not None:
+            tax_documents.request_at_checkout(order=order, buyer=tax_invoice, now=now)
         # Raises OutOfStock and rolls everything back, the order number included.
         inventory.reserve_stock(
             items=[(line.variant_id, line.quantity) for line in lines],
@@ -352,6 +357,10 @@ def change_status(
         order.paid_at = now
         fields.append("paid_at")
     order.save(update_fields=fields)
+    if to_status == Status.PAID:
+        tax_documents.issue_for_paid_order(order=order, actor=actor, now=now)
+    if to_status == Status.REFUNDED:
+        tax_documents.credit_refund(order=order, actor=actor, reason=note, now=now)
     OrderEvent.objects.create(order=order, from_status=from_status, to_status=to_status, at=now, actor=actor, note=note)
     record_audit_event(actor=actor, action=f"orders.{to_status}", target=order, summary=order.number)
     if to_status in NOTIFIED:

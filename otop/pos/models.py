@@ -54,7 +54,6 @@ class Register(models.Model):
 
 class NumberSeries(models.TextChoices):
     RECEIPT = "receipt", _("Abbreviated tax invoice")
-    TAX_INVOICE = "tax_invoice", _("Full tax invoice")
 
 
 class ReceiptCounter(models.Model):
@@ -203,31 +202,6 @@ class SaleLine(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class TaxInvoice(models.Model):
-    """A full tax invoice (s.86/4) issued on request for a sale, with its own gap-free series."""
-
-    sale = models.OneToOneField(Sale, on_delete=models.PROTECT, related_name="tax_invoice")
-    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="+")
-    number = models.PositiveIntegerField(_("number"))
-    issued_at = models.DateTimeField(_("issued at"))
-    buyer_name = models.CharField(_("buyer name"), max_length=200)
-    buyer_address = models.TextField(_("buyer address"))
-    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=13, blank=True)
-    buyer_branch = models.CharField(_("buyer branch"), max_length=5, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["register", "number"], name="tax_invoice_number_once_per_register"),
-        ]
-
-    def __str__(self) -> str:
-        return self.code
-
-    @property
-    def code(self) -> str:
-        return f"{self.register.receipt_prefix}-TI-{self.number:06d}"
 
 
 class SaleVoid(models.Model):

@@ -50,10 +50,14 @@ from otop.pos.models import (
     SaleLine,
     SaleVoid,
     Shift,
-    TaxInvoice,
 )
+from otop.tax import selectors as tax_selectors
+from otop.tax import services as tax_services
+from otop.tax.models import DocumentKind, TaxDocument
 
 NUMBER_BLOCK_SIZE = 50
+# How a sale is named as the source of its tax documents (the tax app knows nothing of sales).
+SALE_SOURCE = "pos.sale"
 # A device asks for a new block while it still holds this many unused numbers, so it never runs dry offline.
 NUMBER_BLOCK_LOW_WATER = 20
 # A device clock may run a little ahead; further ahead than this and the server's time is used.
@@ -621,6 +625,17 @@ def _record_new_sale(
     )
     _take_stock(sale=sale, priced=priced, register=register, actor=actor, offline=data.recorded_offline)
     _record_sold_goods(sale=sale, priced=priced, register=register)
+    tax_services.record_till_receipt(
+        register_code=register.code,
+        prefix=register.receipt_prefix,
+        number=sale.receipt_number,
+        source_type=SALE_SOURCE,
+        source_id=sale.pk,
+        lines=_sold_lines(sale),
+        discount=sale.bill_discount,
+        actor=actor,
+        now=sale.sold_at,
+    )
     return sale
 
 
@@ -698,6 +713,19 @@ def _take_stock(
 # --- after the sale ------------------------------------------------------------------------
 
 
+def _sold_lines(sale: Sale) -> list[tax_services.SoldLine]:
+    return [
+        tax_services.SoldLine(
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            total=line.total,
+            product_id=line.variant.product_id if line.variant_id else None,
+        )
+        for line in sale.lines.select_related("variant")
+    ]
+
+
 @transaction.atomic
 def issue_tax_invoice(
     *,
@@ -708,29 +736,60 @@ def issue_tax_invoice(
     buyer_branch: str = "",
     actor: User | None,
     now: datetime | None = None,
-) -> TaxInvoice:
-    """Issue the full tax invoice (s.86/4) of a sale with the register's next invoice number; once per sale."""
+) -> TaxDocument:
+    """Issue the full tax invoice (s.86/4) of a sale through the tax app's series; once per sale."""
     sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
-    existing = TaxInvoice.objects.filter(sale=sale).first()
-    if existing is not None:
-        return existing
     if sale.status != Sale.Status.COMPLETED:
         raise InvalidSale(_("A voided sale gets no tax invoice."))
-    if not buyer_name.strip() or not buyer_address.strip():
-        raise InvalidSale(_("A full tax invoice needs the buyer's name and address."))
-    number = _take_numbers(register=sale.register, series=NumberSeries.TAX_INVOICE, count=1)
-    invoice = TaxInvoice.objects.create(
-        sale=sale,
-        register=sale.register,
-        number=number,
-        issued_at=now or timezone.now(),
-        buyer_name=buyer_name.strip(),
-        buyer_address=buyer_address.strip(),
-        buyer_tax_id=buyer_tax_id.strip(),
-        buyer_branch=buyer_branch.strip(),
+    existing = tax_selectors.live_invoice_of(source_type=SALE_SOURCE, source_id=sale.pk)
+    if existing is not None:
+        return existing
+    # The full invoice replaces the receipt's abbreviated one, which is kept, marked cancelled.
+    tax_services.cancel_documents_of(
+        source_type=SALE_SOURCE, source_id=sale.pk, reason=_("Replaced by a full tax invoice"), actor=actor
     )
-    record_audit_event(actor=actor, action="pos.tax_invoice_issued", target=invoice, summary=invoice.code)
-    return invoice
+    return tax_services.issue_document(
+        kind=DocumentKind.FULL,
+        source_type=SALE_SOURCE,
+        source_id=sale.pk,
+        source_code=sale.receipt_code,
+        register_code=sale.register.code,
+        lines=_sold_lines(sale),
+        discount=sale.bill_discount,
+        buyer=tax_services.Buyer(name=buyer_name, address=buyer_address, tax_id=buyer_tax_id, branch=buyer_branch),
+        actor=actor,
+        now=now,
+    )
+
+
+def _settle_tax_documents(*, sale: Sale, reason: str, actor: User | None, now: datetime | None) -> None:
+    """A void within the shift cancels the sale's tax invoice (kept, its number not reused); a later refund
+    issues a credit note against it for what is left of it."""
+    if sale.status == Sale.Status.VOIDED:
+        tax_services.cancel_documents_of(source_type=SALE_SOURCE, source_id=sale.pk, reason=reason, actor=actor)
+        return
+    for invoice in TaxDocument.objects.filter(
+        source_type=SALE_SOURCE, source_id=str(sale.pk), status=TaxDocument.Status.ISSUED
+    ).exclude(kind=DocumentKind.CREDIT_NOTE):
+        credited = tax_services.credited_total(invoice)
+        left = invoice.total - credited
+        if left <= 0:
+            continue
+        name = _("Refund of %(code)s") % {"code": sale.receipt_code}
+        # Untouched invoice: its exempt part is credited as exempt, so the credit note's VAT is the invoice's.
+        exempt = invoice.exempt_total if credited == 0 else ZERO
+        parts = [(left - exempt, False), (exempt, True)]
+        tax_services.issue_credit_note(
+            invoice=invoice,
+            lines=[
+                tax_services.SoldLine(name=name, quantity=1, unit_price=amount, total=amount, vat_exempt=exempt_part)
+                for amount, exempt_part in parts
+                if amount > 0
+            ],
+            reason=reason,
+            actor=actor,
+            now=now,
+        )
 
 
 def void_sale(
@@ -775,6 +834,7 @@ def _void_sale(*, sale: Sale, reason: str, approver: User, actor: User | None, n
         )
     sale.status = Sale.Status.VOIDED if sale.shift_id == shift.pk else Sale.Status.REFUNDED
     sale.save(update_fields=["status", "updated_at"])
+    _settle_tax_documents(sale=sale, reason=reason, actor=actor, now=now)
     record = SaleVoid.objects.create(
         sale=sale, reason=reason.strip()[:300], approved_by=approver, done_by=actor, done_at=now or timezone.now(),
         shift=shift,

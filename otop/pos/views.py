@@ -22,6 +22,7 @@ from otop.pos import selectors, services
 from otop.pos.api import z_report_pdf_response
 from otop.pos.forms import TaxInvoiceForm, VoidForm
 from otop.pos.models import Register, Sale, Shift
+from otop.tax import selectors as tax_selectors
 
 TILL = "accounts.operate_till"
 SHELL_VERSION = "pos-v1"
@@ -159,19 +160,22 @@ def void(request: HttpRequest, sale_id: int) -> HttpResponse:
 @_till
 def tax_invoice(request: HttpRequest, sale_id: int) -> HttpResponse:
     sale = _sale(sale_id)
-    invoice = getattr(sale, "tax_invoice", None)
+    invoice = tax_selectors.live_invoice_of(source_type=services.SALE_SOURCE, source_id=sale.pk)
     form = TaxInvoiceForm(request.POST or None)
     if invoice is None and request.method == "POST" and form.is_valid():
         try:
             services.issue_tax_invoice(sale=sale, actor=acting_user(request), **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            for name, problems in error.fields.items():
+                form.add_error(name if name in form.fields else None, problems)
+            if not error.fields:
+                form.add_error(None, error.message)
         else:
             return redirect("pos:tax-invoice", sale_id=sale.pk)
     return render(
         request,
         "pos/tax_invoice.html",
-        {"sale": sale, "invoice": invoice, "form": form, "center": center_profile(), "net": sale.total - sale.vat},
+        {"sale": sale, "invoice": invoice, "form": form},
     )
 
 

@@ -167,3 +167,6 @@ def test_every_payment_reaches_the_one_table_with_nothing_lost():
     assert back.get_model("workspace", "BookingPayment").objects.count() == 2
     assert back.get_model("payments", "Payment").objects.filter(order__isnull=False).count() == 3
     _migrate(AFTER)
+    # Back to the latest schema, so later tables (tax's, which replaced pos.TaxInvoice) are in place again.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

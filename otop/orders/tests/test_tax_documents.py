@@ -1,0 +1,94 @@
+"""Orders get their tax documents: abbreviated when paid, full when asked for (checkout, API, order page
+within the month), a credit note on refund; a bad tax ID is refused at checkout and leaves nothing behind."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from otop.orders import services, tax_documents
+from otop.orders.errors import InvalidOrder
+from otop.orders.models import Order
+from otop.orders.tests.test_api import order_body
+from otop.tax.errors import InvalidTaxDocument
+from otop.tax.models import DocumentKind, InvoiceRequest, TaxDocument
+
+COMPANY = tax_documents.tax.Buyer(
+    name="บริษัท ตะกร้าของขวัญ จำกัด", address="ถนนมิตรภาพ ขอนแก่น 40000", tax_id="0105551234567", branch="00001"
+)
+CUSTOMER = services.CustomerDetails(name="ลูกค้า", phone="0812223333")
+
+
+def place(**extra):
+    return services.place_order(items=[("SILK-1", 1), ("RICE-1", 2)], customer=CUSTOMER, delivery_method="pickup",
+                                **extra)  # fmt: skip
+
+
+def test_a_paid_order_gets_an_abbreviated_invoice_of_its_channel_and_a_refund_a_credit_note(shop, make_user):
+    staff = make_user("staff")
+    order = place()
+    assert not TaxDocument.objects.exists()
+    services.confirm_promptpay_payment(order=order, actor=staff)
+    invoice = tax_documents.invoice_of(order)
+    assert invoice.kind == DocumentKind.ABBREVIATED and invoice.code.startswith("WEB-AB-")
+    assert (invoice.total, invoice.source_code) == (order.total, order.number) == (Decimal("1411.00"), order.number)
+    services.change_status(order=order, to_status=Order.Status.REFUNDED, actor=staff, note="ลูกค้าเปลี่ยนใจ")
+    note = TaxDocument.objects.get(kind=DocumentKind.CREDIT_NOTE)
+    assert note.refers_to == invoice and note.total == order.total and note.reason == "ลูกค้าเปลี่ยนใจ"
+
+
+def test_a_business_buyer_asks_at_checkout_and_gets_a_full_invoice_with_its_tax_id_and_branch(shop, make_user):
+    order = place(tax_invoice=COMPANY)
+    services.confirm_promptpay_payment(order=order, actor=make_user("staff"))
+    invoice = tax_documents.invoice_of(order)
+    assert invoice.kind == DocumentKind.FULL and invoice.code.startswith("TI-")
+    assert (invoice.buyer_tax_id, invoice.buyer_branch_label) == ("0105551234567", "สาขาที่ 00001")
+    assert invoice.net + invoice.vat == invoice.total == order.total
+
+
+def test_a_partial_refund_credits_part_of_the_invoice(shop, make_user):
+    order = place(tax_invoice=COMPANY)
+    services.confirm_promptpay_payment(order=order, actor=make_user("staff"))
+    note = tax_documents.credit_refund(order=order, actor=None, reason="ข้าวชำรุด 1 ถุง", amount=Decimal("80.25"),
+                                       now=timezone.now())  # fmt: skip
+    assert note.refers_to.kind == DocumentKind.FULL
+    assert (note.original_value, note.corrected_value, note.total) == (
+        Decimal("1411.00"), Decimal("1330.75"), Decimal("80.25"),
+    )  # fmt: skip
+
+
+def test_a_bad_tax_id_at_checkout_is_refused_with_its_field_and_nothing_is_left_behind(shop):
+    with pytest.raises(InvalidOrder) as refused:
+        place(tax_invoice=tax_documents.tax.Buyer(name="บริษัท", address="ขอนแก่น", tax_id="0105551234568"))
+    assert "tax_invoice.tax_id" in refused.value.fields
+    assert not Order.objects.exists() and not InvoiceRequest.objects.exists()
+
+
+def test_a_full_invoice_later_from_the_order_page_replaces_the_abbreviated_one_within_the_month(shop, make_user):
+    order = place()
+    services.confirm_promptpay_payment(order=order, actor=make_user("staff"))
+    abbreviated = tax_documents.invoice_of(order)
+    full = tax_documents.request_full_invoice(order=order, buyer=COMPANY, actor=None)
+    abbreviated.refresh_from_db()
+    assert abbreviated.status == TaxDocument.Status.CANCELLED and full.kind == DocumentKind.FULL
+    assert tax_documents.request_full_invoice(order=order, buyer=COMPANY, actor=None).pk == full.pk
+    other = place()
+    services.confirm_promptpay_payment(order=other, actor=None)
+    with pytest.raises(InvalidTaxDocument):
+        tax_documents.request_full_invoice(order=other, buyer=COMPANY, actor=None,
+                                           now=timezone.now() + timedelta(days=40))  # fmt: skip
+    assert tax_documents.invoice_of(other).kind == DocumentKind.ABBREVIATED
+
+
+def test_the_order_api_accepts_a_tax_invoice_request_and_checks_the_tax_id(client, shop):
+    body = order_body(tax_invoice={"name": "บริษัท ตะกร้าของขวัญ จำกัด", "address": "ขอนแก่น", "tax_id": "0105551234568"})
+    answer = client.post("/api/v1/orders", body, content_type="application/json")
+    assert answer.status_code == 409, answer.content  # well-formed, refused by the checksum rule
+    assert "tax_invoice.tax_id" in answer.json()["error"]["fields"]
+    assert not Order.objects.exists()
+    body["tax_invoice"]["tax_id"] = "0105551234567"
+    answer = client.post("/api/v1/orders", body, content_type="application/json")
+    assert answer.status_code == 201
+    order = Order.objects.get(number=answer.json()["number"])
+    assert InvoiceRequest.objects.get(source_id=str(order.pk)).buyer_branch == "00000"
