@@ -12,8 +12,8 @@ from django.db.models import Min, Q
 
 from otop.catalog.models import Product, Variant
 from otop.catalog.selectors import sellable_variants
-from otop.search.spelling import correct
-from otop.search.text import LOOSE_MARK, QueryTerm, query_terms
+from otop.search.spelling import correct, vocabulary
+from otop.search.text import LOOSE_MARK, THAI_OR_LATIN, QueryTerm, query_terms
 
 
 @dataclass(frozen=True)
@@ -299,8 +299,22 @@ def _hits(ranked: list[tuple[int, float]]) -> list[ProductHit]:
 
 
 def suggest(query: str, limit: int = 8) -> list[Suggestion]:
-    """Return product names for search-as-you-type (the last word may be unfinished)."""
+    """Return product names for search-as-you-type (the last word may be unfinished).
+
+    As tolerant as the search: when nothing starts so, the query is corrected, then its unfinished
+    last word is completed with one typo forgiven (ไส้กลอ → ไส้กรอก).
+    """
     ranked = ranked_product_ids(query, limit=limit * 3, prefix_last=True)
+    if not ranked:
+        correction = correct(query)
+        if correction is not None:
+            ranked = ranked_product_ids(correction.query, limit=limit * 3, prefix_last=True)
+    if not ranked:
+        words = THAI_OR_LATIN.findall(query)
+        completion = vocabulary().complete(words[-1]) if words else None
+        if completion is not None:
+            completed = query[: query.rfind(words[-1])] + " " + completion.term
+            ranked = ranked_product_ids(completed, limit=limit * 3)
     if not ranked:
         return []
     rows = {

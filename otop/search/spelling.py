@@ -122,6 +122,28 @@ class Vocabulary:
             for deleted in _deletes(key, int(max_cost(key))):
                 self.deletes.setdefault(deleted, set()).add(key)
         self._cache: dict[str, Candidate | None] = {}
+        self.keys_by_start: dict[str, list[str]] = {}
+        for key in self.by_key:
+            self.keys_by_start.setdefault(key[:1], []).append(key)
+
+    def complete(self, prefix: str) -> Candidate | None:
+        """The likeliest word starting with this prefix, one typo allowed in it (for suggestions)."""
+        key = key_of(prefix)
+        if len(key) < MIN_LENGTH:
+            return None
+        ranked = []
+        for candidate_key in self.keys_by_start.get(key[:1], []):
+            if len(candidate_key) < len(key) - 1:
+                continue
+            cost = min(edit_cost(key, candidate_key[:length]) for length in (len(key) - 1, len(key), len(key) + 1))
+            if cost <= 1.0:
+                for term in self.by_key[candidate_key]:
+                    documents, in_names = self.terms[term]
+                    ranked.append((cost, -in_names, -documents, term))
+        if not ranked:
+            return None
+        cost, _in_names, _documents, term = min(ranked)
+        return Candidate(term, cost)
 
     def __contains__(self, term: str) -> bool:
         return term in self.terms
