@@ -13,6 +13,8 @@ import math
 import time
 from collections import defaultdict
 
+from django.db.models import Q
+
 from bench.harness import Context, TimedCase
 from otop.catalog.models import Product
 from otop.search.judged import JUDGED
@@ -21,7 +23,7 @@ from otop.search.judged import JUDGED
 def _relevant(products, judgement: tuple[str, str]):
     what, value = judgement
     if what in ("item", "trap"):
-        return products.filter(name_th__startswith=value + " ")
+        return products.filter(Q(name_th=value) | Q(name_th__startswith=value + " "))
     if what == "district":
         return products.filter(producer__district__name_th=value)
     return products.filter(producer__name_th__contains=value)

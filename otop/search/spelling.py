@@ -116,9 +116,11 @@ class Vocabulary:
         self.deletes: dict[str, set[str]] = {}
         for term in self.terms:
             key = key_of(term)
-            if len(key) < MIN_LENGTH:
+            if not key:
                 continue
             self.by_key.setdefault(key, []).append(term)
+            if len(key) < MIN_LENGTH:
+                continue
             for deleted in _deletes(key, int(max_cost(key))):
                 self.deletes.setdefault(deleted, set()).add(key)
         self._cache: dict[str, Candidate | None] = {}
@@ -169,10 +171,8 @@ class Vocabulary:
     def _best(self, word: str) -> Candidate | None:
         key = key_of(word)
         limit = max_cost(key)
-        if not limit:
-            return None
-        keys: set[str] = set()
-        for deleted in _deletes(key, int(limit)):
+        keys: set[str] = {key} if key in self.by_key else set()
+        for deleted in _deletes(key, int(limit)) if limit else ():  # short words: only their key's own words
             keys |= self.deletes.get(deleted, set())
         ranked = []
         for candidate_key in keys:
