@@ -245,30 +245,33 @@ class SearchResult:
 FEW = 3
 
 
-def answered_query(query: str, *, filters: SearchFilters | None = None, found: int | None = None) -> str:
-    """The query to answer: as typed, or corrected when as typed (exact and loose forms) it finds
-    fewer than FEW products and the correction finds more. `found`: how many the typed query found,
-    when the caller already knows."""
-    if found is None:
-        found = len(ranked_product_ids(query, limit=FEW, filters=filters))
+def _answer(
+    query: str, *, limit: int, offset: int, filters: SearchFilters | None
+) -> tuple[str, list[tuple[int, float]]]:
+    """The query to answer and its page: as typed, or corrected when as typed (exact and loose forms)
+    it finds fewer than FEW products and the correction finds more."""
+    ranked = ranked_product_ids(query, limit=limit, offset=offset, filters=filters)
+    found = len(ranked) if offset == 0 and limit >= FEW else len(ranked_product_ids(query, limit=FEW, filters=filters))
     if found >= FEW:
-        return query
+        return query, ranked
     correction = correct(query)
-    if correction is None or len(ranked_product_ids(correction.query, limit=FEW, filters=filters)) <= found:
-        return query
-    return correction.query
+    if correction is None:
+        return query, ranked
+    if offset == 0 and limit >= FEW:
+        corrected = ranked_product_ids(correction.query, limit=limit, filters=filters)
+        if len(corrected) > found:
+            return correction.query, corrected
+        return query, ranked
+    if len(ranked_product_ids(correction.query, limit=FEW, filters=filters)) > found:
+        return correction.query, ranked_product_ids(correction.query, limit=limit, offset=offset, filters=filters)
+    return query, ranked
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0, filters: SearchFilters | None = None) -> SearchResult:
     """Return the products matching a Thai or English query, most relevant first, correcting
     misspelled words with the index's own vocabulary when the query as typed finds too little."""
     query = " ".join(query.split())[:200]
-    limit = min(limit, 100)
-    ranked = ranked_product_ids(query, limit=limit, offset=offset, filters=filters)
-    found = len(ranked) if offset == 0 and limit >= FEW else None
-    answered = answered_query(query, filters=filters, found=found)
-    if answered != query:
-        ranked = ranked_product_ids(answered, limit=limit, offset=offset, filters=filters)
+    answered, ranked = _answer(query, limit=min(limit, 100), offset=offset, filters=filters)
     return SearchResult(hits=_hits(ranked), query=answered, typed=query)
 
 

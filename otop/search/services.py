@@ -146,27 +146,37 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         documents = [_document(product, product.min_price) for product in products]
         found = {d.product_id for d in documents}
         missing = [pk for pk in chunk if pk not in found]
-        old_terms = _terms_of(ProductDocument.objects.filter(product_id__in=chunk).values_list("name", "body"))
+        old_terms = _terms_of(
+            ProductDocument.objects.filter(product_id__in=chunk).values_list("name", "body", "product__code")
+        )
         ProductDocument.objects.filter(product_id__in=chunk).delete()
         ProductDocument.objects.bulk_create(documents)
-        _count_terms(old=old_terms, new=_terms_of((d.name, d.body) for d in documents))
+        codes = {product.pk: product.code for product in products}
+        _count_terms(old=old_terms, new=_terms_of((d.name, d.body, codes[d.product_id]) for d in documents))
         _write_fts(documents, missing)
         _write_listing(chunk)
         indexed += len(documents)
     return indexed
 
 
+def is_vocabulary_word(term: str) -> bool:
+    """Whether a token may be a word of the vocabulary: not too long, no digits (SKUs, codes, sizes)."""
+    return len(term) <= TERM_LENGTH and not any(character.isdigit() for character in term)
+
+
 def _terms_of(rows) -> Counter:
-    """Count, per term, documents having it (index 0) and having it in the name (index 1)."""
+    """Count, per term, documents having it (index 0) and having it in the name (index 1).
+
+    Rows: (name tokens, description tokens, product code). A product's own short code is no word.
+    """
     counts: Counter = Counter()
-    for name, body in rows:
-        in_name = set(name.split())
-        for term in in_name | set(body.split()):
-            if len(term) <= TERM_LENGTH:
-                counts[(term, 0)] += 1
+    for name, body, code in rows:
+        in_name = {term for term in name.split() if is_vocabulary_word(term)}
+        in_name.discard((code or "").lower())
+        for term in in_name | {term for term in body.split() if is_vocabulary_word(term)}:
+            counts[(term, 0)] += 1
         for term in in_name:
-            if len(term) <= TERM_LENGTH:
-                counts[(term, 1)] += 1
+            counts[(term, 1)] += 1
     return counts
 
 

@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db.models import Count, Max
+
 from otop.search.models import SearchTerm
 from otop.search.text import THAI, THAI_OR_LATIN, english_stem, words_of
 
@@ -48,7 +50,7 @@ MIN_LENGTH = 3
 PIECE_CHARGE = 0.5  # per word of a cut Thai run: one long word beats several short ones
 UNKNOWN_CHARGE = 3.0  # a piece no vocabulary word is near: kept as typed
 RAW_DIFFERENCE = 0.25  # same key, other spelling (tone mark, look-alike letter)
-RELOAD_SECONDS = 60.0
+RECHECK_SECONDS = 30.0
 
 
 def thai_key(word: str) -> str:
@@ -67,7 +69,9 @@ def key_of(word: str) -> str:
 
 
 def max_cost(key: str) -> float:
-    if len(key) < MIN_LENGTH:
+    """How far (weighted edits) a candidate's key may be: nothing but the key itself for short words,
+    where one edit makes another word (กรอก → กรอบ)."""
+    if len(key) < (5 if THAI.match(key) else 4):
         return 0.0
     return 1.0 if len(key) < 7 else 2.0
 
@@ -180,6 +184,8 @@ class Vocabulary:
             if cost > limit:
                 continue
             for term in self.by_key[candidate_key]:
+                if not limit and len(term) < len(word):
+                    continue  # a short word is not shortened: หมี (bear) is no typo of มี (have)
                 documents, in_names = self.terms[term]
                 ranked.append((cost + RAW_DIFFERENCE, -in_names, -documents, term))
         if not ranked:
@@ -220,7 +226,7 @@ class Correction:
 
 
 _lock = threading.Lock()
-_state: dict = {"vocabulary": None, "loaded_at": 0.0, "version": 0, "loaded_version": -1}
+_state: dict = {"vocabulary": None, "checked_at": 0.0, "version": 0, "loaded_version": -1, "signature": None}
 
 
 def vocabulary_changed() -> None:
@@ -228,16 +234,25 @@ def vocabulary_changed() -> None:
     _state["version"] += 1
 
 
+def _signature() -> tuple:
+    """Changes when words come or go (what other processes indexed), at the cost of one small query."""
+    return tuple(SearchTerm.objects.aggregate(count=Count("pk"), last=Max("pk")).values())
+
+
 def vocabulary() -> Vocabulary:
-    """The index's vocabulary, loaded once and again after this process indexes or a minute passes
-    (for what other processes indexed)."""
+    """The index's vocabulary, loaded once, and again after this process indexes or, checked every
+    RECHECK_SECONDS, when other processes have added or removed words."""
     now = time.monotonic()
-    fresh = _state["loaded_version"] == _state["version"] and now - _state["loaded_at"] < RELOAD_SECONDS
-    if _state["vocabulary"] is None or not fresh:
+    stale = _state["vocabulary"] is None or _state["loaded_version"] != _state["version"]
+    if not stale and now - _state["checked_at"] >= RECHECK_SECONDS:
+        _state["checked_at"] = now
+        stale = _signature() != _state["signature"]
+    if stale:
         with _lock:
             version = _state["version"]
+            signature = _signature()
             rows = list(SearchTerm.objects.values_list("term", "documents", "in_names"))
-            _state.update(vocabulary=Vocabulary(rows), loaded_at=now, loaded_version=version)
+            _state.update(vocabulary=Vocabulary(rows), checked_at=now, loaded_version=version, signature=signature)
             correct.cache_clear()
     return _state["vocabulary"]
 

@@ -6,13 +6,18 @@ from django.db import migrations, models
 
 
 def count_terms(apps, schema_editor):
-    """Fill the vocabulary from the documents already indexed (as services._count_terms keeps it)."""
+    """Fill the vocabulary from the documents already indexed (as services._terms_of counts it)."""
     ProductDocument = apps.get_model("search", "ProductDocument")
     SearchTerm = apps.get_model("search", "SearchTerm")
     documents, in_names = Counter(), Counter()
-    for name, body in ProductDocument.objects.values_list("name", "body").iterator(chunk_size=2000):
-        name_terms = {term for term in name.split() if len(term) <= 100}
-        documents.update(name_terms | {term for term in body.split() if len(term) <= 100})
+
+    def word(term):
+        return len(term) <= 100 and not any(character.isdigit() for character in term)
+
+    rows = ProductDocument.objects.values_list("name", "body", "product__code")
+    for name, body, code in rows.iterator(chunk_size=2000):
+        name_terms = {term for term in name.split() if word(term)} - {(code or "").lower()}
+        documents.update(name_terms | {term for term in body.split() if word(term)})
         in_names.update(name_terms)
     SearchTerm.objects.bulk_create(
         [SearchTerm(term=term, documents=count, in_names=in_names[term]) for term, count in documents.items()],

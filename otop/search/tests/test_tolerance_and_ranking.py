@@ -110,3 +110,20 @@ def test_the_key_forgives_thai_look_alikes_and_marks():
     assert thai_key("ศาลา") == thai_key("สารา")
     assert edit_cost("มดหม", "มัดหม") == 0.5  # a dropped vowel sign costs half
     assert edit_cost("abc", "acb") == 1.0  # a transposition costs one
+
+
+def test_short_words_are_not_turned_into_other_words(shelf):
+    listed_product(name_th="มีดพร้า", sku="KNIFE", description_th="มี ด้าม ไม้")
+    listed_product(name_th="ข้าวเกรียบ กรอบ", sku="CRISPS")
+    assert not search("หมี").is_corrected  # bear is no typo of มี (have)
+    assert not search("กรอก").is_corrected  # nor กรอก of กรอบ (crisp): one edit in a short word is another word
+
+
+def test_codes_and_numbers_are_no_words_of_the_vocabulary(shelf):
+    from otop.search.models import SearchTerm
+
+    terms = set(SearchTerm.objects.values_list("term", flat=True))
+    assert "ไส้กรอก" in terms and "sausage" in terms
+    assert not any(character.isdigit() for term in terms for character in term)
+    codes = {product.code.lower() for product in shelf.values()}
+    assert not codes & terms
