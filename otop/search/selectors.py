@@ -12,8 +12,8 @@ from django.db.models import Min, Q
 
 from otop.catalog.models import Product, Variant
 from otop.catalog.selectors import sellable_variants
-from otop.search.spelling import correct, vocabulary
-from otop.search.text import LOOSE_MARK, THAI_OR_LATIN, QueryTerm, query_terms
+from otop.search.spelling import Correction, correct, vocabulary
+from otop.search.text import LOOSE_MARK, THAI_OR_LATIN, QueryTerm, query_terms, words_of
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,9 @@ def _answer(
         return query, ranked
     correction = correct(query)
     if correction is None:
-        return query, ranked
+        correction = _relaxed(query, filters) if not found else None
+        if correction is None:
+            return query, ranked
     if offset == 0 and limit >= FEW:
         corrected = ranked_product_ids(correction.query, limit=limit, filters=filters)
         if len(corrected) > found:
@@ -265,6 +267,17 @@ def _answer(
     if len(ranked_product_ids(correction.query, limit=FEW, filters=filters)) > found:
         return correction.query, ranked_product_ids(correction.query, limit=limit, offset=offset, filters=filters)
     return query, ranked
+
+
+def _relaxed(query: str, filters: SearchFilters | None) -> Correction | None:
+    """The query without the words that no product has, when it has other words (ผ้าไหม ราคาถูก → ผ้าไหม)."""
+    words = list(dict.fromkeys(words_of(query)))
+    if len(words) < 2:
+        return None
+    kept = [word for word in words if ranked_product_ids(word, limit=1, filters=filters)]
+    if not kept or len(kept) == len(words):
+        return None
+    return Correction(query=" ".join(kept), cost=float(len(words) - len(kept)))
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0, filters: SearchFilters | None = None) -> SearchResult:

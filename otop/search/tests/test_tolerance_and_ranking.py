@@ -127,3 +127,10 @@ def test_codes_and_numbers_are_no_words_of_the_vocabulary(shelf):
     assert not any(character.isdigit() for term in terms for character in term)
     codes = {product.code.lower() for product in shelf.values()}
     assert not codes & terms
+
+
+def test_words_no_product_has_are_left_out_when_the_rest_finds_something(shelf):
+    result = search("ผ้าไหม ราคาถูก")  # "cheap" is in no name or description
+    assert (result.query, result.is_corrected) == ("ผ้าไหม", True)
+    assert result.hits[0].product.name_th == "ผ้าไหม"
+    assert search("ราคาถูก").hits == []  # a single word is never left out
