@@ -141,8 +141,13 @@ def ranked_product_ids(
     wanted = offset + limit
     ranked: list[tuple[int, float]] = []
     head_forms = [form for form in (*terms[0].exact, *terms[0].loose) if not terms[0].prefix] or list(terms[0].exact)
+    # A word no document has exactly (a misspelling) cannot match an exact tier: skip those queries.
+    words = vocabulary()
+    exact_possible = all(term.prefix or any(words.may_have(form) for form in term.exact) for term in terms)
     with connection.cursor() as cursor:
         for tier, (names_only, loose) in enumerate(TIERS):
+            if not loose and not exact_possible:
+                continue
             found = [pk for pk, _ in ranked]
             count = wanted - len(ranked)
             if connection.vendor == "sqlite":

@@ -12,12 +12,10 @@ from django.db.models import Min, Q
 
 from otop.catalog.models import Product
 from otop.search.models import ListingEntry, ProductDocument, SearchTerm
-from otop.search.spelling import vocabulary_changed
+from otop.search.spelling import is_vocabulary_word, vocabulary_changed
 from otop.search.text import LOOSE_MARK, Tokens, analyse, words_of
 
 BATCH = 1000
-# Longer tokens (a run of Latin letters, a pasted URL) are left out of the vocabulary.
-TERM_LENGTH = 100
 
 
 def _document(product: Product, min_price: Decimal | None) -> ProductDocument:
@@ -157,11 +155,6 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         _write_listing(chunk)
         indexed += len(documents)
     return indexed
-
-
-def is_vocabulary_word(term: str) -> bool:
-    """Whether a token may be a word of the vocabulary: not too long, no digits (SKUs, codes, sizes)."""
-    return len(term) <= TERM_LENGTH and not any(character.isdigit() for character in term)
 
 
 def _terms_of(rows) -> Counter:

@@ -53,6 +53,15 @@ RAW_DIFFERENCE = 0.25  # same key, other spelling (tone mark, look-alike letter)
 RECHECK_SECONDS = 30.0
 
 
+# Longer tokens (a run of Latin letters, a pasted URL) are left out of the vocabulary.
+TERM_LENGTH = 100
+
+
+def is_vocabulary_word(term: str) -> bool:
+    """Whether a token may be a word of the vocabulary: not too long, no digits (SKUs, codes, sizes)."""
+    return len(term) <= TERM_LENGTH and not any(character.isdigit() for character in term)
+
+
 def thai_key(word: str) -> str:
     word = SILENCED.sub("", word)
     word = TONE_AND_MAITAIKHU.sub("", word)
@@ -153,6 +162,10 @@ class Vocabulary:
 
     def __contains__(self, term: str) -> bool:
         return term in self.terms
+
+    def may_have(self, term: str) -> bool:
+        """False when no document has this exact token (codes and numbers are not counted: maybe)."""
+        return term in self.terms or not is_vocabulary_word(term)
 
     def best(self, word: str) -> Candidate | None:
         """The vocabulary word closest to this one (itself when it is one), or None."""
