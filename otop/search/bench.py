@@ -13,11 +13,14 @@ import math
 import time
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Q
 
 from bench.harness import Context, TimedCase
+from otop.catalog.bench import _import_5000_rows
 from otop.catalog.models import Product
 from otop.search.judged import JUDGED
+from otop.search.signals import flush_pending
 
 
 def _relevant(products, judgement: tuple[str, str]):
@@ -103,11 +106,6 @@ def timed_cases(context: Context) -> list[TimedCase]:
 
 def import_5000(_iteration: int) -> object:
     """The catalogue's 5,000-row import (catalog/bench.py) and the indexing its commit triggers."""
-    from django.db import transaction
-
-    from otop.catalog.bench import _import_5000_rows
-    from otop.search.signals import flush_pending
-
     with transaction.atomic():
         report = _import_5000_rows()
         indexed = flush_pending()  # what the commit would run; here inside, so that it rolls back too
