@@ -1,7 +1,8 @@
 """`make bench`: seed a catalogue, start the real server (gunicorn, DEBUG off) and measure.
 
 Environment: BENCH_PRODUCTS (default 5000), BENCH_SECONDS per page (default 10),
-BENCH_CONNECTIONS (default 16), BENCH_DATABASE_URL (default: an SQLite file under var/bench/).
+BENCH_CONNECTIONS (default 16), BENCH_DATABASE_URL (default: an SQLite file under var/bench/),
+BENCH_APPS (only these apps' cases, e.g. search,catalog).
 Results are printed and written to var/bench/results-<database>.json.
 """
 
@@ -89,6 +90,9 @@ def main() -> int:
     from otop.core.discovery import feature_modules
 
     modules = list(feature_modules("bench"))
+    if os.environ.get("BENCH_APPS"):  # e.g. BENCH_APPS=search,catalog: measure only these apps
+        wanted = {f"otop.{app.strip()}.bench" for app in os.environ["BENCH_APPS"].split(",")}
+        modules = [m for m in modules if m.__name__ in wanted]
     http_cases: list[HttpCase] = [case for m in modules if hasattr(m, "http_cases") for case in m.http_cases(context)]
     timed_cases: list[TimedCase] = [
         case for m in modules if hasattr(m, "timed_cases") for case in m.timed_cases(context)

@@ -30,6 +30,14 @@ def timed_cases(context: Context) -> list[TimedCase]:
 def _import_5000(_iteration: int) -> object:
     from django.db import transaction
 
+    with transaction.atomic():
+        report = _import_5000_rows()
+        transaction.set_rollback(True)
+    return report
+
+
+def _import_5000_rows():
+    """Import 5,000 new products (the caller rolls back)."""
     from otop.catalog.csvio import COLUMNS, import_catalog
 
     rows = [",".join(COLUMNS)] + [
@@ -37,8 +45,6 @@ def _import_5000(_iteration: int) -> object:
         f"คำอธิบาย,Description,<p>เรื่องราว</p>,<p>Story</p>,,100,5,3"
         for n in range(5000)
     ]
-    with transaction.atomic():
-        report = import_catalog(data=("\n".join(rows) + "\n").encode())
-        assert report.ok and report.created == 5000, report.problems[:3]
-        transaction.set_rollback(True)
+    report = import_catalog(data=("\n".join(rows) + "\n").encode())
+    assert report.ok and report.created == 5000, report.problems[:3]
     return report

@@ -18,6 +18,7 @@ from otop.accounts.models import User
 from otop.catalog.barcodes import generated_ean13, is_valid_ean13
 from otop.catalog.models import Category, Product, Variant
 from otop.catalog.services import random_product_code, sanitize_story
+from otop.catalog.signals import send_products_changed
 from otop.core.money import InvalidAmount, parse_amount
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
@@ -422,6 +423,10 @@ def _save(rows: list[_Row], report: ImportReport, *, actor: User | None, stock_l
     Variant.objects.bulk_update(without_barcode, ["barcode"], batch_size=500)
     if deliveries and _stock_column is not None:
         _stock_column.receive(deliveries=deliveries, location_code=stock_location, actor=actor)
+    # Bulk inserts send no post_save: say which products changed (search indexes them in one go).
+    send_products_changed(
+        product_ids=[product.pk for product in new_products] + [v.product_id for v in changed_variants]
+    )
 
 
 def _give_codes(products: list[Product]) -> None:

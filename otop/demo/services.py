@@ -13,6 +13,7 @@ from otop.accounts.models import User
 from otop.accounts.services import create_user
 from otop.catalog.barcodes import in_store_ean13
 from otop.catalog.models import Category, Product, Variant
+from otop.catalog.signals import send_products_changed
 from otop.core.discovery import feature_modules
 from otop.core.models import CenterProfile
 from otop.demo.data import DEMO_PASSWORD, GROUP_KINDS, ITEMS, OTHER_PROVINCES, VILLAGES
@@ -171,6 +172,7 @@ def _seed_products(target: int, seed: int) -> int:
                     variant.product_id = saved[product.sku]
                     variants.append(variant)
             Variant.objects.bulk_create(variants)
+            send_products_changed(product_ids=saved.values())  # indexed for search when the batch commits
         created += end - start
     return created
 

@@ -10,7 +10,7 @@ from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.inventory.models import StockLevel, StockMove
 from otop.inventory.selectors import location
-from otop.inventory.services import receive_stock
+from otop.inventory.services import receive_stock_in_bulk
 
 
 class CatalogStockColumn:
@@ -27,17 +27,16 @@ class CatalogStockColumn:
         """Receive what each row's stock adds to what is on hand (the caller's transaction holds it all)."""
         where = location(location_code)
         on_hand = self.on_hand(skus=[variant.sku for variant, _quantity in deliveries], location_code=location_code)
-        for variant, quantity in deliveries:
-            missing = quantity - on_hand.get(variant.sku, 0)
-            if missing > 0:
-                receive_stock(
-                    variant=variant,
-                    location=where,
-                    quantity=missing,
-                    actor=actor,
-                    reason=StockMove.Reason.CONSIGNMENT_INTAKE,
-                    reference="catalog-csv",
-                )
+        missing = [(variant, quantity - on_hand.get(variant.sku, 0)) for variant, quantity in deliveries]
+        missing = [(variant, quantity) for variant, quantity in missing if quantity > 0]
+        if missing:
+            receive_stock_in_bulk(
+                deliveries=missing,
+                location=where,
+                actor=actor,
+                reason=StockMove.Reason.CONSIGNMENT_INTAKE,
+                reference="catalog-csv",
+            )
 
     def default_variants_on_hand(self, *, location_code: str) -> dict[int, int]:
         return dict(

@@ -25,6 +25,8 @@ class ProductDocument(models.Model):
     district_code = models.CharField(_("district"), max_length=4, blank=True)
     min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, null=True)
     stars = models.PositiveSmallIntegerField(_("OTOP star level"), null=True)
+    name_head = models.CharField(_("head word of the name"), max_length=300, blank=True)
+    name_words = models.PositiveSmallIntegerField(_("words in the name"), default=0)
     indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
 
     class Meta:
@@ -58,6 +60,10 @@ class ListingEntry(models.Model):
     min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, null=True)
     stars = models.PositiveSmallIntegerField(_("OTOP star level"), null=True)
     sort_name = models.CharField(_("name (Thai)"), max_length=200, blank=True)
+    # Ranking keys (otop.search.selectors): the forms of the name's head word, space-separated with a
+    # space at each end, and how many words the Thai name has (a short name equal to the query first).
+    name_head = models.CharField(_("head word of the name"), max_length=300, blank=True)
+    name_words = models.PositiveSmallIntegerField(_("words in the name"), default=0)
 
     class Meta:
         verbose_name = _("listing entry")
@@ -73,3 +79,22 @@ class ListingEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.product_id)
+
+
+class SearchTerm(models.Model):
+    """A word of the index's own vocabulary (an exact token of some document) and how many documents have it.
+
+    The spelling corrector (otop.search.spelling) proposes only these words, so a corrected query
+    always names something on the shelf. Counts are kept by otop.search.services as documents change.
+    """
+
+    term = models.CharField(_("term"), max_length=100, unique=True)
+    documents = models.PositiveIntegerField(_("documents"), default=0)
+    in_names = models.PositiveIntegerField(_("documents with it in the name"), default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.term

@@ -12,11 +12,8 @@ from django.db.models import Min, Q
 
 from otop.catalog.models import Product, Variant
 from otop.catalog.selectors import sellable_variants
-from otop.search.text import LOOSE_MARK, QueryTerm, query_terms
-
-# bm25 / ts_rank weights of the columns name, body, name_loose, body_loose.
-SQLITE_WEIGHTS = (10.0, 2.0, 1.0, 0.3)
-POSTGRES_WEIGHTS = "{0.03, 0.1, 0.2, 1.0}"  # order D, C, B, A as PostgreSQL wants it
+from otop.search.spelling import Correction, correct, vocabulary
+from otop.search.text import LOOSE_MARK, THAI_OR_LATIN, QueryTerm, query_terms, words_of
 
 
 @dataclass(frozen=True)
@@ -55,15 +52,18 @@ def _fts5_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def _fts5_query(terms: list[QueryTerm]) -> str:
+def _fts5_query(terms: list[QueryTerm], *, names_only: bool, loose: bool) -> str:
+    """FTS5 query of a tier: every term by its exact forms in the chosen columns, or (loose) by its
+    exact or loose forms."""
+    exact_columns = "{name}" if names_only else "{name body}"
+    loose_columns = "{name_loose}" if names_only else "{name_loose body_loose}"
     parts = []
     for term in terms:
         star = " *" if term.prefix else ""
-        exact = " OR ".join(_fts5_string(t) + star for t in term.exact)
-        alternatives = [f"({{name body}} : ({exact}))"]
-        if term.loose:
-            loose = " OR ".join(_fts5_string(t) + star for t in term.loose)
-            alternatives.append(f"({{name_loose body_loose}} : ({loose}))")
+        alternatives = [f"({exact_columns} : ({' OR '.join(_fts5_string(t) + star for t in term.exact)}))"]
+        if loose and term.loose:
+            forms = " OR ".join(_fts5_string(t) + star for t in term.loose)
+            alternatives.append(f"({loose_columns} : ({forms}))")
         parts.append("(" + " OR ".join(alternatives) + ")")
     return " AND ".join(parts)
 
@@ -74,19 +74,17 @@ def _tsquery_lexeme(token: str, prefix: bool) -> str:
     return f"'{escaped}'{':*' if prefix else ''}"
 
 
-def _tsquery(terms: list[QueryTerm], *, exact: bool = True, loose: bool = True) -> str:
-    """The tsquery of these terms with their exact forms, their loose forms (marked), or both.
+def _tsquery(terms: list[QueryTerm], *, loose: bool) -> str:
+    """The tsquery of these terms by their exact forms, or (loose) by their exact or loose forms.
 
-    Empty when some term has no form left: nothing can match. No weights: loose forms are told
-    apart by their mark and name from description by the tiers, so the index answers exactly and
-    PostgreSQL never fetches a document to recheck it.
+    No weights: loose forms are told apart by their mark and names from descriptions by the vector
+    asked (names or document), so the index answers exactly and PostgreSQL never fetches a
+    document to recheck it.
     """
     parts = []
     for term in terms:
-        alternatives = [_tsquery_lexeme(t, term.prefix) for t in term.exact if exact]
+        alternatives = [_tsquery_lexeme(t, term.prefix) for t in term.exact]
         alternatives += [_tsquery_lexeme(LOOSE_MARK + t, term.prefix) for t in term.loose if loose]
-        if not alternatives:
-            return ""
         parts.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(parts)
 
@@ -114,59 +112,57 @@ def _filter_sql(filters: SearchFilters, alias: str) -> tuple[str, list]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def ranked_product_ids(
-    query: str, *, limit: int, offset: int = 0, filters: SearchFilters | None = None, prefix_last: bool = False
-) -> list[tuple[int, float]]:
-    """Return (product id, score) best first; higher score is better on both databases."""
-    terms = query_terms(query, prefix_last=prefix_last)
-    if not terms or limit <= 0:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            where, params = _filter_sql(filters or SearchFilters(), "d")
-            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-            cursor.execute(
-                f"SELECT d.product_id, -bm25(search_fts, {weights}) AS score FROM search_fts "
-                "JOIN search_productdocument d ON d.product_id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s{where} ORDER BY bm25(search_fts, {weights}), d.product_id "
-                "LIMIT %s OFFSET %s",
-                [_fts5_query(terms), *params, limit, offset],
-            )
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
-        return _postgres_ranked(cursor, terms, filters or SearchFilters(), limit=limit, offset=offset)
-
-
-# PostgreSQL ranks in tiers, best first: (vector, exact forms, loose forms). A tier is read only when
-# the ones before it gave fewer results than the page needs, and leaves out what they found.
-POSTGRES_TIERS = (
-    ("names", True, False),  # the name, spelled as asked
-    ("document", True, False),  # the description, spelled as asked (name matches are already in hand)
-    ("names", False, True),  # the name, loosely (tone marks missing, sounds alike)
-    ("document", True, True),  # anything else: a mix of places and forms
+# Tiers, best first, the same on both databases: (names only, loose forms too). A tier is read only
+# when the ones before it gave fewer results than the page needs, and leaves out what they found.
+TIERS = (
+    (True, False),  # every word in the name, spelled as asked
+    (False, False),  # every word in the name or the description, spelled as asked
+    (True, True),  # every word in the name, loosely (tone marks missing, sounds alike)
+    (False, True),  # anything else: a mix of places and forms
 )
 # The newest products a description tier looks through before it asks the index (see below).
 RECENT_WINDOW = 1000
 
 
-def _postgres_ranked(
-    cursor, terms: list[QueryTerm], filters: SearchFilters, *, limit: int, offset: int
+def ranked_product_ids(
+    query: str, *, limit: int, offset: int = 0, filters: SearchFilters | None = None, prefix_last: bool = False
 ) -> list[tuple[int, float]]:
-    """Rank on PostgreSQL tier by tier (POSTGRES_TIERS); tier t scores in [3 - t, 4 - t).
+    """Return (product id, score) best first, in the same order on SQLite and PostgreSQL.
 
-    The name tiers read the narrow listing entries, whose name vectors sit in the row, and order
-    by ts_rank. A document's vector is kept out of line: ranking every match of a word found in
-    thousands of descriptions took a third of a second at 100,000 products. The description tiers
-    list the newest matches first and all score the same.
+    Tier by tier (TIERS); tier t scores in (3 - t, 4 - t]. Within a name tier: a name whose head
+    word is the query's first word first (see services.name_head), then shorter names (a name equal
+    to the query before longer ones containing it), then the oldest product. Within a description
+    tier the newest product first.
     """
+    terms = query_terms(query, prefix_last=prefix_last)
+    if not terms or limit <= 0:
+        return []
+    filters = filters or SearchFilters()
     wanted = offset + limit
     ranked: list[tuple[int, float]] = []
-    for tier, (vector, exact, loose) in enumerate(POSTGRES_TIERS):
-        tsquery = _tsquery(terms, exact=exact, loose=loose)
-        if tsquery:
-            score = 3 - tier
-            find = _ranked_names if vector == "names" else _newest_documents
-            found = find(cursor, tsquery, filters, [pk for pk, _ in ranked], wanted - len(ranked))
-            ranked += [(pk, score + rank / (1 + rank)) for pk, rank in found]
+    head_forms = [form for form in (*terms[0].exact, *terms[0].loose) if not terms[0].prefix] or list(terms[0].exact)
+    # A word no document has exactly (a misspelling) cannot match an exact tier: skip those queries.
+    words = vocabulary()
+    exact_possible = all(term.prefix or any(words.may_have(form) for form in term.exact) for term in terms)
+    with connection.cursor() as cursor:
+        for tier, (names_only, loose) in enumerate(TIERS):
+            if not loose and not exact_possible:
+                continue
+            found = [pk for pk, _ in ranked]
+            count = wanted - len(ranked)
+            if connection.vendor == "sqlite":
+                match = _fts5_query(terms, names_only=names_only, loose=loose)
+                if names_only:
+                    ids = _sqlite_names(cursor, match, head_forms, filters, found, count, prefix=terms[0].prefix)
+                else:
+                    ids = _sqlite_newest(cursor, match, filters, found, count)
+            else:
+                tsquery = _tsquery(terms, loose=loose)
+                if names_only:
+                    ids = _postgres_names(cursor, tsquery, head_forms, filters, found, count, prefix=terms[0].prefix)
+                else:
+                    ids = _postgres_newest(cursor, tsquery, filters, found, count)
+            ranked += [(pk, 4 - tier - position / (position + 1000)) for position, pk in enumerate(ids)]
             if len(ranked) >= wanted:
                 break
     return ranked[offset:wanted]
@@ -176,45 +172,135 @@ def _excluding(alias: str, found: list[int]) -> str:
     return f" AND {alias}.product_id NOT IN ({', '.join(['%s'] * len(found))})" if found else ""
 
 
-def _ranked_names(cursor, tsquery: str, filters: SearchFilters, found: list[int], count: int) -> list:
+def _head_order(forms: list[str], *, prefix: bool) -> tuple[str, list[str]]:
+    """ORDER BY terms putting first the names whose head word is one of these forms (see name_head)."""
+    tests = " OR ".join(["e.name_head LIKE %s"] * len(forms))
+    patterns = [f"% {form.lower()}{'' if prefix else ' '}%" for form in forms]
+    return f"CASE WHEN {tests} THEN 0 ELSE 1 END, e.name_words, e.product_id", patterns
+
+
+def _sqlite_names(cursor, match: str, head_forms, filters, found, count, *, prefix: bool) -> list[int]:
+    where, params = _filter_sql(filters, "e")
+    order, order_params = _head_order(head_forms, prefix=prefix)
+    cursor.execute(
+        "SELECT e.product_id FROM search_fts JOIN search_listingentry e ON e.product_id = search_fts.rowid "
+        f"WHERE search_fts MATCH %s{where}{_excluding('e', found)} ORDER BY {order} LIMIT %s",
+        [match, *params, *found, *order_params, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite_newest(cursor, match: str, filters, found, count) -> list[int]:
     where, params = _filter_sql(filters, "e")
     cursor.execute(
-        f"SELECT e.product_id, ts_rank('{POSTGRES_WEIGHTS}'::float4[], e.names, q) AS rank "
-        "FROM search_listingentry e, CAST(%s AS tsquery) q "
-        f"WHERE e.names @@ q{where}{_excluding('e', found)} ORDER BY rank DESC, e.product_id LIMIT %s",
-        [tsquery, *params, *found, count],
+        "SELECT e.product_id FROM search_fts JOIN search_listingentry e ON e.product_id = search_fts.rowid "
+        f"WHERE search_fts MATCH %s{where}{_excluding('e', found)} ORDER BY search_fts.rowid DESC LIMIT %s",
+        [match, *params, *found, count],
     )
-    return cursor.fetchall()
+    return [row[0] for row in cursor.fetchall()]
 
 
-def _newest_documents(cursor, tsquery: str, filters: SearchFilters, found: list[int], count: int) -> list:
+def _postgres_names(cursor, tsquery: str, head_forms, filters, found, count, *, prefix: bool) -> list[int]:
+    """Name tiers read the narrow listing entries, whose name vectors sit in the row."""
+    where, params = _filter_sql(filters, "e")
+    order, order_params = _head_order(head_forms, prefix=prefix)
+    cursor.execute(
+        "SELECT e.product_id FROM search_listingentry e "
+        f"WHERE e.names @@ CAST(%s AS tsquery){where}{_excluding('e', found)} ORDER BY {order} LIMIT %s",
+        [tsquery, *params, *found, *order_params, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_newest(cursor, tsquery: str, filters, found, count) -> list[int]:
     """The newest matching documents. A word in most descriptions is found among the newest few
     products at once; a rarer one through the index, which then returns few rows. Asking the
     planner to choose went wrong both ways (a whole-table walk for a word no one has)."""
     where, params = _filter_sql(filters, "d")
     where, params = where + _excluding("d", found), [*params, *found]
     cursor.execute(
-        "SELECT d.product_id, 0 FROM ("
+        "SELECT d.product_id FROM ("
         f"  SELECT * FROM search_productdocument ORDER BY product_id DESC LIMIT {RECENT_WINDOW}"
         f") d WHERE d.document @@ CAST(%s AS tsquery){where} ORDER BY d.product_id DESC LIMIT %s",
         [tsquery, *params, count],
     )
     rows = cursor.fetchall()
-    if len(rows) == count:
-        return rows  # every older match comes after these
-    cursor.execute(  # product_id + 0: order after the index scan rather than walk the primary key
-        f"SELECT d.product_id, 0 FROM search_productdocument d WHERE d.document @@ CAST(%s AS tsquery){where} "
-        "ORDER BY d.product_id + 0 DESC LIMIT %s",
-        [tsquery, *params, count],
-    )
-    return cursor.fetchall()
+    if len(rows) < count:  # every older match comes after these
+        cursor.execute(  # product_id + 0: order after the index scan rather than walk the primary key
+            f"SELECT d.product_id FROM search_productdocument d WHERE d.document @@ CAST(%s AS tsquery){where} "
+            "ORDER BY d.product_id + 0 DESC LIMIT %s",
+            [tsquery, *params, count],
+        )
+        rows = cursor.fetchall()
+    return [row[0] for row in rows]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[ProductHit]
+    query: str  # the query these hits answer: the one typed, or its correction
+    typed: str  # the query as typed
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.query != self.typed
+
+
+# Fewer matches than this and a misspelled query is corrected (when the correction finds more).
+FEW = 3
+
+
+def _answer(
+    query: str, *, limit: int, offset: int, filters: SearchFilters | None
+) -> tuple[str, list[tuple[int, float]]]:
+    """The query to answer and its page: as typed, or corrected when as typed (exact and loose forms)
+    it finds fewer than FEW products and the correction finds more."""
+    ranked = ranked_product_ids(query, limit=limit, offset=offset, filters=filters)
+    found = len(ranked) if offset == 0 and limit >= FEW else len(ranked_product_ids(query, limit=FEW, filters=filters))
+    if found >= FEW:
+        return query, ranked
+    correction = correct(query)
+    if correction is None:
+        correction = _relaxed(query, filters) if not found else None
+        if correction is None:
+            return query, ranked
+    if offset == 0 and limit >= FEW:
+        corrected = ranked_product_ids(correction.query, limit=limit, filters=filters)
+        if len(corrected) > found:
+            return correction.query, corrected
+        return query, ranked
+    if len(ranked_product_ids(correction.query, limit=FEW, filters=filters)) > found:
+        return correction.query, ranked_product_ids(correction.query, limit=limit, offset=offset, filters=filters)
+    return query, ranked
+
+
+def _relaxed(query: str, filters: SearchFilters | None) -> Correction | None:
+    """The query without the words that no product has, when it has other words (ผ้าไหม ราคาถูก → ผ้าไหม)."""
+    words = list(dict.fromkeys(words_of(query)))
+    if len(words) < 2:
+        return None
+    kept = [word for word in words if ranked_product_ids(word, limit=1, filters=filters)]
+    if not kept or len(kept) == len(words):
+        return None
+    return Correction(query=" ".join(kept), cost=float(len(words) - len(kept)))
+
+
+def search(query: str, *, limit: int = 20, offset: int = 0, filters: SearchFilters | None = None) -> SearchResult:
+    """Return the products matching a Thai or English query, most relevant first, correcting
+    misspelled words with the index's own vocabulary when the query as typed finds too little."""
+    query = " ".join(query.split())[:200]
+    answered, ranked = _answer(query, limit=min(limit, 100), offset=offset, filters=filters)
+    return SearchResult(hits=_hits(ranked), query=answered, typed=query)
 
 
 def search_products(
     query: str, *, limit: int = 20, offset: int = 0, filters: SearchFilters | None = None
 ) -> list[ProductHit]:
-    """Return the products matching a Thai or English query, most relevant first."""
-    ranked = ranked_product_ids(query, limit=min(limit, 100), offset=offset, filters=filters)
+    """Return the products matching a Thai or English query, most relevant first (misspellings corrected)."""
+    return search(query, limit=limit, offset=offset, filters=filters).hits
+
+
+def _hits(ranked: list[tuple[int, float]]) -> list[ProductHit]:
     if not ranked:
         return []
     products = {
@@ -234,8 +320,22 @@ def search_products(
 
 
 def suggest(query: str, limit: int = 8) -> list[Suggestion]:
-    """Return product names for search-as-you-type (the last word may be unfinished)."""
+    """Return product names for search-as-you-type (the last word may be unfinished).
+
+    As tolerant as the search: when nothing starts so, the query is corrected, then its unfinished
+    last word is completed with one typo forgiven (ไส้กลอ → ไส้กรอก).
+    """
     ranked = ranked_product_ids(query, limit=limit * 3, prefix_last=True)
+    if not ranked:
+        correction = correct(query)
+        if correction is not None:
+            ranked = ranked_product_ids(correction.query, limit=limit * 3, prefix_last=True)
+    if not ranked:
+        words = THAI_OR_LATIN.findall(query)
+        completion = vocabulary().complete(words[-1]) if words else None
+        if completion is not None:
+            completed = query[: query.rfind(words[-1])] + " " + completion.term
+            ranked = ranked_product_ids(completed, limit=limit * 3)
     if not ranked:
         return []
     rows = {

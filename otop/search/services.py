@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -10,8 +11,9 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 
 from otop.catalog.models import Product
-from otop.search.models import ListingEntry, ProductDocument
-from otop.search.text import LOOSE_MARK, Tokens, analyse
+from otop.search.models import ListingEntry, ProductDocument, SearchTerm
+from otop.search.spelling import is_vocabulary_word, vocabulary_changed
+from otop.search.text import LOOSE_MARK, Tokens, analyse, words_of
 
 BATCH = 1000
 
@@ -40,8 +42,11 @@ def _document(product: Product, min_price: Decimal | None) -> ProductDocument:
         product.gi_name,
     ):
         body.extend(analyse(text))
+    head, words = name_head(product.name_th, product.name_en)
     return ProductDocument(
         product_id=product.pk,
+        name_head=head,
+        name_words=words,
         name=" ".join(dict.fromkeys(name.exact)),
         body=" ".join(dict.fromkeys(body.exact)),
         name_loose=" ".join(dict.fromkeys(name.loose)),
@@ -52,6 +57,27 @@ def _document(product: Product, min_price: Decimal | None) -> ProductDocument:
         min_price=min_price,
         stars=product.otop_stars,
     )
+
+
+def name_head(name_th: str, name_en: str) -> tuple[str, int]:
+    """The forms of the head words of a product's names (" w1 w2 … ") and the Thai name's word count.
+
+    A Thai noun phrase puts its head first (พวงกุญแจผ้าไหม is a keyring), an English one last
+    ("Silk keyring"; the English demo names add a style after a comma): a query equal to the head
+    asks for this kind of thing, not for something made of it.
+    """
+    thai = words_of(name_th)
+    english = words_of(name_en.split(",")[0])
+    forms: list[str] = []
+    if thai:
+        tokens = analyse(thai[0])
+        forms += tokens.exact + tokens.loose
+    if english:
+        forms += analyse(english[-1]).exact
+    head = " ".join(dict.fromkeys(form for form in forms if form))
+    while len(head) > 298:
+        head = head.rsplit(" ", 1)[0]
+    return (f" {head} " if head else ""), min(len(thai), 32767)
 
 
 def _products(product_ids: list[int]):
@@ -91,8 +117,11 @@ def _write_listing(product_ids: list[int]) -> None:
     ListingEntry.objects.filter(product_id__in=product_ids).delete()
     if not product_ids:
         return
-    columns = "product_id, is_listed, category_code, district_code, min_price, stars, sort_name"
-    values = "d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, p.name_th"
+    columns = "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, name_head, name_words"
+    values = (
+        "d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, p.name_th, "
+        "d.name_head, d.name_words"
+    )
     if connection.vendor == "postgresql":
         columns, values = f"{columns}, names", f"{values}, {NAMES_VECTOR}"
     with connection.cursor() as cursor:
@@ -115,12 +144,57 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         documents = [_document(product, product.min_price) for product in products]
         found = {d.product_id for d in documents}
         missing = [pk for pk in chunk if pk not in found]
+        old_terms = _terms_of(
+            ProductDocument.objects.filter(product_id__in=chunk).values_list("name", "body", "product__code")
+        )
         ProductDocument.objects.filter(product_id__in=chunk).delete()
         ProductDocument.objects.bulk_create(documents)
+        codes = {product.pk: product.code for product in products}
+        _count_terms(old=old_terms, new=_terms_of((d.name, d.body, codes[d.product_id]) for d in documents))
         _write_fts(documents, missing)
         _write_listing(chunk)
         indexed += len(documents)
     return indexed
+
+
+def _terms_of(rows) -> Counter:
+    """Count, per term, documents having it (index 0) and having it in the name (index 1).
+
+    Rows: (name tokens, description tokens, product code). A product's own short code is no word.
+    """
+    counts: Counter = Counter()
+    for name, body, code in rows:
+        in_name = {term for term in name.split() if is_vocabulary_word(term)}
+        in_name.discard((code or "").lower())
+        for term in in_name | {term for term in body.split() if is_vocabulary_word(term)}:
+            counts[(term, 0)] += 1
+        for term in in_name:
+            counts[(term, 1)] += 1
+    return counts
+
+
+def _count_terms(*, old: Counter, new: Counter) -> None:
+    """Move the vocabulary's counts from the old documents' terms to the new ones'."""
+    changed = {term for (term, _kind), count in (new - old).items() if count} | {
+        term for (term, _kind), count in (old - new).items() if count
+    }
+    if not changed:
+        return
+    existing = {t.term: t for t in SearchTerm.objects.filter(term__in=changed)}
+    upserts, gone = [], []
+    for term in changed:
+        before = existing.get(term) or SearchTerm(term=term)
+        row = SearchTerm(  # without the primary key: inserted or updated by the term
+            term=term,
+            documents=max(0, before.documents + new[(term, 0)] - old[(term, 0)]),
+            in_names=max(0, before.in_names + new[(term, 1)] - old[(term, 1)]),
+        )
+        (upserts if row.documents else gone).append(row)
+    SearchTerm.objects.filter(term__in=[row.term for row in gone]).delete()
+    SearchTerm.objects.bulk_create(
+        upserts, batch_size=500, update_conflicts=True, unique_fields=["term"], update_fields=["documents", "in_names"]
+    )
+    vocabulary_changed()
 
 
 def index_product(*, product_id: int) -> None:
@@ -132,6 +206,7 @@ def rebuild_search_index() -> int:
     with transaction.atomic():
         ProductDocument.objects.all().delete()
         ListingEntry.objects.all().delete()
+        SearchTerm.objects.all().delete()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts")

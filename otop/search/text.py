@@ -88,6 +88,7 @@ def reset_dictionary() -> None:
     with _dictionary_lock:
         _dictionary_loaded = False
     segment_thai.cache_clear()
+    _analysed.cache_clear()
 
 
 @lru_cache(maxsize=50_000)
@@ -182,15 +183,24 @@ def _thai_word_tokens(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def analyse(text: str) -> Tokens:
     """Index tokens of a text (the same words are analysed once per process)."""
-    tokens = Tokens()
+    exact, loose = _analysed(text or "")
+    return Tokens(exact=list(exact), loose=list(loose))
+
+
+# Most texts of a document recur across products (category, producer, district and province names):
+# each is cut and analysed once per process.
+@lru_cache(maxsize=20_000)
+def _analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    exact: list[str] = []
+    loose: list[str] = []
     for word in words_of(text):
         if THAI.match(word):
-            exact, loose = _thai_word_tokens(word)
-            tokens.exact.extend(exact)
-            tokens.loose.extend(loose)
+            word_exact, word_loose = _thai_word_tokens(word)
+            exact.extend(word_exact)
+            loose.extend(word_loose)
         else:
-            tokens.exact.append(english_stem(word))
-    return tokens
+            exact.append(english_stem(word))
+    return tuple(exact), tuple(loose)
 
 
 # PostgreSQL stores and asks for loose forms with this mark in front (ๆมัดหมี), so its index tells

@@ -10,7 +10,8 @@ from ninja import Field, Query, Router, Schema
 
 from otop.core.apitypes import Limit, Text
 from otop.core.i18n import localized
-from otop.search.selectors import SearchFilters, search_products
+from otop.search.selectors import SearchFilters
+from otop.search.selectors import search as search_catalogue
 from otop.storefront.links import product_url
 
 router = Router(tags=["search"])
@@ -27,6 +28,11 @@ class SearchHitOut(Schema):
     district: str
     url: str
     score: float
+    query: str = Field(
+        description="The query this hit answers: as typed, or its spelling correction when the typed one found "
+        "too little (then `corrected` is true and the site says “Did you mean …”)."
+    )
+    corrected: bool = Field(description="Whether `query` is a correction of the typed query.")
 
 
 class SearchParams(Schema):
@@ -38,7 +44,7 @@ class SearchParams(Schema):
 
 
 def hits_out(request: HttpRequest, params: SearchParams) -> list[SearchHitOut]:
-    hits = search_products(
+    result = search_catalogue(
         params.q,
         limit=params.limit,
         offset=params.offset,
@@ -56,8 +62,10 @@ def hits_out(request: HttpRequest, params: SearchParams) -> list[SearchHitOut]:
             district=hit.product.producer.district_id,
             url=request.build_absolute_uri(product_url(hit.product.code)),
             score=round(hit.score, 4),
+            query=result.query,
+            corrected=result.is_corrected,
         )
-        for hit in hits
+        for hit in result.hits
     ]
 
 

@@ -30,7 +30,8 @@ from otop.orders import services as order_services
 from otop.orders.models import Order
 from otop.payments import selectors as payment_selectors
 from otop.payments import services as payment_services
-from otop.search.selectors import SearchFilters, search_products, suggest
+from otop.search.selectors import SearchFilters, suggest
+from otop.search.selectors import search as search_catalogue
 from otop.shipping.selectors import delivery_quotes, shipment_of, timeline
 from otop.storefront import cart, meta_checkout
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
@@ -89,7 +90,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = ListingForm(request.GET or None, with_relevance=True)
-    query, hits = "", []
+    query, hits, answered = "", [], ""
     try:
         page = max(1, int(request.GET.get("page") or 1))
     except ValueError:
@@ -103,13 +104,15 @@ def search(request: HttpRequest) -> HttpResponse:
             min_stars=form.cleaned_data.get("min_stars"),
         )
         if query:
-            hits = search_products(
+            result = search_catalogue(
                 query, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE, filters=filters
             )
+            hits, answered = result.hits, result.query
             attach_card_photos([hit.product for hit in hits[:SEARCH_PAGE_SIZE]])
     context = {
         "form": form,
         "query": query,
+        "answered": answered,  # the corrected query when the typed one was misspelled ("Did you mean")
         "hits": hits[:SEARCH_PAGE_SIZE],
         "page": page,
         "has_next": len(hits) > SEARCH_PAGE_SIZE,

@@ -122,6 +122,44 @@ def _shift_levels(changes: dict[int, tuple[int, int]]) -> None:
 
 
 @transaction.atomic
+def receive_stock_in_bulk(
+    *,
+    deliveries: list[tuple[Variant, int]],
+    location: Location,
+    actor: User | None,
+    reason: str = StockMove.Reason.PURCHASE,
+    reference: str = "",
+) -> list[StockMove]:
+    """Receive many deliveries at one location as receive_stock does for one, with a few statements.
+
+    A 5,000-row catalogue import received row by row spent most of its time in five round trips a
+    row. Levels are created, locked (in primary-key order) and raised together; one move per delivery.
+    """
+    wanted = _quantities((variant.pk, quantity) for variant, quantity in deliveries)
+    variant_ids = sorted(wanted)
+    moves: list[StockMove] = []
+    for start in range(0, len(variant_ids), 500):
+        chunk = variant_ids[start : start + 500]
+        ensure_stock_levels(variant_ids=chunk, location_ids=[location.pk])
+        levels = lock_stock_levels(variant_ids=chunk, location_ids=[location.pk])
+        _shift_levels({level.pk: (wanted[level.variant_id], 0) for level in levels})
+    for variant, quantity in deliveries:
+        moves.append(
+            StockMove(
+                variant=variant,
+                to_location=location,
+                quantity=quantity,
+                reason=reason,
+                actor=actor,
+                reference=reference,
+            )  # fmt: skip
+        )
+    StockMove.objects.bulk_create(moves, batch_size=500)
+    _check_low_stock_after_commit(variant_ids)
+    return moves
+
+
+@transaction.atomic
 def receive_stock(
     *,
     variant: Variant,

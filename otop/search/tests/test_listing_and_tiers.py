@@ -61,7 +61,6 @@ def test_loose_forms_are_stored_marked_so_the_index_tells_them_from_exact_ones(d
     assert skus("มัดหมี") == ["MUDMEE"]
 
 
-@postgres_only
 def test_description_matches_come_after_name_matches_newest_first(db):
     older = listed_product(name_th="สบู่สมุนไพร", sku="SOAP-OLD", description_th="ผสมข้าว")
     newer = listed_product(name_th="แชมพู", sku="SHAMPOO-NEW", description_th="ผสมข้าว")
@@ -69,10 +68,9 @@ def test_description_matches_come_after_name_matches_newest_first(db):
     assert older.pk < newer.pk
     assert skus("ข้าว") == ["RICE", "SHAMPOO-NEW", "SOAP-OLD"]
     scores = [hit.score for hit in search_products("ข้าว")]
-    assert scores == sorted(scores, reverse=True) and scores[0] >= 3 > scores[1] == scores[2]
+    assert scores[0] > 3 >= scores[1] > scores[2] > 2  # one tier each side of 3
 
 
-@postgres_only
 def test_a_page_beyond_the_newest_products_still_finds_older_matches(db, monkeypatch):
     products = [listed_product(name_th=f"สินค้า {n}", sku=f"P{n}", description_th="ผสมข้าว") for n in range(5)]
     listed_product(name_th="แชมพู", sku="NO-MATCH")  # the newest product does not match

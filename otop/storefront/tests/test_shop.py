@@ -42,6 +42,7 @@ def test_public_pages_use_a_fixed_number_of_queries(client, catalogue, path, tem
     assert response.status_code == 200
     assert response.templates[0].name == template
     listed_product(name_th="ผ้าไหม ลาย เพิ่ม", name_en="Silk more", sku="S-more")
+    client.get(path)  # the search reloads its vocabulary once after the index changed
     with CaptureQueriesContext(connection) as more:
         client.get(path)
     assert len(more) == len(few) <= 12

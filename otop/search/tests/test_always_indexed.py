@@ -1,0 +1,126 @@
+"""Every path that changes products leaves the search index current when its transaction commits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.db import transaction
+
+from otop.catalog import services as catalog_services
+from otop.catalog.csvio import COLUMNS
+from otop.catalog.models import Category, Product
+from otop.catalog.tests.factories import ProducerFactory
+from otop.search import signals
+from otop.search.models import ListingEntry, ProductDocument
+from otop.search.selectors import search_products
+
+CSV = (
+    ",".join(COLUMNS) + "\n"
+    "KK-101,ผ้าไหมมัดหมี่ลายนาค,Mudmee silk naga,textiles,2500.00,กลุ่มทอผ้าไหมบ้านเขว้า,ขอนแก่น,ชนบท,"
+    "ทอด้วยกี่โบราณ ย้อมคราม,Woven on an old loom,,,,350,,4\n"
+    "KK-102,น้ำพริกปลาร้า,Fermented fish chili paste,food,45,กลุ่มแม่บ้านโนนสะอาด,,อำเภอเมืองขอนแก่น,"
+    "ตำสดทุกวัน,Pounded fresh daily,,,,200,,\n"
+)
+
+
+def skus(query: str) -> list[str]:
+    return [hit.sku for hit in search_products(query, limit=20)]
+
+
+def test_a_csv_imported_by_the_command_is_found_by_a_word_of_its_description(
+    db, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "catalog.csv"
+    path.write_text(CSV, encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_catalog", str(path))
+
+    assert skus("ย้อมคราม") == ["KK-101"]  # description, Thai
+    assert skus("loom") == ["KK-101"]  # description, English
+    assert skus("ตำสด") == ["KK-102"]
+    assert ProductDocument.objects.count() == ListingEntry.objects.count() == 2
+
+    # Importing again with another description forgets the old words.
+    path.write_text(CSV.replace("ทอด้วยกี่โบราณ ย้อมคราม", "ทอด้วยมือ"), encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_catalog", str(path))
+    assert skus("ย้อมคราม") == []
+    assert skus("ทอด้วยมือ") == ["KK-101"]
+
+
+def _create(sku: str, name_th: str, **fields) -> Product:
+    return catalog_services.create_product(
+        sku=sku,
+        name_th=name_th,
+        category=Category.objects.get(code="food"),
+        producer=fields.pop("producer", None) or ProducerFactory(),
+        price=Decimal("50.00"),
+        actor=None,
+        status=Product.Status.LISTED,
+        **fields,
+    )
+
+
+def test_services_and_delisting_keep_the_index_current(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        rice = _create("RICE", "ข้าวหอมมะลิ")
+    assert skus("หอมมะลิ") == ["RICE"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.update_product(product=rice, actor=None, name_th="ข้าวเหนียว")
+    assert skus("หอมมะลิ") == []
+    assert skus("ข้าวเหนียว") == ["RICE"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.delist_product(product=rice, actor=None)
+    assert skus("ข้าวเหนียว") == []
+
+
+def test_a_deleted_product_leaves_the_index(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        rice = _create("RICE", "ข้าวหอมมะลิ")
+    with django_capture_on_commit_callbacks(execute=True):
+        rice.delete()
+    assert skus("หอมมะลิ") == []
+    assert not ProductDocument.objects.exists() and not ListingEntry.objects.exists()
+
+
+def test_renaming_a_producer_reindexes_its_products(db, django_capture_on_commit_callbacks):
+    producer = ProducerFactory(name_th="กลุ่มแม่บ้านหนองแวง")
+    with django_capture_on_commit_callbacks(execute=True):
+        _create("RICE", "ข้าวหอมมะลิ", producer=producer)
+    assert skus("หนองแวง") == ["RICE"]
+    with django_capture_on_commit_callbacks(execute=True):
+        producer.name_th = "กลุ่มแม่บ้านดอนแดง"
+        producer.save()
+    assert skus("หนองแวง") == []
+    assert skus("ดอนแดง") == ["RICE"]
+
+
+def test_one_commit_indexes_many_changes_in_one_batch(db, django_capture_on_commit_callbacks, monkeypatch):
+    batches = []
+    real = signals.index_products
+    monkeypatch.setattr(signals, "index_products", lambda **kw: batches.append(sorted(kw["product_ids"])) or real(**kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            first = _create("A-1", "ข้าวหอมมะลิ")
+            second = _create("A-2", "ข้าวเหนียว")
+    assert batches == [sorted([first.pk, second.pk])]
+
+
+def test_a_change_in_a_rolled_back_savepoint_does_not_lose_a_later_one(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        rice = _create("RICE", "ข้าวหอมมะลิ")
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    catalog_services.update_product(product=rice, actor=None, name_th="ข้าวกล้อง")
+                    raise RuntimeError("refused")
+            except RuntimeError:
+                pass
+            rice.refresh_from_db()
+            catalog_services.update_product(product=rice, actor=None, name_th="ข้าวเหนียว")
+    assert skus("ข้าวเหนียว") == ["RICE"]
+    assert skus("ข้าวกล้อง") == []
