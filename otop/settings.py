@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "otop.pos",
     "otop.workspace",
     "otop.channels",
+    "otop.reports",
     "otop.backoffice",
     "otop.storefront",
     "otop.demo",
