@@ -334,10 +334,10 @@ def by_channel(filters: Filters) -> list[Row]:
     return _ranked(rows)
 
 
-def by_producer(filters: Filters, *, limit: int | None = 20) -> list[Row]:
-    """Producers ranked by net sales (the center's own sales left out)."""
+def by_producer(filters: Filters, *, limit: int | None = 20, with_center: bool = False) -> list[Row]:
+    """Producers ranked by net sales; the center's own sales (tea menu, room) last when `with_center`."""
     sums = _rows(filters, "producer_id", "producer")
-    sums.pop(0, None)
+    own = sums.pop(0, None)
     ranked = sorted(sums.items(), key=lambda item: -item[1]["net"])
     if limit:
         ranked = ranked[:limit]
@@ -351,7 +351,10 @@ def by_producer(filters: Filters, *, limit: int | None = 20) -> list[Row]:
         row = _fill(Row(key=str(pk), label=label), values)
         row.target = goals.get(str(pk))
         rows.append(row)
-    return _ranked(rows)
+    rows = _ranked(rows)
+    if with_center and own:
+        rows.append(_fill(Row(key="0", label=str(CENTER_OWN)), own))
+    return rows
 
 
 def by_month(filters: Filters) -> list[Row]:
@@ -389,7 +392,7 @@ def sales_by(group: str, filters: Filters, *, limit: int | None = 20) -> list[Ro
     if group == "channel":
         return by_channel(filters)
     if group == "producer":
-        return by_producer(filters, limit=limit)
+        return by_producer(filters, limit=limit, with_center=limit is None)
     if group == "month":
         return by_month(filters)
     raise ValueError(group)

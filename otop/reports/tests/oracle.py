@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncDate
 
+from otop.core.money import vat_included_in
 from otop.orders.models import OrderEvent, OrderLine
 from otop.payments.models import PaymentEvent
 from otop.pos.models import Sale, SaleLine, SaleVoid
@@ -55,8 +56,6 @@ def net_by_day_and_channel() -> dict[tuple[date, str], Decimal]:
 
 def vat_total() -> Decimal:
     """The VAT in every till sale (as printed) and order (VAT in its goods) minus the returned ones."""
-    from otop.core.money import vat_included_in
-
     till = (Sale.objects.aggregate(v=Sum("vat"))["v"] or 0) - (SaleVoid.objects.aggregate(v=Sum("sale__vat"))["v"] or 0)
     orders = Decimal(0)
     for status, sign in (("paid", 1), ("refunded", -1)):

@@ -1,0 +1,98 @@
+"""The reports as files: CSV and XLSX of one breakdown, and the printable PDF summary for the governor's meeting."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from otop.reports import charts
+from otop.reports.selectors import Filters, Row, sales_by, summary
+
+COLUMNS = ["key", "name", "net_incl_vat", "vat", "net_excl_vat", "quantity", "returns", "target", "last_year",
+           "outside_sales"]  # fmt: skip
+
+
+def _header() -> list[str]:
+    return [_("Code"), _("Name"), _("Net sales incl. VAT"), _("VAT"), _("Net sales excl. VAT"), _("Units"),
+            _("Returns"), _("Target"), _("Last year"), _("Reported outside the center")]  # fmt: skip
+
+
+def _values(row: Row) -> list:
+    return [row.key, row.label, row.net, row.vat, row.net_ex_vat, row.quantity, row.returns, row.target,
+            row.last_year, row.outside]  # fmt: skip
+
+
+MONEY_COLUMNS = {2, 3, 4, 6, 7, 8, 9}
+
+
+def _cell(cell, *, font):
+    cell.font = font
+    return cell
+
+
+def rows_for(group: str, filters: Filters) -> list[Row]:
+    return sales_by(group, filters, limit=None)
+
+
+def csv_bytes(group: str, filters: Filters) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in rows_for(group, filters):
+        writer.writerow(["" if value is None else value for value in _values(row)])
+    # A byte-order mark so that spreadsheet programs read the Thai names as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(group: str, filters: Filters) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=group[:31])
+    bold = Font(bold=True)
+    sheet.append([_cell(WriteOnlyCell(sheet, value=name), font=bold) for name in _header()])
+    for row in rows_for(group, filters):
+        cells = []
+        for index, value in enumerate(_values(row)):
+            cell = WriteOnlyCell(sheet, value=value)
+            if index in MONEY_COLUMNS:
+                cell.number_format = "#,##0.00"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sarabun_url(weight: str = "Regular") -> str:
+    import fontpkg_sarabun
+
+    return (fontpkg_sarabun.ROOT / "files" / f"Sarabun-{weight}.ttf").as_uri()
+
+
+def summary_pdf(filters: Filters) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override("th"):
+        figures = summary(filters)
+        context = {
+            "summary": figures,
+            "filters": filters,
+            "districts": sales_by("district", filters),
+            "categories": sales_by("category", filters),
+            "channels": sales_by("channel", filters),
+            "producers": sales_by("producer", filters, limit=10),
+            "months": sales_by("month", filters),
+            "font_url": sarabun_url(),
+            "bold_font_url": sarabun_url("Bold"),
+        }
+        context["district_chart"] = charts.ranked_bars(context["districts"], title=_("Sales by district"),
+                                                       chart_id="pdf-district")  # fmt: skip
+        html = render_to_string("reports/pdf/summary.html", context)
+    return HTML(string=html).write_pdf()
