@@ -11,14 +11,17 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from otop.reports.formats import compact_baht
 
-WIDTH = 640
-LABEL_WIDTH = 190
-VALUE_WIDTH = 110
-ROW_HEIGHT = 26
+# About a phone's width in CSS pixels, so that the 13px labels stay readable there; wider screens scale up.
+WIDTH = 420
+LABEL_WIDTH = 130
+VALUE_WIDTH = 78
+ROW_HEIGHT = 24
 BAR_HEIGHT = 16
+LABEL_CHARACTERS = 14
 
 
 def _svg(height: int, title: str, body: list[str], chart_id: str) -> SafeString:
@@ -38,7 +41,7 @@ def ranked_bars(rows, *, title: str, chart_id: str, show_target: bool = True) ->
     for index, row in enumerate(rows):
         top = index * ROW_HEIGHT + 4
         width = int(span * max(row.net, 0) / highest)
-        label = row.label if len(row.label) <= 22 else row.label[:21] + "…"
+        label = row.label if len(row.label) <= LABEL_CHARACTERS else row.label[: LABEL_CHARACTERS - 1] + "…"
         shown = escape(compact_baht(row.net))
         body.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{top + 13}" text-anchor="end" class="chart-label">{escape(label)}</text>'
@@ -50,7 +53,7 @@ def ranked_bars(rows, *, title: str, chart_id: str, show_target: bool = True) ->
             at = LABEL_WIDTH + int(span * row.target / highest)
             body.append(
                 f'<line x1="{at}" x2="{at}" y1="{top - 2}" y2="{top + BAR_HEIGHT + 2}" class="chart-target">'
-                f"<title>{escape(_('Target'))}: {escape(compact_baht(row.target))}</title></line>"
+                f"<title>{escape(pgettext('sales', 'Target'))}: {escape(compact_baht(row.target))}</title></line>"
             )
     return _svg(max(len(rows), 1) * ROW_HEIGHT + 8, title, body, chart_id)
 

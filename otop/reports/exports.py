@@ -8,6 +8,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from otop.reports import charts
 from otop.reports.selectors import Filters, Row, sales_by, summary
@@ -18,7 +19,7 @@ COLUMNS = ["key", "name", "net_incl_vat", "vat", "net_excl_vat", "quantity", "re
 
 def _header() -> list[str]:
     return [_("Code"), _("Name"), _("Net sales incl. VAT"), _("VAT"), _("Net sales excl. VAT"), _("Units"),
-            _("Returns"), _("Target"), _("Last year"), _("Reported outside the center")]  # fmt: skip
+            _("Returns"), pgettext("sales", "Target"), _("Last year"), _("Reported outside the center")]  # fmt: skip
 
 
 def _values(row: Row) -> list:

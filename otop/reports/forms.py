@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from otop.catalog.models import Category
 from otop.core.i18n import localized
@@ -23,6 +24,8 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["year"].initial = current_buddhist_year()
+        self.fields["first_month"].initial, self.fields["last_month"].initial = 1, 12
         self.fields["first_month"].choices = self.fields["last_month"].choices = [
             (month, month_label(month)) for month in range(1, 13)
         ]
@@ -56,7 +59,7 @@ class TargetForm(forms.Form):
         label=_("Month"), coerce=int, choices=[(0, _("Whole year"))] + MONTH_CHOICES, initial=0
     )
     scope = forms.ChoiceField(label=_("For"), choices=Target.Scope.choices)
-    dimension = forms.ChoiceField(label=_("By"), choices=Target.Dimension.choices)
+    dimension = forms.ChoiceField(label=pgettext_lazy("target", "By"), choices=Target.Dimension.choices)
     key = forms.CharField(label=_("Which"), max_length=40, required=False)
     amount = forms.DecimalField(
         label=_("Target (THB)"), max_digits=16, decimal_places=2, min_value=0, required=False,

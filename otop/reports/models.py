@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A province's yearly OTOP sales (฿11,000 million) do not fit DecimalField(12, 2): sums and targets get 16 digits.
 BIG_MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -43,7 +44,9 @@ class Target(models.Model):
         _("month"), default=0, validators=[MaxValueValidator(12)], help_text=_("0 for the whole year.")
     )
     scope = models.CharField(_("for"), max_length=10, choices=Scope.choices, default=Scope.CENTER)
-    dimension = models.CharField(_("by"), max_length=10, choices=Dimension.choices, default=Dimension.TOTAL)
+    dimension = models.CharField(
+        pgettext_lazy("target", "by"), max_length=10, choices=Dimension.choices, default=Dimension.TOTAL
+    )
     key = models.CharField(
         _("which"),
         max_length=40,

@@ -49,9 +49,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     producers = selectors.by_producer(filters, limit=10)
     months = selectors.by_month(filters)
     notes = list(
-        Target.objects.filter(year=filters.year, dimension=Target.Dimension.TOTAL, month=0)
-        .exclude(note="")
-        .values_list("scope", "note")
+        dict.fromkeys(
+            Target.objects.filter(year=filters.year, dimension=Target.Dimension.TOTAL, month=0)
+            .exclude(note="")
+            .values_list("note", flat=True)
+        )
     )
     context = {
         "form": form, "filters": filters, "summary": figures, "districts": districts, "categories": categories,
