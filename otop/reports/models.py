@@ -118,6 +118,35 @@ class DailySales(models.Model):
         return f"{self.day} {self.channel} {self.producer_id}: {self.net}"
 
 
+class MonthlySales(models.Model):
+    """DailySales summed by month: what the dashboard and the API read (their periods are whole months)."""
+
+    month = models.DateField()  # the first day of the month
+    channel = models.CharField(max_length=12)
+    category_id = models.IntegerField(default=0)
+    district_code = models.CharField(max_length=4, blank=True)
+    producer_id = models.IntegerField(default=0)
+    quantity = models.IntegerField(default=0)
+    gross = models.DecimalField(default=ZERO, **BIG_MONEY)
+    discount = models.DecimalField(default=ZERO, **BIG_MONEY)
+    net = models.DecimalField(default=ZERO, **BIG_MONEY)
+    vat = models.DecimalField(default=ZERO, **BIG_MONEY)
+    returns = models.DecimalField(default=ZERO, **BIG_MONEY)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "channel", "category_id", "district_code", "producer_id"],
+                name="one_monthly_row_per_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["producer_id", "month"], name="monthly_producer_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.channel} {self.producer_id}: {self.net}"
+
+
 class ProductMonthSales(models.Model):
     """Net sales of one product in one month and channel: the drill-down to products and the producers' portal."""
 

@@ -24,12 +24,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from otop.catalog.models import Variant
@@ -39,7 +38,7 @@ from otop.inventory.services.sales import split_price
 from otop.orders.models import Order, OrderEvent
 from otop.payments.models import Payment, PaymentEvent
 from otop.pos.models import Sale, SaleVoid
-from otop.reports.models import DailySales, ProductMonthSales, RolledDocument, RollupCursor
+from otop.reports.models import DailySales, MonthlySales, ProductMonthSales, RolledDocument, RollupCursor
 from otop.workspace.models import Booking
 
 TILL_SALE = "till_sale"
@@ -51,7 +50,7 @@ SOURCES = [TILL_SALE, TILL_VOID, ORDER_PAID, ORDER_REFUND, ROOM]
 
 ROOM_CHANNEL = "room"
 LOOKBACK_IDS = 1000
-BATCH = 500
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -187,23 +186,6 @@ def till_documents(sales: list[tuple[str, str, Sale, datetime, bool]]) -> list[D
     return documents
 
 
-def _sale_rows(low_id: int, limit: int) -> list[tuple[str, str, Sale, datetime, bool]]:
-    sales = (
-        Sale.objects.filter(pk__gt=low_id).select_related("register").prefetch_related("lines").order_by("pk")[:limit]
-    )
-    return [(TILL_SALE, str(sale.pk), sale, sale.sold_at, False) for sale in sales]
-
-
-def _void_rows(low_id: int, limit: int) -> list[tuple[str, str, Sale, datetime, bool]]:
-    voids = (
-        SaleVoid.objects.filter(pk__gt=low_id)
-        .select_related("sale__register")
-        .prefetch_related("sale__lines")
-        .order_by("pk")[:limit]
-    )
-    return [(TILL_VOID, str(void.pk), void.sale, void.done_at, True) for void in voids]
-
-
 # --- orders ---------------------------------------------------------------------------------
 
 
@@ -229,15 +211,6 @@ def order_documents(events: list[OrderEvent]) -> list[Document]:
     return documents
 
 
-def _order_event_rows(status: str, low_id: int, limit: int) -> list[OrderEvent]:
-    return list(
-        OrderEvent.objects.filter(pk__gt=low_id, to_status=status)
-        .select_related("order")
-        .prefetch_related("order__lines")
-        .order_by("pk")[:limit]
-    )
-
-
 # --- room bookings --------------------------------------------------------------------------
 
 
@@ -254,40 +227,44 @@ def room_documents(events: list[PaymentEvent]) -> list[Document]:
     return documents
 
 
-def _room_rows(low_id: int, limit: int) -> list[PaymentEvent]:
-    booking_type = ContentType.objects.get_for_model(Booking)
-    return list(
-        PaymentEvent.objects.filter(
-            pk__gt=low_id, to_status=Payment.Status.CONFIRMED, payment__content_type=booking_type
-        )
-        .select_related("payment")
-        .order_by("pk")[:limit]
-    )
-
-
 # --- reading new documents ------------------------------------------------------------------
 
 
-def _rows(source: str, low_id: int, limit: int) -> list:
+def _booking_type() -> ContentType:
+    return ContentType.objects.get_for_model(Booking)
+
+
+def _candidates(source: str):
+    """The source's documents as a queryset of (row id, document key)."""
     if source == TILL_SALE:
-        return _sale_rows(low_id, limit)
+        return Sale.objects.values_list("pk", "pk")
     if source == TILL_VOID:
-        return _void_rows(low_id, limit)
-    if source == ORDER_PAID:
-        return _order_event_rows(Order.Status.PAID, low_id, limit)
-    if source == ORDER_REFUND:
-        return _order_event_rows(Order.Status.REFUNDED, low_id, limit)
-    return _room_rows(low_id, limit)
+        return SaleVoid.objects.values_list("pk", "pk")
+    if source in (ORDER_PAID, ORDER_REFUND):
+        status = Order.Status.PAID if source == ORDER_PAID else Order.Status.REFUNDED
+        return OrderEvent.objects.filter(to_status=status).values_list("pk", "pk")
+    return PaymentEvent.objects.filter(
+        to_status=Payment.Status.CONFIRMED, payment__content_type=_booking_type()
+    ).values_list("pk", "payment_id")
 
 
-def _row_id(source: str, row) -> int:
-    return int(row[1]) if source in (TILL_SALE, TILL_VOID) else row.pk
-
-
-def _row_key(source: str, row) -> str:
-    if source in (TILL_SALE, TILL_VOID):
-        return row[1]
-    return str(row.payment_id) if source == ROOM else str(row.pk)
+def _load(source: str, ids: list[int]) -> list:
+    """The rows behind these ids, with what their documents need, in id order."""
+    if source == TILL_SALE:
+        sales = Sale.objects.filter(pk__in=ids).select_related("register").prefetch_related("lines").order_by("pk")
+        return [(TILL_SALE, str(sale.pk), sale, sale.sold_at, False) for sale in sales]
+    if source == TILL_VOID:
+        voids = (
+            SaleVoid.objects.filter(pk__in=ids)
+            .select_related("sale__register")
+            .prefetch_related("sale__lines")
+            .order_by("pk")
+        )
+        return [(TILL_VOID, str(void.pk), void.sale, void.done_at, True) for void in voids]
+    if source in (ORDER_PAID, ORDER_REFUND):
+        events = OrderEvent.objects.filter(pk__in=ids).select_related("order").prefetch_related("order__lines")
+        return list(events.order_by("pk"))
+    return list(PaymentEvent.objects.filter(pk__in=ids).select_related("payment").order_by("pk"))
 
 
 def _documents(source: str, rows: list) -> list[Document]:
@@ -314,22 +291,21 @@ def roll_up_new_documents() -> int:
 def _roll_up_batch(source: str) -> tuple[int, bool]:
     cursor, _created = RollupCursor.objects.select_for_update().get_or_create(source=source)
     low = max(cursor.last_id - LOOKBACK_IDS, 0)
-    rows = _rows(source, low, LOOKBACK_IDS + BATCH)
-    if not rows:
+    limit = LOOKBACK_IDS + BATCH
+    candidates = [(pk, str(key)) for pk, key in _candidates(source).filter(pk__gt=low).order_by("pk")[:limit]]
+    if not candidates:
         return 0, False
-    keys = [_row_key(source, row) for row in rows]
+    keys = [key for _pk, key in candidates]
     done = set(RolledDocument.objects.filter(source=source, key__in=keys).values_list("key", flat=True))
-    fresh = []
-    seen = set()
-    for row, key in zip(rows, keys, strict=True):
-        if key not in done and key not in seen:
-            seen.add(key)
-            fresh.append(row)
-    more = len(fresh) > BATCH or len(rows) == LOOKBACK_IDS + BATCH
-    fresh = fresh[:BATCH]
-    documents = _documents(source, fresh)
+    fresh: dict[str, int] = {}
+    for pk, key in candidates:
+        if key not in done and key not in fresh:
+            fresh[key] = pk
+    more = len(fresh) > BATCH or len(candidates) == limit
+    chosen = list(fresh.values())[:BATCH]
+    documents = _documents(source, _load(source, chosen)) if chosen else []
     add_documents(documents)
-    highest = max(_row_id(source, row) for row in (fresh or rows))
+    highest = max(chosen) if chosen else candidates[-1][0]
     if highest > cursor.last_id:
         cursor.last_id = highest
         cursor.save(update_fields=["last_id"])
@@ -340,6 +316,7 @@ def _roll_up_batch(source: str) -> tuple[int, bool]:
 
 DAILY_KEY = ("day", "channel", "category_id", "district_code", "producer_id")
 DAILY_SUMS = ("quantity", "gross", "discount", "net", "vat", "returns", "documents")
+MONTHLY_KEY = ("month", "channel", "category_id", "district_code", "producer_id")
 MONTH_KEY = ("month", "channel", "product_id")
 MONTH_SUMS = ("quantity", "net", "vat")
 
@@ -374,27 +351,40 @@ def add_documents(documents: list[Document]) -> None:
             entry["quantity"] += fact.quantity
             entry["net"] += fact.net
             entry["vat"] += fact.vat
-    _increment(DailySales, DAILY_KEY, DAILY_SUMS, daily, {"day__in": {key[0] for key in daily}})
-    _increment(ProductMonthSales, MONTH_KEY, MONTH_SUMS, monthly, {"month__in": {key[0] for key in monthly}})
+    days, producers = {key[0] for key in daily}, {key[4] for key in daily}
+    _increment(DailySales, DAILY_KEY, DAILY_SUMS, daily, {"day__in": days, "producer_id__in": producers})
+    by_month: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(DAILY_SUMS, 0))
+    for (day, *rest), sums in daily.items():
+        cell = by_month[(day.replace(day=1), *rest)]
+        for field in DAILY_SUMS:
+            cell[field] += sums[field]
+    months = {key[0] for key in by_month}
+    _increment(MonthlySales, MONTHLY_KEY, DAILY_SUMS, by_month, {"month__in": months, "producer_id__in": producers})
+    products = {key[2] for key in monthly}
+    _increment(ProductMonthSales, MONTH_KEY, MONTH_SUMS, monthly, {"month__in": months, "product_id__in": products})
     RolledDocument.objects.bulk_create(
         [RolledDocument(source=document.source, key=document.key, day=document.day) for document in documents]
     )
 
 
 def _increment(model, key_fields, sum_fields, sums: dict, narrow: dict) -> None:
-    channels = {key[1] for key in sums}
+    """Add the sums to their rows (created when missing). The caller holds the rollup's lock (a cursor row
+    locked for update; SQLite's one writer), so reading, adding and writing back loses nothing."""
     existing = {
         tuple(getattr(row, field) for field in key_fields): row
-        for row in model.objects.filter(channel__in=channels, **narrow).only("pk", *key_fields)
+        for row in model.objects.filter(channel__in={key[1] for key in sums}, **narrow)
     }
-    new = []
+    new, changed = [], []
     for key, values in sums.items():
         row = existing.get(key)
         if row is None:
             new.append(model(**dict(zip(key_fields, key, strict=True)), **values))
         else:
-            model.objects.filter(pk=row.pk).update(**{field: F(field) + values[field] for field in sum_fields})
-    model.objects.bulk_create(new)
+            for field in sum_fields:
+                setattr(row, field, getattr(row, field) + values[field])
+            changed.append(row)
+    model.objects.bulk_update(changed, sum_fields, batch_size=500)
+    model.objects.bulk_create(new, batch_size=1000)
 
 
 # --- rebuilding -----------------------------------------------------------------------------
@@ -415,44 +405,34 @@ def rebuild_sales_rollup(*, since: date | None = None) -> int:
         RollupCursor.objects.select_for_update().get_or_create(source=source)
     if since is None:
         DailySales.objects.all().delete()
+        MonthlySales.objects.all().delete()
         ProductMonthSales.objects.all().delete()
         RolledDocument.objects.all().delete()
         RollupCursor.objects.update(last_id=0)
         return roll_up_new_documents()
     start = since.replace(day=1)
     DailySales.objects.filter(day__gte=start).delete()
+    MonthlySales.objects.filter(month__gte=start).delete()
     ProductMonthSales.objects.filter(month__gte=start).delete()
     RolledDocument.objects.filter(day__gte=start).delete()
     after = _start_of(start)
-    added = 0
-    sources = {
-        TILL_SALE: lambda: Sale.objects.filter(sold_at__gte=after),
-        TILL_VOID: lambda: SaleVoid.objects.filter(done_at__gte=after),
-        ORDER_PAID: lambda: OrderEvent.objects.filter(at__gte=after, to_status=Order.Status.PAID),
-        ORDER_REFUND: lambda: OrderEvent.objects.filter(at__gte=after, to_status=Order.Status.REFUNDED),
-        ROOM: lambda: PaymentEvent.objects.filter(at__gte=after, to_status=Payment.Status.CONFIRMED),
+    since_filters = {
+        TILL_SALE: {"sold_at__gte": after},
+        TILL_VOID: {"done_at__gte": after},
+        ORDER_PAID: {"at__gte": after},
+        ORDER_REFUND: {"at__gte": after},
+        ROOM: {"at__gte": after},
     }
-    for source, queryset in sources.items():
-        ids = list(queryset().order_by("pk").values_list("pk", flat=True))
-        for index in range(0, len(ids), BATCH):
-            chunk = set(ids[index : index + BATCH])
-            low, high = min(chunk), max(chunk)
-            rows = [row for row in _rows(source, low - 1, high - low + 1) if _row_id(source, row) in chunk]
-            documents = [document for document in _documents(source, rows) if document.day >= start]
-            rolled = set(
-                RolledDocument.objects.filter(source=source, key__in=[doc.key for doc in documents]).values_list(
-                    "key", flat=True
-                )
-            )
-            documents = [document for document in documents if document.key not in rolled]
+    added = 0
+    for source, since_filter in since_filters.items():
+        candidates = list(_candidates(source).filter(**since_filter).order_by("pk"))
+        for index in range(0, len(candidates), BATCH):
+            chunk = candidates[index : index + BATCH]
+            keys = [str(key) for _pk, key in chunk]
+            rolled = set(RolledDocument.objects.filter(source=source, key__in=keys).values_list("key", flat=True))
+            ids = [pk for pk, key in chunk if str(key) not in rolled]
+            documents = [document for document in _documents(source, _load(source, ids)) if document.day >= start]
             add_documents(documents)
             added += len(documents)
     added += roll_up_new_documents()
     return added
-
-
-def days_between(first: date, last: date) -> Iterable[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)

@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -27,7 +26,7 @@ from otop.core.selectors import center_profile
 from otop.core.thaidates import BUDDHIST_ERA_OFFSET, ENGLISH_MONTHS_SHORT, THAI_MONTHS_SHORT
 from otop.geo.models import District
 from otop.producers.models import Producer
-from otop.reports.models import DailySales, OutsideSales, ProductMonthSales, Target
+from otop.reports.models import MonthlySales, OutsideSales, ProductMonthSales, Target
 
 GROUPS = ("district", "category", "channel", "producer", "month")
 
@@ -146,8 +145,9 @@ class Summary:
         return self.net + self.outside
 
 
-def _rollup(filters: Filters, *, ignore: str = "") -> QuerySet[DailySales]:
-    rows = DailySales.objects.filter(day__gte=filters.start, day__lte=filters.end)
+def _rollup(filters: Filters, *, ignore: str = "") -> QuerySet[MonthlySales]:
+    # Periods are whole months, so the monthly sums answer every report; the daily rows stay the fact source.
+    rows = MonthlySales.objects.filter(month__gte=filters.start, month__lte=filters.end)
     if filters.channel and ignore != "channel":
         rows = rows.filter(channel=filters.channel)
     if filters.category_id and ignore != "category":
@@ -364,10 +364,9 @@ def by_month(filters: Filters) -> list[Row]:
 
     def monthly(chosen: Filters) -> dict[int, dict]:
         return {
-            row["m"]: row
+            row["month"].month: row
             for row in _rollup(chosen)
-            .annotate(m=ExtractMonth("day"))
-            .values("m")
+            .values("month")
             .annotate(net=Sum("net"), vat=Sum("vat"), quantity=Sum("quantity"), returns=Sum("returns"))
         }
 

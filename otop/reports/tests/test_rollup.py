@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from otop.inventory.models import SoldItem
-from otop.reports.models import DailySales, ProductMonthSales, RolledDocument
+from otop.reports.models import DailySales, MonthlySales, ProductMonthSales, RolledDocument
 from otop.reports.rollup import roll_up_new_documents
 from otop.reports.tests import oracle
 from otop.reports.tests.shop import Shop, basket_of, producer_in, product_of
@@ -39,9 +39,14 @@ def assert_rollup_matches_raw() -> None:
     assert rollup_gross_by("district_code") == oracle.goods_gross_by("product__producer__district_id")
     assert rollup_gross_by("category_id") == oracle.goods_gross_by("product__category_id")
     assert rollup_gross_by("producer_id") == oracle.goods_gross_by("product__producer_id")
-    monthly = ProductMonthSales.objects.aggregate(n=Sum("net"), q=Sum("quantity"))
+    by_product = ProductMonthSales.objects.aggregate(n=Sum("net"), q=Sum("quantity"))
     daily = DailySales.objects.aggregate(n=Sum("net"), q=Sum("quantity"))
-    assert (monthly["n"], monthly["q"]) == (daily["n"], daily["q"])
+    assert (by_product["n"], by_product["q"]) == (daily["n"], daily["q"])
+    cells = ("channel", "category_id", "district_code", "producer_id")
+    sums = {"n": Sum("net"), "v": Sum("vat"), "g": Sum("gross"), "r": Sum("returns"), "q": Sum("quantity")}
+    assert sorted(MonthlySales.objects.values(*cells).annotate(**sums).values_list(*cells, *sums)) == sorted(
+        DailySales.objects.values(*cells).annotate(**sums).values_list(*cells, *sums)
+    )
 
 
 @pytest.fixture
