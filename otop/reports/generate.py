@@ -63,7 +63,7 @@ def generate_till_lines(*, lines: int, days: int, until: date | None = None, see
             priced = [(pk, rng.randint(1, 3), price, name) for pk, price, name in chosen]
             total = sum((line_total(price, quantity) for _pk, quantity, price, _name in priced), Decimal(0))
             sale = Sale(
-                device_sale_id=uuid.UUID(int=rng.getrandbits(128)), register=register, shift=shift, cashier=cashier,
+                device_sale_id=uuid.uuid4(), register=register, shift=shift, cashier=cashier,
                 receipt_number=next_number, sold_at=sold_at, subtotal=total, total=total, vat=vat_included_in(total),
             )  # fmt: skip
             next_number += 1

@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from otop.catalog.models import Variant
@@ -37,7 +37,7 @@ from otop.inventory.selectors import basket_recipes
 from otop.inventory.services.sales import split_price
 from otop.orders.models import Order, OrderEvent
 from otop.payments.models import Payment, PaymentEvent
-from otop.pos.models import Sale, SaleVoid
+from otop.pos.models import Sale, SaleLine, SaleVoid
 from otop.reports.models import DailySales, MonthlySales, ProductMonthSales, RolledDocument, RollupCursor
 from otop.workspace.models import Booking
 
@@ -159,29 +159,54 @@ def _facts(
 # --- the till -------------------------------------------------------------------------------
 
 
-def _till_lines(sale: Sale) -> list[RawLine]:
-    lines = list(sale.lines.all())
-    totals = [line.total for line in lines]
+@dataclass(frozen=True)
+class TillSale:
+    """What a till sale's document needs, read as plain values (building model objects costs more than the sums)."""
+
+    channel: str
+    bill_discount: Decimal
+    total: Decimal
+    vat: Decimal
+    lines: list[tuple[int | None, int, Decimal, Decimal]]  # (variant id, quantity, unit price, line total)
+
+
+def _till_sales(sale_ids: Iterable[int]) -> dict[int, TillSale]:
+    sale_ids = list(sale_ids)
+    lines: dict[int, list] = defaultdict(list)
+    for sale_id, variant_id, quantity, unit_price, total in (
+        SaleLine.objects.filter(sale_id__in=sale_ids)
+        .order_by("sale_id", "position", "pk")
+        .values_list("sale_id", "variant_id", "quantity", "unit_price", "total")
+    ):
+        lines[sale_id].append((variant_id, quantity, unit_price, total))
+    return {
+        pk: TillSale("tea" if location == "tea" else "counter", bill_discount, total, vat, lines[pk])
+        for pk, location, bill_discount, total, vat in Sale.objects.filter(pk__in=sale_ids).values_list(
+            "pk", "register__location_code", "bill_discount", "total", "vat"
+        )
+    }
+
+
+def _till_lines(sale: TillSale) -> list[RawLine]:
+    totals = [total for _variant, _quantity, _price, total in sale.lines]
     nets = totals if sale.bill_discount == 0 else split_price(sale.total, totals)
     vats = split_price(sale.vat, nets)
     return [
-        (line.variant_id, line.quantity, line_total(line.unit_price, line.quantity), net, vat)
-        for line, net, vat in zip(lines, nets, vats, strict=True)
+        (variant_id, quantity, line_total(unit_price, quantity), net, vat)
+        for (variant_id, quantity, unit_price, _total), net, vat in zip(sale.lines, nets, vats, strict=True)
     ]
 
 
-def _till_channel(sale: Sale) -> str:
-    return "tea" if sale.register.location_code == "tea" else "counter"
-
-
-def till_documents(sales: list[tuple[str, str, Sale, datetime, bool]]) -> list[Document]:
-    """(source, key, sale, when, is_return) → documents."""
-    raw = [(source, key, sale, when, is_return, _till_lines(sale)) for source, key, sale, when, is_return in sales]
+def till_documents(rows: list[tuple[str, str, int, datetime, bool]]) -> list[Document]:
+    """(source, key, sale id, when, is_return) → documents."""
+    sales = _till_sales(sale_id for _source, _key, sale_id, _when, _return in rows)
+    raw = [(source, key, sales[sale_id], when, is_return) for source, key, sale_id, when, is_return in rows]
+    raw = [(*row, _till_lines(row[2])) for row in raw]
     info, recipes = _item_info(line[0] for *_rest, lines in raw for line in lines if line[0])
     documents = []
     for source, key, sale, when, is_return, lines in raw:
         day = business_day(when)
-        facts = _facts(lines, day=day, channel=_till_channel(sale), is_return=is_return, info=info, recipes=recipes)
+        facts = _facts(lines, day=day, channel=sale.channel, is_return=is_return, info=info, recipes=recipes)
         documents.append(Document(source, key, day, facts))
     return documents
 
@@ -251,16 +276,11 @@ def _candidates(source: str):
 def _load(source: str, ids: list[int]) -> list:
     """The rows behind these ids, with what their documents need, in id order."""
     if source == TILL_SALE:
-        sales = Sale.objects.filter(pk__in=ids).select_related("register").prefetch_related("lines").order_by("pk")
-        return [(TILL_SALE, str(sale.pk), sale, sale.sold_at, False) for sale in sales]
+        sales = Sale.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "sold_at")
+        return [(TILL_SALE, str(pk), pk, sold_at, False) for pk, sold_at in sales]
     if source == TILL_VOID:
-        voids = (
-            SaleVoid.objects.filter(pk__in=ids)
-            .select_related("sale__register")
-            .prefetch_related("sale__lines")
-            .order_by("pk")
-        )
-        return [(TILL_VOID, str(void.pk), void.sale, void.done_at, True) for void in voids]
+        voids = SaleVoid.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "sale_id", "done_at")
+        return [(TILL_VOID, str(pk), sale_id, done_at, True) for pk, sale_id, done_at in voids]
     if source in (ORDER_PAID, ORDER_REFUND):
         events = OrderEvent.objects.filter(pk__in=ids).select_related("order").prefetch_related("order__lines")
         return list(events.order_by("pk"))
@@ -369,21 +389,26 @@ def add_documents(documents: list[Document]) -> None:
 
 def _increment(model, key_fields, sum_fields, sums: dict, narrow: dict) -> None:
     """Add the sums to their rows (created when missing). The caller holds the rollup's lock (a cursor row
-    locked for update; SQLite's one writer), so reading, adding and writing back loses nothing."""
+    locked for update; SQLite's one writer), so no other run creates the same rows meanwhile."""
     existing = {
-        tuple(getattr(row, field) for field in key_fields): row
-        for row in model.objects.filter(channel__in={key[1] for key in sums}, **narrow)
+        tuple(values[:-1]): values[-1]
+        for values in model.objects.filter(channel__in={key[1] for key in sums}, **narrow).values_list(
+            *key_fields, "pk"
+        )
     }
     new, changed = [], []
     for key, values in sums.items():
-        row = existing.get(key)
-        if row is None:
+        pk = existing.get(key)
+        if pk is None:
             new.append(model(**dict(zip(key_fields, key, strict=True)), **values))
         else:
-            for field in sum_fields:
-                setattr(row, field, getattr(row, field) + values[field])
-            changed.append(row)
-    model.objects.bulk_update(changed, sum_fields, batch_size=500)
+            changed.append([values[field] for field in sum_fields] + [pk])
+    if changed:
+        # One statement run for many rows: Django's bulk_update builds a CASE per field and row (slow in Python).
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(f"{connection.ops.quote_name(f)} = {connection.ops.quote_name(f)} + %s" for f in sum_fields)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", changed)  # noqa: S608 - names only
     model.objects.bulk_create(new, batch_size=1000)
 
 
