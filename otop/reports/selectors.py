@@ -459,3 +459,10 @@ def district_options() -> list[District]:
 
 def has_filters(filters: Filters) -> bool:
     return bool(filters.channel or filters.category_id or filters.district_code or filters.producer_id)
+
+
+def producer_month_total(*, producer_id: int, today: date | None = None) -> Decimal:
+    """A producer's net sales at the center this month so far (the portal's front page)."""
+    month = (today or timezone.localdate()).replace(day=1)
+    total = ProductMonthSales.objects.filter(producer_id=producer_id, month=month).aggregate(total=Sum("net"))
+    return total["total"] or ZERO

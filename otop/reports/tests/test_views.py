@@ -62,6 +62,8 @@ def test_every_dashboard_figure_equals_an_independent_sum_over_raw_lines(sold, c
     assert context["summary"].target == Decimal("100000.00")
     assert "เป้าหมายทดสอบ" in response.content.decode()
     assert b"<script" not in response.content.split(b"<main")[1]
+    # Figures only: no buyer's name or phone anywhere.
+    assert "ลูกค้า ทดสอบ" not in response.content.decode() and "0812223333" not in response.content.decode()
 
 
 def test_the_dashboard_filters_by_channel_and_district(sold, client):
@@ -150,6 +152,9 @@ def test_a_producer_sees_this_months_sales_and_reports_outside_sales(sold, clien
     user = create_user(username="silkmaker", password="a-long-test-password", role="producer")
     Producer.objects.filter(pk=producer.pk).update(user=user)
     client.force_login(user)
+    home = client.get("/portal/")
+    assert home.status_code == 200
+    assert "ยอดขายของฉันเดือนนี้" in home.content.decode()
     page = client.get("/portal/sales/")
     assert page.status_code == 200
     expected = DailySales.objects.filter(producer_id=producer.pk).aggregate(n=Sum("net"))["n"]
