@@ -14,9 +14,10 @@ A gift basket counts as its components, split the way producers' settlements spl
 VAT is the document's (the till's `Sale.vat`; for orders the VAT included in the goods total), spread
 over lines with the same exact split, so the rollup's VAT adds up to the documents'.
 
-`roll_up_new_documents` runs every minute (`schedule.py`) and after each order status change; it looks
-back `LOOKBACK_IDS` ids below each cursor because on PostgreSQL a transaction that took an id earlier may
-commit later. `RolledDocument` (unique per source and key) makes adding twice impossible.
+`roll_up_new_documents` runs every minute (`schedule.py`), so reports lag sales by a minute at most; it
+looks back `LOOKBACK_IDS` ids below each cursor because on PostgreSQL a transaction that took an id earlier
+may commit later. `RolledDocument` (unique per source and key) makes adding twice impossible. The
+documents are read as plain values and the sums written with one UPDATE statement run for many rows.
 """
 
 from __future__ import annotations

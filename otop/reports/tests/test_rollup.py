@@ -11,8 +11,9 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from otop.core.periodic import all_jobs
 from otop.inventory.models import SoldItem
-from otop.reports.models import DailySales, MonthlySales, ProductMonthSales, RolledDocument
+from otop.reports.models import DailySales, MonthlySales, ProductMonthSales, RolledDocument, RollupCursor
 from otop.reports.rollup import roll_up_new_documents
 from otop.reports.tests import oracle
 from otop.reports.tests.shop import Shop, basket_of, producer_in, product_of
@@ -159,3 +160,18 @@ def test_discounts_and_vat_are_shown_both_ways(shop):
         Decimal("1250.00"), Decimal("250.00"), Decimal("1000.00"), Decimal("65.42"),
     )  # fmt: skip
     assert row.net - row.vat == Decimal("934.58")
+
+
+def test_a_sale_committed_after_later_ids_is_still_added_within_the_look_back(shop):
+    sale = shop.till_sale([(shop.rice, 1, Decimal("0"))])
+    # As if sales with higher ids had committed and been rolled up before this one.
+    RollupCursor.objects.update_or_create(source="till_sale", defaults={"last_id": sale.pk + 10})
+    assert roll_up_new_documents() == 1
+    assert DailySales.objects.get().net == Decimal("89.50")
+    assert RollupCursor.objects.get(source="till_sale").last_id == sale.pk + 10
+
+
+def test_the_rollup_runs_every_minute_from_the_clock():
+    (job,) = [job for job in all_jobs() if job.name == "sales rollup"]
+    assert job.every.total_seconds() == 60
+    assert job.run is roll_up_new_documents
