@@ -371,8 +371,9 @@ def by_month(filters: Filters) -> list[Row]:
         }
 
     this_year, last_year = monthly(whole), monthly(whole.last_year())
+    # The center's monthly targets are totals: they do not apply to one channel, district or producer.
     goals = Target.objects.filter(year=filters.year, scope=Target.Scope.CENTER, dimension="total", key="", month__gt=0)
-    month_goals = {goal.month: goal.amount for goal in goals}
+    month_goals = {} if has_filters(filters) else {goal.month: goal.amount for goal in goals}
     rows = []
     for month in range(filters.first_month, filters.last_month + 1):
         label = month_label(month)

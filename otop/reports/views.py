@@ -31,7 +31,11 @@ VIEW = "reports.view_sales_reports"
 
 def _filters(request: HttpRequest, **fixed) -> tuple[FilterForm, selectors.Filters]:
     form = FilterForm(request.GET or None)
-    return form, form.filters(**fixed)
+    filters = form.filters(**fixed)
+    if fixed:
+        # A drill-down page is about one district or producer already.
+        del form.fields["district"]
+    return form, filters
 
 
 def _query(request: HttpRequest) -> str:
