@@ -11,7 +11,17 @@ import os
 import time
 from datetime import timedelta
 
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
 from bench.harness import Context, TimedCase
+from otop.accounts.services import create_user
+from otop.pos.models import Sale, SaleLine
+from otop.reports import rollup
+from otop.reports.generate import generate_till_lines
+from otop.reports.rollup import rebuild_sales_rollup
+from otop.reports.selectors import current_buddhist_year
 
 
 def timed_cases(context: Context) -> list[TimedCase]:
@@ -19,15 +29,6 @@ def timed_cases(context: Context) -> list[TimedCase]:
     info: dict = {}  # printed with the results
 
     def setup() -> None:
-        from django.test import Client
-        from django.utils import timezone
-
-        from otop.accounts.services import create_user
-        from otop.pos.models import SaleLine
-        from otop.reports.generate import generate_till_lines
-        from otop.reports.rollup import rebuild_sales_rollup
-        from otop.reports.selectors import current_buddhist_year
-
         wanted = int(os.environ.get("BENCH_SALES_LINES", "150000"))
         have = SaleLine.objects.count()
         if have < wanted:
@@ -51,11 +52,6 @@ def timed_cases(context: Context) -> list[TimedCase]:
         return run
 
     def add_day_setup() -> None:
-        from django.utils import timezone
-
-        from otop.pos.models import Sale
-        from otop.reports.generate import generate_till_lines
-
         lines_a_day = max(state.get("lines", 150_000) // 730, 3)
         before = Sale.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         generate_till_lines(lines=lines_a_day * 3, days=3, until=timezone.localdate() + timedelta(days=400), seed=7)
@@ -67,20 +63,12 @@ def timed_cases(context: Context) -> list[TimedCase]:
         info["lines in a day"] = lines_a_day
 
     def add_day(iteration: int) -> None:
-        from django.db import transaction
-
-        from otop.reports import rollup
-
         ids = state["days"][iteration % len(state["days"])]
         with transaction.atomic():
             rollup.add_documents(rollup._documents(rollup.TILL_SALE, rollup._load(rollup.TILL_SALE, ids)))
             transaction.set_rollback(True)  # measured again next time, the rollup left as it was
 
     def add_minute(_iteration: int) -> None:
-        from django.db import transaction
-
-        from otop.reports import rollup
-
         ids = state["days"][0][:5]  # a busy minute: five sales
         with transaction.atomic():
             rollup.add_documents(rollup._documents(rollup.TILL_SALE, rollup._load(rollup.TILL_SALE, ids)))
