@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "otop.workspace",
     "otop.shipping",
     "otop.channels",
+    "otop.reports",
     "otop.backoffice",
     "otop.storefront",
     "otop.demo",

@@ -37,6 +37,8 @@ urlpatterns += i18n_patterns(
     path("shipping/", include("otop.shipping.urls")),
     path("workspace/", include("otop.workspace.urls")),
     path("portal/line/", include("otop.channels.portal_urls")),
+    # Reports choose their own segments: /reports/… for staff and officers, /portal/sales/ for producers.
+    path("", include("otop.reports.urls")),
     # Apps included at the root choose their own first path segment (catalog: /p/<code>, ...).
     path("", include("otop.catalog.urls")),
     path("", include("otop.producers.urls")),

@@ -18,6 +18,8 @@ CASHIER = "cashier"
 COMMITTEE = "committee"
 PRODUCER = "producer"
 CUSTOMER = "customer"
+# Reads the sales figures against the province's targets (reports), nothing else: no personal data.
+PROVINCE_OFFICER = "province_officer"
 
 ROLE_LABELS = {
     MANAGER: _("Manager"),
@@ -26,6 +28,7 @@ ROLE_LABELS = {
     COMMITTEE: _("Committee member"),
     PRODUCER: _("Producer"),
     CUSTOMER: _("Customer"),
+    PROVINCE_OFFICER: _("Province officer"),
 }
 
 # Roles whose members may open the Django admin (is_staff).
@@ -65,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     COMMITTEE: ["accounts.sit_on_committee"],
     PRODUCER: ["accounts.use_producer_portal"],
     CUSTOMER: [],
+    PROVINCE_OFFICER: [],
 }
 
 

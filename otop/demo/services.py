@@ -40,6 +40,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("committee3", roles.COMMITTEE),
     DemoAccount("producer", roles.PRODUCER, phone="0812345678"),
     DemoAccount("customer", roles.CUSTOMER),
+    DemoAccount("province", roles.PROVINCE_OFFICER),
 ]
 
 

@@ -1,0 +1,89 @@
+"""Reports: dashboard and API server time, XLSX by producer, rolling up sales (in-process, over the rollup).
+
+The figures depend on how many sold lines are in the database: `manage.py generate_sales_lines --lines N`
+writes them (5,000,000 by default; `make bench` uses BENCH_SALES_LINES, 150,000 unless set, because it
+runs on every machine) and rebuilds the rollup.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from bench.harness import Context, TimedCase
+from otop.accounts.services import create_user
+from otop.pos.models import Sale, SaleLine
+from otop.reports import rollup
+from otop.reports.generate import generate_till_lines
+from otop.reports.rollup import rebuild_sales_rollup
+from otop.reports.selectors import current_buddhist_year
+
+
+def timed_cases(context: Context) -> list[TimedCase]:
+    state: dict = {}
+    info: dict = {}  # printed with the results
+
+    def setup() -> None:
+        wanted = int(os.environ.get("BENCH_SALES_LINES", "150000"))
+        have = SaleLine.objects.count()
+        if have < wanted:
+            generate_till_lines(lines=wanted - have, days=730)
+            started = time.perf_counter()
+            rebuild_sales_rollup()
+            info["rollup rebuilt in (s)"] = round(time.perf_counter() - started, 1)
+        state["lines"] = info["sold lines"] = SaleLine.objects.count()
+        user = create_user(username=f"bench-reports-{timezone.now():%H%M%S%f}", password="bench-password-2569",
+                           role="manager")  # fmt: skip
+        client = Client()
+        client.force_login(user)
+        state["client"] = client
+        state["year"] = current_buddhist_year()
+
+    def get(path: str):
+        def run(_iteration: int) -> None:
+            response = state["client"].get(path.format(year=state["year"]))
+            assert response.status_code == 200, response.status_code
+
+        return run
+
+    def add_day_setup() -> None:
+        lines_a_day = max(state.get("lines", 150_000) // 730, 3)
+        before = Sale.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        generate_till_lines(lines=lines_a_day * 3, days=3, until=timezone.localdate() + timedelta(days=400), seed=7)
+        sales = list(Sale.objects.filter(pk__gt=before).order_by("pk").values_list("pk", "sold_at"))
+        by_day: dict = {}
+        for pk, sold_at in sales:
+            by_day.setdefault(timezone.localdate(sold_at), []).append(pk)
+        state["days"] = list(by_day.values())
+        info["lines in a day"] = lines_a_day
+
+    def add_day(iteration: int) -> None:
+        ids = state["days"][iteration % len(state["days"])]
+        with transaction.atomic():
+            rollup.add_documents(rollup._documents(rollup.TILL_SALE, rollup._load(rollup.TILL_SALE, ids)))
+            transaction.set_rollback(True)  # measured again next time, the rollup left as it was
+
+    def add_minute(_iteration: int) -> None:
+        ids = state["days"][0][:5]  # a busy minute: five sales
+        with transaction.atomic():
+            rollup.add_documents(rollup._documents(rollup.TILL_SALE, rollup._load(rollup.TILL_SALE, ids)))
+            transaction.set_rollback(True)
+
+    return [
+        TimedCase(name="reports dashboard, a year (every section)", run=get("/reports/?year={year}"), setup=setup,
+                  iterations=30, goal="p95 < 300 ms"),
+        TimedCase(name="reports API: year by district", run=get("/api/v1/reports/sales?year={year}&group_by=district"),
+                  iterations=30, goal="p95 < 300 ms"),
+        TimedCase(name="reports API: year by month", run=get("/api/v1/reports/sales?year={year}&group_by=month"),
+                  iterations=30, goal="p95 < 300 ms"),
+        TimedCase(name="reports XLSX: year by producer", run=get("/reports/export/producer.xlsx?year={year}"),
+                  iterations=5, goal="< 5 s"),
+        TimedCase(name="rollup: add a day's till sales", run=add_day, setup=add_day_setup, iterations=3,
+                  goal="< 50 ms", extra=info),
+        TimedCase(name="rollup: add a minute's sales (5)", run=add_minute, iterations=20, goal="-"),
+    ]  # fmt: skip

@@ -1,0 +1,91 @@
+"""A generator of raw till sales for benchmarks: many sold lines, fast (bulk inserts, no stock moves).
+
+Not for a real center: it writes `pos.Sale`/`SaleLine` rows directly on a register of its own ("bench"),
+spread over the days before `until`, with the prices of the listed items; the rollup is then rebuilt.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from otop.accounts.models import User
+from otop.catalog.models import Product, Variant
+from otop.core.money import line_total, vat_included_in
+from otop.pos.models import Register, Sale, SaleLine, Shift
+
+LINES_PER_SALE = 3
+BATCH_SALES = 5000
+
+
+def _register_and_shift() -> tuple[Register, Shift, User]:
+    register, _created = Register.objects.get_or_create(
+        code="bench", defaults={"name_th": "ทดสอบความเร็ว", "receipt_prefix": "BN", "location_code": "shop"}
+    )
+    cashier, _created = User.objects.get_or_create(username="bench-cashier")
+    shift = Shift.objects.filter(register=register).first() or Shift.objects.create(
+        register=register, opened_by=cashier, opened_at=timezone.now() - timedelta(days=3650),
+        starting_cash=Decimal("0"), status=Shift.Status.CLOSED,
+    )  # fmt: skip
+    return register, shift, cashier
+
+
+def generate_till_lines(*, lines: int, days: int, until: date | None = None, seed: int = 1) -> int:
+    """Write about `lines` sold lines (3 a sale) over `days` days ending the day before `until`."""
+    until = until or timezone.localdate()
+    rng = random.Random(seed)
+    items = list(
+        Variant.objects.filter(product__status=Product.Status.LISTED, product__is_basket=False).values_list(
+            "pk", "price", "product__name_th"
+        )
+    )
+    if not items:
+        raise ValueError("no listed items to sell: seed the demo first")
+    register, shift, cashier = _register_and_shift()
+    next_number = (Sale.objects.filter(register=register).order_by("-receipt_number").values_list(
+        "receipt_number", flat=True).first() or 0) + 1  # fmt: skip
+    sales_wanted = max(1, lines // LINES_PER_SALE)
+    first_day = until - timedelta(days=days)
+    written = 0
+    while written < sales_wanted:
+        count = min(BATCH_SALES, sales_wanted - written)
+        sales, sale_lines = [], []
+        for index in range(count):
+            # In time order, as a shop writes them: the n-th sale falls on the n-th share of the days.
+            day = first_day + timedelta(days=(written + index) * days // sales_wanted)
+            sold_at = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59))))
+            chosen = [items[min(int(rng.expovariate(0.002)), len(items) - 1)] for _line in range(LINES_PER_SALE)]
+            priced = [(pk, rng.randint(1, 3), price, name) for pk, price, name in chosen]
+            total = sum((line_total(price, quantity) for _pk, quantity, price, _name in priced), Decimal(0))
+            sale = Sale(
+                device_sale_id=uuid.uuid4(), register=register, shift=shift, cashier=cashier,
+                receipt_number=next_number, sold_at=sold_at, subtotal=total, total=total, vat=vat_included_in(total),
+            )  # fmt: skip
+            next_number += 1
+            sales.append(sale)
+            sale_lines.append(priced)
+        with transaction.atomic():
+            Sale.objects.bulk_create(sales)
+            SaleLine.objects.bulk_create(
+                [
+                    SaleLine(
+                        sale=sale,
+                        position=position,
+                        variant_id=pk,
+                        name=name[:300],
+                        quantity=quantity,
+                        unit_price=price,
+                        total=line_total(price, quantity),
+                    )  # fmt: skip
+                    for sale, priced in zip(sales, sale_lines, strict=True)
+                    for position, (pk, quantity, price, name) in enumerate(priced, start=1)
+                ],
+                batch_size=2000,
+            )
+        written += count
+    return written * LINES_PER_SALE

@@ -1,0 +1,177 @@
+"""The daily rollup equals the raw lines of every channel, however sales, returns, voids and refunds mix."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from otop.core.periodic import all_jobs
+from otop.inventory.models import SoldItem
+from otop.reports.models import DailySales, MonthlySales, ProductMonthSales, RolledDocument, RollupCursor
+from otop.reports.rollup import roll_up_new_documents
+from otop.reports.tests import oracle
+from otop.reports.tests.shop import Shop, basket_of, producer_in, product_of
+
+pytestmark = pytest.mark.django_db
+
+
+def rollup_by_day_and_channel() -> dict:
+    return {
+        (row["day"], row["channel"]): row["net"]
+        for row in DailySales.objects.values("day", "channel").annotate(net=Sum("net"))
+        if row["net"]
+    }
+
+
+def rollup_gross_by(field: str) -> dict:
+    rows = DailySales.objects.exclude(producer_id=0).values(field).annotate(gross=Sum("gross"))
+    return {row[field]: row["gross"] for row in rows if row["gross"]}
+
+
+def assert_rollup_matches_raw() -> None:
+    assert rollup_by_day_and_channel() == oracle.net_by_day_and_channel()
+    assert (DailySales.objects.aggregate(v=Sum("vat"))["v"] or 0) == oracle.vat_total()
+    assert rollup_gross_by("district_code") == oracle.goods_gross_by("product__producer__district_id")
+    assert rollup_gross_by("category_id") == oracle.goods_gross_by("product__category_id")
+    assert rollup_gross_by("producer_id") == oracle.goods_gross_by("product__producer_id")
+    by_product = ProductMonthSales.objects.aggregate(n=Sum("net"), q=Sum("quantity"))
+    daily = DailySales.objects.aggregate(n=Sum("net"), q=Sum("quantity"))
+    assert (by_product["n"], by_product["q"]) == (daily["n"], daily["q"])
+    cells = ("channel", "category_id", "district_code", "producer_id")
+    sums = {"n": Sum("net"), "v": Sum("vat"), "g": Sum("gross"), "r": Sum("returns"), "q": Sum("quantity")}
+    assert sorted(MonthlySales.objects.values(*cells).annotate(**sums).values_list(*cells, *sums)) == sorted(
+        DailySales.objects.values(*cells).annotate(**sums).values_list(*cells, *sums)
+    )
+
+
+@pytest.fixture
+def shop(db):
+    shop = Shop()
+    shop.silk = product_of(producer_in(0), price="1250.00")
+    shop.rice = product_of(producer_in(3), price="89.50", category="food")
+    shop.lamp = product_of(producer_in(7), price="333.33", category="household")
+    for variant in (shop.silk, shop.rice, shop.lamp):
+        shop.stock(variant)
+    return shop
+
+
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("till"),
+            st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 5)), min_size=1, max_size=3),
+            st.integers(0, 3),
+            st.booleans(),
+        ),
+        st.tuples(st.just("void"), st.integers(0, 20)),
+        st.tuples(st.just("order"), st.integers(0, 2), st.integers(1, 3), st.sampled_from(["web", "line", "api"])),
+        st.tuples(st.just("refund"), st.integers(0, 20)),
+        st.tuples(st.just("room"), st.integers(1, 900)),
+        st.tuples(st.just("rollup")),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=OPERATIONS)
+def test_rollup_equals_raw_lines_after_any_mix_of_sales_returns_voids_and_refunds(shop, operations):
+    goods = [shop.silk, shop.rice, shop.lamp, None]  # None: the tea corner's menu item
+    sales, orders = [], []
+    for operation in operations:
+        kind = operation[0]
+        if kind == "till":
+            _kind, lines, bill_discount, tea = operation
+            chosen = [(goods[index], quantity, Decimal(discount)) for index, quantity, discount in lines]
+            sales.append(shop.till_sale(chosen, bill_discount=Decimal(bill_discount), tea=tea))
+        elif kind == "void" and sales:
+            sale = sales.pop(operation[1] % len(sales))
+            shop.void(sale)
+        elif kind == "order":
+            _kind, index, quantity, channel = operation
+            orders.append(shop.order([(goods[index], quantity)], channel=channel))
+        elif kind == "refund" and orders:
+            shop.refund(orders.pop(operation[1] % len(orders)))
+        elif kind == "room":
+            shop.room_payment(Decimal(operation[1]))
+        elif kind == "rollup":
+            roll_up_new_documents()
+    roll_up_new_documents()
+    assert_rollup_matches_raw()
+    # Running again adds nothing: each document is added once.
+    before = list(DailySales.objects.order_by("pk").values_list("net", "quantity"))
+    assert roll_up_new_documents() == 0
+    assert list(DailySales.objects.order_by("pk").values_list("net", "quantity")) == before
+
+
+def test_rebuild_gives_the_same_rollup_as_the_running_job(shop):
+    first = shop.till_sale([(shop.silk, 2, Decimal("50.00")), (None, 3, Decimal("0"))], bill_discount=Decimal("7"))
+    shop.till_sale([(shop.rice, 5, Decimal("0"))], tea=True)
+    shop.void(first)
+    paid = shop.order([(shop.lamp, 2)], channel="line")
+    shop.refund(paid)
+    shop.order([(shop.silk, 1)], channel="api")
+    shop.room_payment(Decimal("600.00"))
+    roll_up_new_documents()
+    running = sorted(DailySales.objects.values_list("day", "channel", "producer_id", "net", "vat", "quantity"))
+    call_command("rebuild_sales_rollup")
+    assert sorted(DailySales.objects.values_list("day", "channel", "producer_id", "net", "vat", "quantity")) == running
+    today = running[0][0]
+    call_command("rebuild_sales_rollup", "--from", today.isoformat())
+    assert sorted(DailySales.objects.values_list("day", "channel", "producer_id", "net", "vat", "quantity")) == running
+    assert RolledDocument.objects.count() == 7
+    assert_rollup_matches_raw()
+
+
+def test_a_basket_counts_for_its_components_producers_as_their_settlements_do(shop):
+    honey = product_of(producer_in(1), price="120.00", category="food")
+    soap = product_of(producer_in(2), price="80.00", category="herbal")
+    basket = basket_of(producer_in(4), [(honey, 2), (soap, 1)], price="299.00")
+    for variant in (honey, soap):
+        shop.stock(variant, 50)
+    shop.till_sale([(basket, 3, Decimal("0"))])
+    shop.order([(basket, 1)])
+    roll_up_new_documents()
+    per_producer = defaultdict(Decimal)
+    for item in SoldItem.objects.filter(kind="sale"):
+        per_producer[item.producer_id] += item.amount
+    rolled = dict(DailySales.objects.values("producer_id").annotate(n=Sum("net")).values_list("producer_id", "n"))
+    assert rolled == dict(per_producer)
+    assert sum(rolled.values()) == Decimal("1196.00")
+    assert basket.product.producer_id not in rolled
+    quantities = dict(
+        ProductMonthSales.objects.values("product_id").annotate(q=Sum("quantity")).values_list("product_id", "q")
+    )
+    assert quantities == {honey.product_id: 8, soap.product_id: 4}
+
+
+def test_discounts_and_vat_are_shown_both_ways(shop):
+    shop.till_sale([(shop.silk, 1, Decimal("250.00"))])
+    roll_up_new_documents()
+    row = DailySales.objects.get()
+    assert (row.gross, row.discount, row.net, row.vat) == (
+        Decimal("1250.00"), Decimal("250.00"), Decimal("1000.00"), Decimal("65.42"),
+    )  # fmt: skip
+    assert row.net - row.vat == Decimal("934.58")
+
+
+def test_a_sale_committed_after_later_ids_is_still_added_within_the_look_back(shop):
+    sale = shop.till_sale([(shop.rice, 1, Decimal("0"))])
+    # As if sales with higher ids had committed and been rolled up before this one.
+    RollupCursor.objects.update_or_create(source="till_sale", defaults={"last_id": sale.pk + 10})
+    assert roll_up_new_documents() == 1
+    assert DailySales.objects.get().net == Decimal("89.50")
+    assert RollupCursor.objects.get(source="till_sale").last_id == sale.pk + 10
+
+
+def test_the_rollup_runs_every_minute_from_the_clock():
+    (job,) = [job for job in all_jobs() if job.name == "sales rollup"]
+    assert job.every.total_seconds() == 60
+    assert job.run is roll_up_new_documents
