@@ -27,9 +27,9 @@ def test_the_web_the_till_and_the_meeting_room_ask_one_function(db, monkeypatch,
     asked: list[Decimal] = []
     original = payment_services.promptpay_qr
 
-    def spy(amount):
+    def spy(amount, **options):
         asked.append(Decimal(amount))
-        return original(amount)
+        return original(amount, **options)
 
     monkeypatch.setattr(payment_services, "promptpay_qr", spy)
 

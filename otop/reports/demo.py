@@ -73,9 +73,12 @@ def _stocked_variants(rng: random.Random) -> list[Variant]:
         chosen.append(variant)
         if len(chosen) == 60:
             break
+    # Enough for the whole history even when a tiny demo has only a few producers: a till sale takes at
+    # most 4 units of an item, an order at most 3, over at most 25 months.
+    needed = {"shop": 4 * SALES_PER_MONTH * 25, "online": 3 * ORDERS_PER_MONTH * 25}
     for variant in chosen:
-        for code in ("shop", "online"):
-            stock_services.receive_stock(variant=variant, location=stock_selectors.location(code), quantity=400,
+        for code, quantity in needed.items():
+            stock_services.receive_stock(variant=variant, location=stock_selectors.location(code), quantity=quantity,
                                          actor=None, reference="DEMO-REPORTS", note="demo")  # fmt: skip
     rng.shuffle(chosen)
     return chosen
