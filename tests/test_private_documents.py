@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
 
 from otop.core import uploads
 from otop.core.tests.test_uploads import HOSTILE, pdf_bytes, upload
@@ -47,7 +48,9 @@ def test_a_certificate_is_private_and_downloads_only_through_the_checked_view(pr
     owner, _producer = producer_client
     assert add_certificate(owner, "cert.pdf", pdf_bytes(), "application/pdf").status_code == 302
     certification = Certification.objects.get()
-    assert certification.document.storage is uploads.private_storage()
+    # The same storage by where it keeps files (a test that overrides STORAGES makes Django build new instances).
+    assert certification.document.storage.location == uploads.private_storage().location
+    assert (uploads.private_storage().path(certification.document.name)).startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not certification.document.name.startswith("producers/")
     # Not reachable as public media, by the stored name or the name the producer gave.
     assert client.get("/media/" + certification.document.name).status_code == 404
