@@ -162,7 +162,26 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "otop"}}
+# Every cache that app servers must agree on uses the default cache: story pages and the home page,
+# the center's profile, stock locations, catalogue feeds, rate limits (core.throttle), the bank's token.
+# With REDIS_URL it is Redis, shared by every app server; without it, memory in each process (one
+# machine). What stays per process on purpose (functools.lru_cache) is derived from code or immutable
+# input only: Thai segmentation and romanization of a word, spelling keys, label and feed formatting,
+# the rendition font. None of it can differ between servers, so none of it needs sharing.
+REDIS_URL = env.text("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.text("CACHE_KEY_PREFIX", "otop"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "otop"}}
+# Sessions live in the database (Django's default engine, named here so nobody moves them to local
+# files): any app server reads a session another one wrote.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Users and sign-in -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -228,6 +247,39 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# MEDIA_STORAGE=s3: public media and the private documents on S3-compatible object storage (django-storages),
+# for several app servers. Public photos are read by visitors at MEDIA_URL when it is an absolute address
+# (a proxy in front of the bucket, deploy/nginx.conf), else straight from the bucket, signed when
+# AWS_QUERYSTRING_AUTH is true. Private documents are always signed and only ever read through the
+# permission-checked views.
+MEDIA_STORAGE = env.choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+if MEDIA_STORAGE == "s3":
+    _s3 = {
+        "endpoint_url": env.text("AWS_S3_ENDPOINT_URL", "") or None,
+        "region_name": env.text("AWS_S3_REGION_NAME", "us-east-1"),
+        "access_key": env.text("AWS_ACCESS_KEY_ID"),
+        "secret_key": env.text("AWS_SECRET_ACCESS_KEY"),
+        "signature_version": "s3v4",
+        "addressing_style": env.choice("AWS_S3_ADDRESSING_STYLE", "path", ("path", "virtual", "auto")),
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_expire": env.integer("AWS_QUERYSTRING_EXPIRE", 3600, minimum=1),
+    }
+    _media_url = env.text("MEDIA_URL", "")
+    _public = {
+        **_s3,
+        "bucket_name": env.text("AWS_STORAGE_BUCKET_NAME"),
+        "querystring_auth": env.flag("AWS_QUERYSTRING_AUTH", default=False),
+    }
+    if "://" in _media_url:
+        MEDIA_URL = _media_url.rstrip("/") + "/"
+        _public["url_protocol"], _public["custom_domain"] = MEDIA_URL.rstrip("/").split("//", 1)
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _public}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "bucket_name": env.text("AWS_PRIVATE_BUCKET_NAME"), "querystring_auth": True},
+    }
+    SERVE_MEDIA = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
