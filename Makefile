@@ -9,7 +9,7 @@ WORKERS ?= 2
 TEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE := otop.settings
 
-.PHONY: run setup test lint test-sqlite test-postgres test-browser bench messages clean
+.PHONY: run setup test lint test-sqlite test-postgres test-browser test-cluster bench messages clean
 
 # --- set-up -------------------------------------------------------------------------------
 $(BIN)/python:
@@ -48,6 +48,7 @@ test: setup
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-browser
+	if command -v redis-server >/dev/null && command -v nginx >/dev/null; then $(MAKE) --no-print-directory test-cluster; fi
 
 lint:
 	$(BIN)/ruff check .
@@ -89,3 +90,10 @@ endif
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+# Past one machine (issue 23, docs/deploy.md): PostgreSQL + Redis + an S3 API server + nginx + two app servers +
+# two task workers + two clocks on 127.0.0.1. Installs redis-server and nginx where missing.
+test-cluster: setup
+	@echo "== multi-server test (PostgreSQL, Redis, S3, nginx, 2 app servers, 2 workers, 2 clocks)"
+	scripts/install_test_system_packages.sh
+	scripts/with_postgres.sh env OTOP_CLUSTER_TEST=1 $(BIN)/pytest -q -p no:xdist tests/cluster

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 
 from otop.accounts import roles
 from otop.accounts.services import create_user
+
+# The multi-server test starts its own cluster of processes: `make test-cluster` runs it, on its own.
+collect_ignore = [] if os.environ.get("OTOP_CLUSTER_TEST") else ["tests/cluster"]
 
 # Fixtures kept beside the app they build, used by the tests of several apps.
 pytest_plugins = ["otop.producers.tests.fixtures"]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",
     # geo before core: reference data is put back in this order (the center's profile names a province).
     "otop.geo",
     "otop.core",
@@ -92,6 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts and times every request (/metrics); its pair comes just before Axes, below.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "otop.core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "otop.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -110,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes must come last: it answers a locked-out sign-in before the view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -379,11 +384,26 @@ CONTENT_SECURITY_POLICY = {
 NINJA_PAGINATION_MAX_LIMIT = 100
 NINJA_PAGINATION_PER_PAGE = 20
 
+# Prometheus scrapes /metrics from these networks only (everyone else gets a 404); the proxy refuses it too.
+METRICS_ALLOWED_NETWORKS = env.listing("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# LOG_FORMAT=json (production's default): one JSON object a line, for a log collector; plain for a terminal.
+# Every line carries the request id (core.requestid), in the worker too for the tasks a request queued.
+LOG_FORMAT = env.choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "otop.core.logcontext.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from otop.api import api
+from otop.core import metrics as core_metrics
 from otop.core import views as core_views
 
 handler404 = "otop.core.views.page_not_found"
@@ -12,6 +13,7 @@ handler500 = "otop.core.views.server_error"
 # Outside the language prefix: machines and links that must never change.
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("api/v1/", api.urls),
     # LINE's webhook and the chat checkout (a LIFF endpoint): fixed addresses, in the chat's language.
     path("", include("otop.channels.urls")),

@@ -11,14 +11,21 @@ class ChannelsConfig(AppConfig):
         # Imported here: models may be imported only once the app registry is ready.
         from otop.channels.line.outbox import LineChannel, LinePlatform
         from otop.channels.messenger.outbox import MessengerChannel, MessengerPlatform
+        from otop.channels.models import InboundEvent
         from otop.channels.orders import tell_order_update
         from otop.channels.personal_data import register
         from otop.channels.platforms import register_platform
         from otop.channels.portal import add_portal_section
+        from otop.core.metrics import register_gauge
         from otop.notifications.channels import register_channel
         from otop.orders.signals import order_status_changed
 
         register_channel(LineChannel())
+        register_gauge(
+            "otop_webhook_events_failed",
+            "Chat webhook events (LINE, Messenger) whose work failed.",
+            lambda: InboundEvent.objects.filter(status=InboundEvent.Status.FAILED).count(),
+        )
         register_platform(LinePlatform())
         register_channel(MessengerChannel())
         register_platform(MessengerPlatform())

@@ -9,12 +9,19 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from django_tasks.signals import task_enqueued, task_finished, task_started
 
-        from otop.core import checks  # noqa: F401  (registers the deploy checks)
+        from otop.core import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            requestid,
+        )
         from otop.core.uploads import limit_decoding
 
         limit_decoding()
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="otop.core.reference_data")
+        task_enqueued.connect(requestid.remember_task_origin, dispatch_uid="otop.core.task_origin")
+        task_started.connect(requestid.adopt_task_origin, dispatch_uid="otop.core.task_origin")
+        task_finished.connect(requestid.forget_task_origin, dispatch_uid="otop.core.task_origin")
 
 
 def _ensure_reference_data(sender, apps=None, **kwargs) -> None:

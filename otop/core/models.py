@@ -149,3 +149,42 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job last ran, shared by every clock (`run_periodic`) so that two clocks run it once.
+
+    On SQLite `locked_until`/`locked_by` are the lock itself (a lease a clock takes with one conditional
+    UPDATE); on PostgreSQL an advisory lock is held while the job runs and these stay empty.
+    """
+
+    name = models.CharField(_("job"), max_length=120, primary_key=True)
+    last_started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_ran_by = models.CharField(_("last run by"), max_length=120, blank=True)
+    run_count = models.PositiveIntegerField(_("runs"), default=0)
+    failure_count = models.PositiveIntegerField(_("failures"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    locked_by = models.CharField(_("locked by"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskOrigin(models.Model):
+    """The request that queued a background task, for its log lines (core.requestid); gone once it ran."""
+
+    task_id = models.CharField(_("task"), max_length=64, primary_key=True)
+    request_id = models.CharField(_("request id"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task origin")
+        verbose_name_plural = _("task origins")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} ← {self.request_id}"

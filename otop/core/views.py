@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,18 +20,44 @@ from otop.core.uploads import protect, safe_content_type
 logger = logging.getLogger(__name__)
 
 
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache_answers() -> None:
+    key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, value, 10)
+    if cache.get(key) != value:
+        raise RuntimeError("the cache did not keep a value")
+    cache.delete(key)
+
+
+def _storage_answers() -> None:
+    # A question about a file that is never there: a round trip to the disk or the bucket, nothing written.
+    default_storage.exists("healthz/probe")
+
+
+HEALTH_CHECKS = {"database": _database_answers, "cache": _cache_answers, "storage": _storage_answers}
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        logger.exception("health check: database unreachable")
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """For load balancers: 200 when the database, the cache and the media storage answer; 503 naming
+    each that does not."""
+    answer: dict[str, str] = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            check()
+        except Exception:  # noqa: BLE001 - any failure of a dependency means "not healthy"
+            logger.exception("health check: %s unreachable", name)
+            answer[name] = "unreachable"
+        else:
+            answer[name] = "ok"
+    healthy = all(state == "ok" for state in answer.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **answer}, status=200 if healthy else 503)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

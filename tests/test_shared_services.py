@@ -26,7 +26,7 @@ from otop.core.services import update_center_profile
 from otop.core.tests import servers
 from otop.core.tests.test_uploads import png_bytes
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings_for(environment: dict[str, str]) -> dict:
