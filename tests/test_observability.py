@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from otop.catalog.tests.factories import ProductFactory
 from otop.channels.models import InboundEvent
-from otop.core.logcontext import current_request_id
+from otop.core.logcontext import RequestIdFilter, current_request_id
 from otop.core.models import TaskOrigin
 from otop.core.tests import servers
 from otop.core.tests.tasks import report_request_id
@@ -137,3 +138,11 @@ def test_json_logs_carry_the_request_id():
 def test_servers_helper_reads_the_port_range(monkeypatch):
     monkeypatch.setenv("OTOP_TEST_PORTS", "8310-8329")
     assert 8310 <= servers.free_port() <= 8329
+
+
+def test_an_error_answer_is_logged_with_its_requests_id():
+    # django.request logs 4xx/5xx answers after the middleware chain: the id comes from the request itself.
+    request = type("Request", (), {"request_id": "req-from-request"})()
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Service Unavailable", None, None)
+    record.request = request
+    assert RequestIdFilter().filter(record) and record.request_id == "req-from-request"

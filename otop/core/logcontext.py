@@ -13,5 +13,7 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id.get()
+            # django.request logs an error answer after the middleware has finished: the request knows its id.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", "") or current_request_id.get()
         return True

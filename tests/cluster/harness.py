@@ -25,6 +25,14 @@ CLOCK_SPEED = 30
 CLOCK_JOB = "unpaid orders expired"
 
 
+def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """Run a set-up command; a failure says what the command printed."""
+    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return done
+
+
 @dataclass
 class Process:
     name: str
@@ -117,9 +125,7 @@ class Cluster:
         return process
 
     def manage(self, *arguments: str) -> None:
-        subprocess.run(
-            [PYTHON, "manage.py", *arguments], cwd=ROOT, env=self.environment(), check=True, capture_output=True
-        )
+        run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=self.environment())
 
     def start_app_server(self, name: str) -> None:
         port = servers.free_port()
@@ -129,7 +135,17 @@ class Cluster:
         self.start(
             name,
             [str(BIN / "gunicorn"), "otop.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-            + ["--worker-class", "gthread", "--threads", "8", "--log-level", "warning"],
+            + [
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "8",
+                "--preload",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
             PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
         )
 
@@ -143,17 +159,14 @@ class Cluster:
         )
 
     def start_nginx(self) -> None:
-        self.nginx_port = servers.free_port()
         nginx = self.workdir / "nginx"
         for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (nginx / folder).mkdir(parents=True)
-        subprocess.run(
+        run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
             + ["-keyout", str(nginx / "key.pem"), "-out", str(nginx / "cert.pem")],
-            check=True,
-            capture_output=True,
         )
-        site = subprocess.run(
+        site = run(
             [PYTHON, str(ROOT / "deploy/render.py"), str(ROOT / "deploy/nginx/otop.conf")]
             + [
                 f"LISTEN=127.0.0.1:{self.nginx_port}",
@@ -166,9 +179,6 @@ class Cluster:
                 f"STATIC_ROOT={static_root()}",
                 f"PROXY_PARAMS={ROOT / 'deploy/nginx/otop_proxy_params'}",
             ],
-            check=True,
-            capture_output=True,
-            text=True,
         ).stdout
         (nginx / "site.conf").write_text(site)
         user = "user root root;\n" if os.getuid() == 0 else ""
@@ -181,7 +191,7 @@ class Cluster:
             + f"  include {nginx / 'site.conf'};\n}}\n"
         )
         executable = servers.binary(servers.NGINX_PATHS)
-        subprocess.run([executable, "-t", "-c", str(nginx / "nginx.conf")], check=True, capture_output=True)
+        run([executable, "-t", "-c", str(nginx / "nginx.conf")])
         self.start("nginx", [executable, "-c", str(nginx / "nginx.conf"), "-g", "daemon off;"])
 
     def wait_until_up(self, seconds: float = 120.0) -> None:
@@ -189,6 +199,14 @@ class Cluster:
         for name, port in [*self.app_ports.items(), ("nginx", self.nginx_port)]:
             process = self.processes[name]
             servers.wait_for_port(port, process=process.popen, seconds=max(1.0, deadline - time.monotonic()))
+
+    def warm_up(self) -> None:
+        """Answer a first page on every worker of both servers (templates, catalogues, Thai dictionaries)."""
+        import requests
+
+        for name in self.app_ports:
+            for _ in range(4):
+                requests.get(f"{self.app_url(name)}/", headers={"X-Forwarded-Proto": "https"}, timeout=120)
 
     def stop(self) -> None:
         for process in self.processes.values():
