@@ -161,3 +161,65 @@ class BankTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.transaction_id} {self.amount} ({self.outcome})"
+
+
+class Refund(models.Model):
+    """Money given back for a received payment, and how it went: through the gateway (its refund id) or
+    a transfer staff made (its reference, from their bank's slip). Refunds of one payment never add up
+    to more than it."""
+
+    class Method(models.TextChoices):
+        GATEWAY = "gateway", _("Refunded through the card gateway")
+        TRANSFER = "transfer", _("Bank transfer by staff")
+        CASH = "cash", _("Cash at the counter")
+
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    # The gateway's refund id, or the reference of the transfer staff made.
+    provider_refund_id = models.CharField(_("gateway's refund ID"), max_length=100, blank=True)
+    transfer_reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("refunded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refunded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["provider_refund_id"], condition=~Q(provider_refund_id=""), name="refund_gateway_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount}"
+
+
+class GatewayEvent(models.Model):
+    """A signed event the card gateway sent, kept once per event id; its charge is fetched again and
+    applied by the task queue."""
+
+    provider = models.CharField(_("provider"), max_length=30)
+    event_id = models.CharField(_("event ID"), max_length=100)
+    key = models.CharField(_("event"), max_length=60)
+    charge_id = models.CharField(_("charge ID"), max_length=100, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gateway event")
+        verbose_name_plural = _("gateway events")
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="gateway_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id} {self.key}"
