@@ -775,3 +775,13 @@ def apply_unprocessed_gateway_events(*, older_than: timedelta = timedelta(minute
             break  # still down: the next run tries again
         done += 1
     return done
+
+
+def slip_in_image(image: bytes):
+    """The slip a picture shows (its mini-QR read and checked), or None when it is not a readable slip."""
+    if len(image) > MAX_SLIP_BYTES:
+        return None
+    try:
+        return read_slip_image(image)
+    except SlipUnreadable:
+        return None
