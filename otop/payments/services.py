@@ -29,7 +29,15 @@ from otop.core.services import record_audit_event
 from otop.payments.bank import PROVIDER, BankTransaction, BankUnavailable, bank_client, bank_config
 from otop.payments.gateway import PROVIDER as GATEWAY_PROVIDER
 from otop.payments.gateway import Charge, GatewayRefused, GatewayUnavailable, gateway_client, gateway_config
-from otop.payments.models import BankTransfer, GatewayEvent, Payment, PaymentEvent, Refund
+from otop.payments.models import (
+    BankTransfer,
+    GatewayEvent,
+    Payment,
+    PaymentEvent,
+    Refund,
+    StatementImport,
+    StatementLine,
+)
 from otop.payments.promptpay import (
     InvalidPromptPay,
     biller_id_for,
@@ -39,6 +47,7 @@ from otop.payments.promptpay import (
     target_for,
 )
 from otop.payments.slips import SlipUnreadable, read_slip_image
+from otop.payments.statements import read_statement, references_in
 
 Status = Payment.Status
 
@@ -785,3 +794,79 @@ def slip_in_image(image: bytes):
         return read_slip_image(image)
     except SlipUnreadable:
         return None
+
+
+# --- reconciliation with the bank statement ------------------------------------------------------
+
+# Money that reaches the center's bank account one payment at a time (a card gateway pays out in batches).
+BANKED_METHODS = (Payment.Method.PROMPTPAY, Payment.Method.TRANSFER)
+
+
+def _match_line(line: StatementLine) -> tuple[Payment | None, str]:
+    """The received payment a credit is: by the bank's transaction id, by Ref1 and amount, or by a unique amount."""
+    words = references_in(line.description)
+    candidates = Payment.objects.filter(
+        status=Status.CONFIRMED, method__in=BANKED_METHODS, statement_line__isnull=True, amount=line.amount
+    )
+    if words:
+        by_transaction = candidates.filter(provider_transaction_id__in=words).order_by("pk").first()
+        if by_transaction is not None:
+            return by_transaction, "transaction"
+        by_ref1 = candidates.filter(ref1__in=words).exclude(ref1="").order_by("pk").first()
+        if by_ref1 is not None:
+            return by_ref1, "ref1"
+    day = timezone.localtime(line.booked_at).date()
+    same_day = list(candidates.filter(confirmed_at__date=day)[:2])
+    others = StatementLine.objects.filter(payment__isnull=True, amount=line.amount, booked_at__date=day).exclude(
+        pk=line.pk
+    )
+    if len(same_day) == 1 and not others.exists():
+        return same_day[0], "amount"
+    return None, ""
+
+
+def import_statement(
+    *, data: bytes, file_name: str, actor: User | None, now: datetime | None = None
+) -> StatementImport:
+    """Import a bank statement (all or nothing) and match its credits to received payments.
+
+    A credit already imported (the same row of an earlier file) is not kept again. Credits that matched
+    nothing before are tried again, since the payment may have been confirmed since.
+    """
+    credits = read_statement(data)
+    now = now or timezone.now()
+    with transaction.atomic():
+        statement = StatementImport.objects.create(
+            file_name=file_name[:200], imported_at=now, imported_by=actor, lines_read=len(credits)
+        )
+        known = set(
+            StatementLine.objects.filter(line_key__in=[credit.key for credit in credits]).values_list(
+                "line_key", flat=True
+            )
+        )
+        new = [
+            StatementLine(
+                statement=statement,
+                line_key=credit.key,
+                booked_at=credit.booked_at,
+                amount=credit.amount,
+                description=credit.description,
+            )
+            for credit in credits
+            if credit.key not in known
+        ]
+        StatementLine.objects.bulk_create(new)
+        statement.lines_new = len(new)
+        statement.save(update_fields=["lines_new"])
+        for line in StatementLine.objects.select_for_update().filter(payment__isnull=True).order_by("booked_at", "pk"):
+            payment, how = _match_line(line)
+            if payment is not None:
+                line.payment, line.matched_by = payment, how
+                line.save(update_fields=["payment", "matched_by"])
+        record_audit_event(
+            actor=actor,
+            action="payments.statement_imported",
+            target=statement,
+            summary=f"{statement.file_name}: {len(credits)} credits, {len(new)} new",
+        )
+    return statement
