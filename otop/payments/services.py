@@ -870,3 +870,27 @@ def import_statement(
             summary=f"{statement.file_name}: {len(credits)} credits, {len(new)} new",
         )
     return statement
+
+
+# The e-wallets and banking apps the buyer can pay with through the gateway (its source types).
+WALLET_SOURCES = {
+    "truemoney_jumpapp": "TrueMoney",
+    "rabbit_linepay": "Rabbit LINE Pay",
+    "mobile_banking_kbank": "K PLUS",
+    "mobile_banking_scb": "SCB EASY",
+}
+
+
+def cards_are_taken() -> bool:
+    """Whether the gateway is set up (its secret key and its signed webhooks)."""
+    config = gateway_config()
+    return config.is_enabled and bool(config.webhook_secret)
+
+
+def waiting_card_charges(paid_for: models.Model) -> list[str]:
+    """The gateway charges of `paid_for` still waiting (the buyer may be coming back from 3-D Secure)."""
+    return list(
+        Payment.objects.filter(**_paid_for(paid_for), provider=GATEWAY_PROVIDER, status=Status.PENDING).values_list(
+            "provider_transaction_id", flat=True
+        )[:5]
+    )
