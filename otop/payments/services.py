@@ -649,9 +649,18 @@ def _apply_charge(charge: Charge, *, now: datetime) -> Payment | None:
             data={"status": charge.status, "reason": refund_reason},
         )
     if refund_reason:
-        refund_payment(
-            payment=payment, amount=payment.amount, method=Refund.Method.GATEWAY, reason=refund_reason, actor=None
-        )
+        try:
+            refund_payment(
+                payment=payment, amount=payment.amount, method=Refund.Method.GATEWAY, reason=refund_reason, actor=None
+            )
+        except RefundRefused as error:  # the money stays received: staff refund it from the audit log's entry
+            record_audit_event(
+                actor=None,
+                action="payments.card.refund_failed",
+                target=payment,
+                summary=f"{charge.id} {charge.amount}",
+                data={"reason": refund_reason, "error": error.message},
+            )
     return payment
 
 

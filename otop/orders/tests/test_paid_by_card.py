@@ -3,14 +3,17 @@ the charge fetched again before anything changes, once; refunds through the gate
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import close_old_connections, connection
 from django.test import Client, TestCase
 
 from otop.core.models import AuditEvent
+from otop.inventory.models import SoldItem
 from otop.orders import services
 from otop.orders.models import Order
 from otop.payments import services as payments
@@ -196,3 +199,44 @@ def test_gateway_refunds_partial_then_full_never_more_than_paid(shop, gateway):
     rest = order.total - Decimal("100.00")
     payments.refund_payment(payment=payment, amount=rest, method=Refund.Method.GATEWAY, reason="ชำรุด", actor=None)
     assert payments.refunded_total(payment) == order.total
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_webhooks_and_the_buyers_return_pay_once(shop, gateway):
+    order = _place()
+    charge_id = _charge(order, "tokn_test_3ds").payment.provider_transaction_id
+    gateway.complete(charge_id)
+    events = [gateway.event(charge_id) for _ in range(10)]
+    barrier = threading.Barrier(11)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def send(body: bytes, headers: dict) -> None:
+        try:
+            barrier.wait()
+            status = _post(Client(), body, headers).status_code
+            with lock:
+                statuses.append(status)
+        finally:
+            connection.close()
+
+    def come_back() -> None:  # the buyer's return from 3-D Secure at the same moment
+        try:
+            barrier.wait()
+            payments.apply_card_charge(charge_id=charge_id)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=event) for event in events] + [threading.Thread(target=come_back)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    close_old_connections()
+    assert statuses == [200] * 10
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.events.filter(to_status=Order.Status.PAID).count() == 1
+    assert SoldItem.objects.filter(reference=f"order:{order.number}").count() == 1
+    assert order.payments.filter(method=Payment.Method.CARD, status=Payment.Status.CONFIRMED).count() == 1
+    assert not Refund.objects.exists()
