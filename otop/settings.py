@@ -278,6 +278,13 @@ BANK_API_KEY = env.text("BANK_API_KEY", "")
 BANK_API_SECRET = env.text("BANK_API_SECRET", "")
 BANK_BILLER_ID = env.text("BANK_BILLER_ID", "")
 BANK_CALLBACK_SECRET = env.text("BANK_CALLBACK_SECRET", "")
+# --- The card and e-wallet gateway (otop.payments.gateway, Opn Payments/Omise's charges API) ------------
+# With the secret key cards and e-wallets are charged; with the webhook secret (base64, as the gateway's
+# dashboard shows it) its signed events are taken (else the webhook is a 404).
+GATEWAY_API_BASE_URL = env.text("GATEWAY_API_BASE_URL", "https://api.omise.co").rstrip("/")
+GATEWAY_PUBLIC_KEY = env.text("GATEWAY_PUBLIC_KEY", "")
+GATEWAY_SECRET_KEY = env.text("GATEWAY_SECRET_KEY", "")
+GATEWAY_WEBHOOK_SECRET = env.text("GATEWAY_WEBHOOK_SECRET", "")
 # --- Carriers (otop.shipping) -------------------------------------------------------------------
 # Flash Express Open API; without the merchant id and key Flash is left out of the quotes.
 FLASH_API_BASE_URL = env.text("FLASH_API_BASE_URL", "https://open-api.flashexpress.com").rstrip("/")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.catalog.selectors import sellable_variants
-from otop.core.money import MAX_AMOUNT, ZERO, line_total, to_satang
+from otop.core.money import MAX_AMOUNT, ZERO, format_baht, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
@@ -45,7 +45,9 @@ from otop.orders.models import (
     ShopSettings,
 )
 from otop.orders.signals import order_status_changed
+from otop.payments import selectors as payment_selectors
 from otop.payments import services as payments
+from otop.payments.models import Payment, Refund
 
 Status = Order.Status
 
@@ -316,9 +318,9 @@ def _use_coupon(*, quote: coupons.CouponQuote, order: Order, now: datetime) -> N
     CouponUse.objects.create(coupon=coupon, order=order, phone=order.phone, amount=quote.discount, used_at=now)
 
 
-def _notify(order: Order, event: str, *, reason: str = "") -> None:
+def _notify(order: Order, event: str, *, reason: str = "", **extra) -> None:
     if order.email:
-        context = {"order": order, "reason": reason}
+        context = {"order": order, "reason": reason, **extra}
         notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context=context)
 
 
@@ -487,6 +489,90 @@ def settle_bank_payment(order: Order, *, now: datetime, note: str) -> payments.S
         )
     )
     return payments.Settlement(paid=True)
+
+
+# A refund is possible once the order is paid (goods not yet sent go back on sale).
+REFUNDABLE = {Status.PAID, Status.PACKED, Status.SHIPPED, Status.READY_FOR_PICKUP, Status.COMPLETED}
+
+
+def refundable_amount(order: Order) -> Decimal:
+    """What can still be given back: the money received for the order less what was refunded."""
+    received = payment_selectors.payments_for(order).filter(status=Payment.Status.CONFIRMED)
+    return sum((payment.amount - payments.refunded_total(payment) for payment in received), ZERO)
+
+
+@transaction.atomic
+def refund_order(
+    *,
+    order: Order,
+    method: str,
+    reason: str,
+    actor: User | None,
+    amount: Decimal | None = None,
+    transfer_reference: str = "",
+    now: datetime | None = None,
+) -> Order:
+    """Give back all (`amount` None) or part of what the customer paid, and record how, once.
+
+    The money goes back through the payments app (the gateway's refund for card payments, or a transfer
+    staff made, with its reference); never more than was received. A full refund moves the order to
+    refunded (goods not yet sent back on sale, the credit note for what is left of the invoice, the
+    customer's e-mail); a partial one keeps its status and issues a credit note for the amount, with an
+    event in the order's history and an e-mail saying how much went back and why. A refusal changes nothing.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in REFUNDABLE:
+        raise TransitionNotAllowed(
+            number=order.number, current=order.get_status_display(), wanted=Status.REFUNDED.label
+        )
+    reason = reason.strip()[:300]
+    if not reason:
+        message = _("Write the reason for the refund (the customer reads it).")
+        raise InvalidOrder(message, fields={"reason": [message]})
+    if method not in Refund.Method.values:
+        message = _("Choose how the money goes back.")
+        raise InvalidOrder(message, fields={"method": [message]})
+    received = list(payment_selectors.payments_for(order).filter(status=Payment.Status.CONFIRMED).order_by("-pk"))
+    left = {payment.pk: payment.amount - payments.refunded_total(payment) for payment in received}
+    refundable = sum(left.values(), ZERO)
+    amount = refundable if amount is None else amount
+    if amount <= ZERO or amount != to_satang(amount) or amount > refundable:
+        message = _("Refund between ฿0.01 and what is left of the payment (%(left)s).") % {
+            "left": format_baht(refundable)
+        }
+        raise InvalidOrder(message, fields={"amount": [message]})
+    usable = [p for p in received if method != Refund.Method.GATEWAY or p.provider == payments.GATEWAY_PROVIDER]
+    if sum((left[p.pk] for p in usable), ZERO) < amount:
+        message = _("Only a card payment can be refunded through the gateway; refund the rest by transfer.")
+        raise InvalidOrder(message, fields={"method": [message]})
+    remaining = amount
+    for payment in usable:
+        part = min(left[payment.pk], remaining)
+        if part > ZERO:
+            payments.refund_payment(
+                payment=payment,
+                amount=part,
+                method=method,
+                reason=reason,
+                actor=actor,
+                transfer_reference=transfer_reference,
+                now=now,
+            )
+            remaining -= part
+    if amount == refundable:
+        return change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
+    tax_documents.credit_refund(order=order, actor=actor, reason=reason, amount=amount, now=now)
+    how = Refund.Method(method).label
+    note = (
+        _("Refunded %(amount)s (%(how)s): %(reason)s") % {"amount": format_baht(amount), "how": how, "reason": reason}
+    )[:300]
+    OrderEvent.objects.create(
+        order=order, from_status=order.status, to_status=order.status, at=now, actor=actor, note=note
+    )
+    record_audit_event(actor=actor, action="orders.refunded_in_part", target=order, summary=f"{order.number} {amount}")
+    _notify(order, "refunded_in_part", reason=reason, amount=format_baht(amount), how=how)
+    return order
 
 
 def expire_overdue_orders(*, now: datetime | None = None) -> int:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.orders import selectors, services
 from otop.orders.models import Order
+from otop.payments.models import Refund
 from otop.payments.selectors import promptpay_payment_for
 
 IRREVERSIBLE = {Order.Status.CANCELLED, Order.Status.REFUNDED}
@@ -56,6 +59,9 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "payment": promptpay_payment_for(order),
             "next_statuses": next_statuses,
             "irreversible": irreversible,
+            "refundable": services.refundable_amount(order) if order.status in services.REFUNDABLE else None,
+            "refund_methods": Refund.Method.choices,
+            "refunds": Refund.objects.filter(payment__order=order).select_related("created_by").order_by("pk"),
         },
     )
 
@@ -80,7 +86,8 @@ def confirm_payment(request: HttpRequest, number: str) -> HttpResponse:
 def change_status(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(number)
     wanted = request.POST.get("status", "")
-    if wanted not in Order.Status.values or wanted == Order.Status.PAID:
+    # Paying and refunding move money: they have their own forms (confirm-payment, refund).
+    if wanted not in Order.Status.values or wanted in {Order.Status.PAID, Order.Status.REFUNDED}:
         messages.error(request, _("Choose a next step for the order."))
         return redirect("orders:detail", number=order.number)
     note = request.POST.get("note", "").strip()[:300]
@@ -96,4 +103,39 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+    return redirect("orders:detail", number=order.number)
+
+
+@require_POST
+@login_required
+@permission_required("orders.change_order", raise_exception=True)
+def refund(request: HttpRequest, number: str) -> HttpResponse:
+    """Give back all or part of what the customer paid (through the gateway or by a staff transfer)."""
+    order = _order(number)
+    if not request.POST.get("reason", "").strip() or request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            _("Write the reason (the customer reads it) and tick the confirmation: this cannot be undone."),
+        )
+        return redirect("orders:detail", number=order.number)
+    amount_text = request.POST.get("amount", "").strip().replace(",", "")
+    try:
+        amount = Decimal(amount_text) if amount_text else None
+    except InvalidOperation:
+        amount = Decimal("-1")
+    if amount is not None and not amount.is_finite():
+        amount = Decimal("-1")
+    try:
+        services.refund_order(
+            order=order,
+            amount=amount,
+            method=request.POST.get("method", ""),
+            reason=request.POST.get("reason", ""),
+            transfer_reference=request.POST.get("transfer_reference", ""),
+            actor=acting_user(request),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Refund recorded for order %(number)s.") % {"number": order.number})
     return redirect("orders:detail", number=order.number)

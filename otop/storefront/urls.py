@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/track/", views.track, name="track"),
     path("orders/track/<str:number>/<str:token>/", views.tracked_order, name="tracked-order"),
     path("orders/track/<str:number>/<str:token>/slip/", views.tracked_order_slip, name="tracked-order-slip"),
+    path("orders/track/<str:number>/<str:token>/pay/", views.tracked_order_gateway, name="tracked-order-gateway"),
     path("account/orders/", views.my_orders, name="my-orders"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
 ]

@@ -372,6 +372,14 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
     order = order_selectors.order_for_tracking_token(number=number, token=token)
     if order is None:
         raise Http404
+    if request.GET.get("paid") == "gateway" and order.status == "pending_payment":
+        # Back from the gateway (3-D Secure, the wallet's app): its charge is fetched, never taken from the address.
+        for charge_id in payment_services.waiting_card_charges(order):
+            try:
+                payment_services.apply_card_charge(charge_id=charge_id)
+            except payment_services.GatewayUnavailable:
+                messages.info(request, _("Your card payment is being confirmed; this page will show it soon."))
+        order.refresh_from_db()
     payment = payment_selectors.promptpay_payment_for(order)
     waiting = payment is not None and order.status == "pending_payment"
     shipment = shipment_of(order)
@@ -383,6 +391,7 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
         "payment": payment,
         "qr_url": payment_selectors.qr_path(payment) if waiting else "",
         "slip_upload": waiting and payment_services.slips_are_checked(),
+        "wallets": payment_services.WALLET_SOURCES.items() if waiting and payment_services.cards_are_taken() else [],
         "token": token,
     }
     return render(request, "storefront/track.html", context)
@@ -406,6 +415,37 @@ def tracked_order_slip(request: HttpRequest, number: str, token: str) -> HttpRes
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("storefront:tracked-order", number=order.number, token=token)
+
+
+@require_POST
+@throttle("storefront.gateway", "10/m")
+def tracked_order_gateway(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """Pay a waiting order through the gateway: a card token (from the gateway's own card form) or an
+    e-wallet; the buyer is sent to the gateway (3-D Secure, the wallet) and comes back to the tracking page."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    back = reverse("storefront:tracked-order", kwargs={"number": order.number, "token": token})
+    source = request.POST.get("source", "")
+    card_token = request.POST.get("card_token", "").strip()
+    if order.status != "pending_payment" or not (card_token or source in payment_services.WALLET_SOURCES):
+        messages.error(request, _("This order cannot be paid that way."))
+        return redirect(back)
+    try:
+        started = payment_services.start_card_payment(
+            paid_for=order,
+            amount=order.total,
+            reference=order.number,
+            return_uri=request.build_absolute_uri(back + "?paid=gateway"),
+            card_token=card_token,
+            source_type="" if card_token else source,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if started.authorize_uri.startswith(("https://", "http://")):
+        return redirect(started.authorize_uri)
+    return redirect(back)
 
 
 MY_ORDERS_SHOWN = 50
