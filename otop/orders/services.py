@@ -16,6 +16,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from otop.orders.models import (
 )
 from otop.orders.signals import order_status_changed
 from otop.payments import services as payments
+from otop.tax.models import TaxDocument
 
 Status = Order.Status
 
@@ -289,6 +291,15 @@ def place_order(
     return order
 
 
+def ask_for_full_tax_invoice(
+    *, order: Order, buyer: tax_documents.tax.Buyer, actor: User | None, now: datetime | None = None
+) -> TaxDocument | None:
+    """The buyer asks for a full tax invoice after checkout (the order page): kept until payment while
+    unpaid; once paid, issued at once within the month of payment, the abbreviated invoice cancelled and
+    kept (InvalidTaxDocument after that month, or for bad details; nothing changes then)."""
+    return tax_documents.request_full_invoice(order=order, buyer=buyer, actor=actor, now=now)
+
+
 def _price_parcel(
     *,
     delivery_method: str,
@@ -380,14 +391,21 @@ def change_status(
     return order
 
 
-def _sale_lines(order: Order) -> list[tuple[int, int, Decimal, Decimal]]:
-    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it."""
+def _sale_lines(order: Order, *, units: dict[int, int] | None = None) -> list[tuple[int, int, Decimal, Decimal]]:
+    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it;
+    `units` (order line id → units) for some units of some lines only, their discount in proportion."""
     use = CouponUse.objects.filter(order=order).select_related("coupon").first()
     producer_bears = use is not None and use.coupon.borne_by == Coupon.BorneBy.PRODUCER
-    return [
-        (line.variant_id, line.quantity, line.unit_price, line.discount if producer_bears else ZERO)
-        for line in order.lines.all()
-    ]
+    rows = []
+    for line in order.lines.all():
+        quantity = line.quantity if units is None else units.get(line.pk, 0)
+        if quantity <= 0:
+            continue
+        discount = line.discount if producer_bears else ZERO
+        if quantity != line.quantity:
+            discount = to_satang(discount * quantity / line.quantity)
+        rows.append((line.variant_id, quantity, line.unit_price, discount))
+    return rows
 
 
 def _sales_channel(order: Order) -> str:
@@ -405,16 +423,72 @@ def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     Goods already shipped or handed over stay out of stock until staff receive them back.
     """
     reference = f"order:{order.number}"
-    inventory.record_return_lines(
-        lines=_sale_lines(order),
-        reference=reference,
-        channel=_sales_channel(order),
-        returned_at=now,
-    )
+    # Units a partial refund took back already are not taken back twice.
+    rest = {line.pk: line.quantity - line.refunded_quantity for line in order.lines.all()}
+    lines = _sale_lines(order, units=rest)
+    if lines:
+        inventory.record_return_lines(lines=lines, reference=reference, channel=_sales_channel(order), returned_at=now)
     if order.status in GOODS_AT_THE_CENTER:
         inventory.return_sold_reservation(
             reservation_reference=order.reservation_reference, actor=actor, reference=reference
         )
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    """Part of a partial refund: an order line, the units returned (0 for none) and, optionally, the amount
+    refunded for that line (a price reduction, or units returned for a given amount)."""
+
+    line_id: int
+    quantity: int = 0
+    amount: Decimal | None = None
+
+
+@transaction.atomic
+def refund_order_lines(
+    *, order: Order, lines: list[RefundLine], reason: str, actor: User | None, now: datetime | None = None
+) -> TaxDocument:
+    """Refund part of a paid order, line by line: a credit note (s.86/10) against its tax invoice, each line
+    referring to the invoice line it credits; the units returned leave the producers' sales (their
+    settlement). The order keeps its status; a refund of the rest later takes back only what is left.
+    Goods come back through staff receiving them, as for a parcel already sent.
+
+    Raises InvalidOrder (field "reason") or InvalidTaxDocument (fields "lines.<line id>"); nothing changes then.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in tax_documents.PAID_STATES:
+        raise InvalidOrder(_("Only a paid order can be refunded in part."))
+    if not reason.strip():
+        raise InvalidOrder(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    lines = [line for line in lines if line.quantity or line.amount is not None]
+    note = tax_documents.credit_order_lines(
+        order=order,
+        credits=[(line.line_id, line.quantity, line.amount) for line in lines],
+        reason=reason.strip()[:300],
+        actor=actor,
+        now=now,
+    )
+    returned = {line.line_id: line.quantity for line in lines if line.quantity}
+    if returned:
+        inventory.record_return_lines(
+            lines=_sale_lines(order, units=returned),
+            reference=f"order:{order.number}:{note.code}",
+            channel=_sales_channel(order),
+            returned_at=now,
+        )
+        for line_id, quantity in returned.items():
+            OrderLine.objects.filter(pk=line_id, order=order).update(
+                refunded_quantity=F("refunded_quantity") + quantity
+            )
+    summary = _("Partial refund %(amount)s, credit note %(code)s: %(reason)s") % {
+        "amount": f"{note.total:,.2f}", "code": note.code, "reason": reason.strip()[:200],
+    }  # fmt: skip
+    OrderEvent.objects.create(
+        order=order, from_status=order.status, to_status=order.status, at=now, actor=actor, note=summary[:300]
+    )
+    record_audit_event(actor=actor, action="orders.partially_refunded", target=order, summary=summary[:300])
+    return note
 
 
 @transaction.atomic

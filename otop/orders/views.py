@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
+from otop.core.money import parse_amount
 from otop.orders import selectors, services
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for
@@ -56,8 +57,52 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "payment": promptpay_payment_for(order),
             "next_statuses": next_statuses,
             "irreversible": irreversible,
+            "tax_documents": selectors.tax_documents_of(order),
+            "can_refund_lines": order.status in services.tax_documents.PAID_STATES,
         },
     )
+
+
+def _refund_lines(post, order: Order) -> list[services.RefundLine] | None:
+    """The partial refund's lines from the form (quantity-<line id>, amount-<line id>); None if malformed."""
+    lines = []
+    for line in order.lines.all():
+        quantity = (post.get(f"quantity-{line.pk}") or "").strip() or "0"
+        amount = (post.get(f"amount-{line.pk}") or "").strip().replace(",", "")
+        try:
+            units = int(quantity)
+            money = parse_amount(amount) if amount else None
+        except ValueError:  # core.money.InvalidAmount too
+            return None
+        if units < 0 or units > line.quantity:
+            return None
+        if units or money is not None:
+            lines.append(services.RefundLine(line_id=line.pk, quantity=units, amount=money))
+    return lines
+
+
+@require_POST
+@login_required
+@permission_required("orders.change_order", raise_exception=True)
+def refund_lines(request: HttpRequest, number: str) -> HttpResponse:
+    """Refund part of a paid order: units or amounts per line, with a credit note against its invoice."""
+    order = _order(number)
+    lines = _refund_lines(request.POST, order)
+    if not lines:
+        messages.error(request, _("Give whole units returned, or an amount in baht, for at least one line."))
+        return redirect("orders:detail", number=order.number)
+    try:
+        note = services.refund_order_lines(
+            order=order, lines=lines, reason=request.POST.get("reason", ""), actor=acting_user(request)
+        )
+    except DomainError as error:
+        messages.error(request, " ".join([error.message, *(m for ms in error.fields.values() for m in ms)]))
+    else:
+        messages.success(
+            request,
+            _("Credit note %(code)s issued for %(amount)s.") % {"code": note.code, "amount": f"{note.total:,.2f}"},
+        )
+    return redirect("orders:detail", number=order.number)
 
 
 @require_POST

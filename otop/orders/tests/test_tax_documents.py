@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from otop.inventory.models import SoldItem
 from otop.orders import services, tax_documents
 from otop.orders.errors import InvalidOrder
 from otop.orders.models import Order
@@ -17,6 +18,7 @@ from otop.tax.models import DocumentKind, InvoiceRequest, TaxDocument
 COMPANY = tax_documents.tax.Buyer(
     name="บริษัท ตะกร้าของขวัญ จำกัด", address="ถนนมิตรภาพ ขอนแก่น 40000", tax_id="0105551234567", branch="00001"
 )
+D = Decimal
 CUSTOMER = services.CustomerDetails(name="ลูกค้า", phone="0812223333")
 
 
@@ -92,3 +94,61 @@ def test_the_order_api_accepts_a_tax_invoice_request_and_checks_the_tax_id(clien
     assert answer.status_code == 201
     order = Order.objects.get(number=answer.json()["number"])
     assert InvoiceRequest.objects.get(source_id=str(order.pk)).buyer_branch == "00000"
+
+
+def test_a_partial_refund_per_line_credits_those_units_and_a_refund_of_the_rest_takes_only_the_rest(shop, make_user):
+    staff = make_user("staff")
+    order = place(tax_invoice=COMPANY)
+    services.confirm_promptpay_payment(order=order, actor=staff)
+    silk, rice = order.lines.order_by("id")
+    note = services.refund_order_lines(
+        order=order, reason="ข้าวชำรุด 1 ถุง", actor=staff,
+        lines=[services.RefundLine(line_id=rice.pk, quantity=1), services.RefundLine(line_id=silk.pk, amount=D("50"))],
+    )  # fmt: skip
+    invoice = tax_documents.invoice_of(order)
+    assert note.refers_to == invoice and note.total == D("130.25")
+    assert [(line.credits_line.name, line.quantity, line.total) for line in note.lines.all()] == [
+        (rice.name_th, 1, D("80.25")), (silk.name_th, 0, D("50.00")),
+    ]  # fmt: skip
+    returned = SoldItem.objects.filter(kind=SoldItem.Kind.RETURN)
+    assert [(item.quantity, item.reference) for item in returned] == [(1, f"order:{order.number}:{note.code}")]
+    rice.refresh_from_db()
+    assert rice.refunded_quantity == 1 and order.events.last().note.startswith("คืนเงินบางส่วน")
+
+    services.change_status(order=order, to_status=Order.Status.REFUNDED, actor=staff, note="คืนทั้งหมด")
+    rest = TaxDocument.objects.filter(kind=DocumentKind.CREDIT_NOTE).exclude(pk=note.pk).get()
+    assert note.total + rest.total == invoice.total
+    assert sorted(returned.values_list("quantity", flat=True)) == [1, 1, 1]  # 1 rice before, 1 silk + 1 rice now
+
+
+def test_a_partial_refund_beyond_a_line_or_of_an_unpaid_order_is_refused_and_changes_nothing(shop, make_user):
+    order = place()
+    first = order.lines.first()
+    with pytest.raises(InvalidOrder):
+        services.refund_order_lines(order=order, reason="x", actor=None,
+                                    lines=[services.RefundLine(line_id=first.pk, quantity=1)])  # fmt: skip
+    services.confirm_promptpay_payment(order=order, actor=None)
+    rice = order.lines.get(sku="RICE-1")
+    with pytest.raises(InvalidTaxDocument) as refused:
+        services.refund_order_lines(order=order, reason="x", actor=None,
+                                    lines=[services.RefundLine(line_id=rice.pk, amount=D("160.51"))])  # fmt: skip
+    assert f"lines.{rice.pk}" in refused.value.fields
+    rice.refresh_from_db()
+    assert rice.refunded_quantity == 0 and not TaxDocument.objects.filter(kind=DocumentKind.CREDIT_NOTE).exists()
+    assert not SoldItem.objects.filter(kind=SoldItem.Kind.RETURN).exists()
+
+
+def test_staff_refund_part_of_an_order_from_its_page(shop, client_for):
+    order = place()
+    services.confirm_promptpay_payment(order=order, actor=None)
+    rice = order.lines.get(sku="RICE-1")
+    client = client_for("manager")
+    page = client.get(f"/orders/{order.number}/")
+    assert b"refund-lines" in page.content and tax_documents.invoice_of(order).code.encode() in page.content
+    answer = client.post(f"/orders/{order.number}/refund-lines/", {f"quantity-{rice.pk}": "2", "reason": "ชำรุด"})
+    assert answer.status_code == 302
+    note = TaxDocument.objects.get(kind=DocumentKind.CREDIT_NOTE)
+    assert note.total == D("160.50") and note.reason == "ชำรุด"
+    answer = client.post(f"/orders/{order.number}/refund-lines/", {f"quantity-{rice.pk}": "1", "reason": "ซ้ำ"})
+    assert TaxDocument.objects.filter(kind=DocumentKind.CREDIT_NOTE).count() == 1  # nothing left of that line
+    assert client_for("customer").post(f"/orders/{order.number}/refund-lines/", {}).status_code == 403
