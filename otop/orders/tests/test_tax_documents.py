@@ -152,3 +152,19 @@ def test_staff_refund_part_of_an_order_from_its_page(shop, client_for):
     answer = client.post(f"/orders/{order.number}/refund-lines/", {f"quantity-{rice.pk}": "1", "reason": "ซ้ำ"})
     assert TaxDocument.objects.filter(kind=DocumentKind.CREDIT_NOTE).count() == 1  # nothing left of that line
     assert client_for("customer").post(f"/orders/{order.number}/refund-lines/", {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(None, "login"), ("customer", 403), ("producer", 403), ("committee", 403), ("cashier", 403),
+     ("province_officer", 403), ("staff", 302), ("manager", 302)],
+)  # fmt: skip
+def test_who_may_refund_part_of_an_order(shop, client_for, role, expected):
+    order = place()
+    answer = client_for(role).post(f"/orders/{order.number}/refund-lines/", {"reason": "x"})
+    if expected == "login":
+        assert answer.status_code == 302 and "login" in answer["Location"]
+    else:
+        assert answer.status_code == expected
+        assert expected == 403 or answer["Location"] == f"/orders/{order.number}/"
+    assert not TaxDocument.objects.exists()

@@ -118,7 +118,7 @@ def test_a_full_invoice_replaces_the_abbreviated_one_which_is_kept_and_referred_
                                               now=NOW)  # fmt: skip
     abbreviated.refresh_from_db()
     assert full.replaces == abbreviated and abbreviated.is_cancelled
-    assert abbreviated.cancel_reason.endswith(full.code) and full.buyer_branch == "00000"
+    assert full.code in abbreviated.cancel_reason and full.buyer_branch == "00000"
     text = pdf_text(document_pdf(full))
     assert same_glyphs(abbreviated.code) in text and same_glyphs("ใบกำกับภาษีอย่างย่อ") in text
 
