@@ -154,12 +154,19 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
     # This line's share of the order's coupon discount, to the satang (the shares add up to the order's).
     discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # Units refunded by partial refunds (each with its credit note); a later full refund takes back the rest.
+    refunded_quantity = models.PositiveIntegerField(_("units refunded"), default=0)
 
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         ordering = ["order", "id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=models.F("quantity")), name="order_line_refunds_within_quantity"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sku} × {self.quantity}"

@@ -16,6 +16,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,7 @@ from otop.orders.signals import order_status_changed
 from otop.payments import selectors as payment_selectors
 from otop.payments import services as payments
 from otop.payments.models import Payment, Refund
+from otop.tax.models import TaxDocument
 
 Status = Order.Status
 
@@ -291,6 +293,15 @@ def place_order(
     return order
 
 
+def ask_for_full_tax_invoice(
+    *, order: Order, buyer: tax_documents.tax.Buyer, actor: User | None, now: datetime | None = None
+) -> TaxDocument | None:
+    """The buyer asks for a full tax invoice after checkout (the order page): kept until payment while
+    unpaid; once paid, issued at once within the month of payment, the abbreviated invoice cancelled and
+    kept (InvalidTaxDocument after that month, or for bad details; nothing changes then)."""
+    return tax_documents.request_full_invoice(order=order, buyer=buyer, actor=actor, now=now)
+
+
 def _price_parcel(
     *,
     delivery_method: str,
@@ -382,14 +393,21 @@ def change_status(
     return order
 
 
-def _sale_lines(order: Order) -> list[tuple[int, int, Decimal, Decimal]]:
-    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it."""
+def _sale_lines(order: Order, *, units: dict[int, int] | None = None) -> list[tuple[int, int, Decimal, Decimal]]:
+    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it;
+    `units` (order line id → units) for some units of some lines only, their discount in proportion."""
     use = CouponUse.objects.filter(order=order).select_related("coupon").first()
     producer_bears = use is not None and use.coupon.borne_by == Coupon.BorneBy.PRODUCER
-    return [
-        (line.variant_id, line.quantity, line.unit_price, line.discount if producer_bears else ZERO)
-        for line in order.lines.all()
-    ]
+    rows = []
+    for line in order.lines.all():
+        quantity = line.quantity if units is None else units.get(line.pk, 0)
+        if quantity <= 0:
+            continue
+        discount = line.discount if producer_bears else ZERO
+        if quantity != line.quantity:
+            discount = to_satang(discount * quantity / line.quantity)
+        rows.append((line.variant_id, quantity, line.unit_price, discount))
+    return rows
 
 
 def _sales_channel(order: Order) -> str:
@@ -407,12 +425,11 @@ def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     Goods already shipped or handed over stay out of stock until staff receive them back.
     """
     reference = f"order:{order.number}"
-    inventory.record_return_lines(
-        lines=_sale_lines(order),
-        reference=reference,
-        channel=_sales_channel(order),
-        returned_at=now,
-    )
+    # Units a partial refund took back already are not taken back twice.
+    rest = {line.pk: line.quantity - line.refunded_quantity for line in order.lines.all()}
+    lines = _sale_lines(order, units=rest)
+    if lines:
+        inventory.record_return_lines(lines=lines, reference=reference, channel=_sales_channel(order), returned_at=now)
     if order.status in GOODS_AT_THE_CENTER:
         inventory.return_sold_reservation(
             reservation_reference=order.reservation_reference, actor=actor, reference=reference
@@ -501,27 +518,17 @@ def refundable_amount(order: Order) -> Decimal:
     return sum((payment.amount - payments.refunded_total(payment) for payment in received), ZERO)
 
 
-@transaction.atomic
-def refund_order(
-    *,
-    order: Order,
-    method: str,
-    reason: str,
-    actor: User | None,
-    amount: Decimal | None = None,
-    transfer_reference: str = "",
-    now: datetime | None = None,
-) -> Order:
-    """Give back all (`amount` None) or part of what the customer paid, and record how, once.
+@dataclass(frozen=True)
+class RefundLine:
+    """Part of a refund by line: an order line, the units returned (0 for none) and, optionally, the amount
+    refunded for that line (a price reduction, or units returned for a given amount)."""
 
-    The money goes back through the payments app (the gateway's refund for card payments, or a transfer
-    staff made, with its reference); never more than was received. A full refund moves the order to
-    refunded (goods not yet sent back on sale, the credit note for what is left of the invoice, the
-    customer's e-mail); a partial one keeps its status and issues a credit note for the amount, with an
-    event in the order's history and an e-mail saying how much went back and why. A refusal changes nothing.
-    """
-    now = now or timezone.now()
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    line_id: int
+    quantity: int = 0
+    amount: Decimal | None = None
+
+
+def _check_refund(order: Order, reason: str) -> str:
     if order.status not in REFUNDABLE:
         raise TransitionNotAllowed(
             number=order.number, current=order.get_status_display(), wanted=Status.REFUNDED.label
@@ -530,13 +537,27 @@ def refund_order(
     if not reason:
         message = _("Write the reason for the refund (the customer reads it).")
         raise InvalidOrder(message, fields={"reason": [message]})
+    return reason
+
+
+def _give_money_back(
+    *,
+    order: Order,
+    amount: Decimal,
+    method: str,
+    reason: str,
+    actor: User | None,
+    transfer_reference: str,
+    now: datetime,
+) -> None:
+    """Send `amount` back through the order's confirmed payments (newest first): the gateway's refund for card
+    payments, or a transfer or cash staff gave, with its reference. Never more than was received."""
     if method not in Refund.Method.values:
         message = _("Choose how the money goes back.")
         raise InvalidOrder(message, fields={"method": [message]})
     received = list(payment_selectors.payments_for(order).filter(status=Payment.Status.CONFIRMED).order_by("-pk"))
     left = {payment.pk: payment.amount - payments.refunded_total(payment) for payment in received}
     refundable = sum(left.values(), ZERO)
-    amount = refundable if amount is None else amount
     if amount <= ZERO or amount != to_satang(amount) or amount > refundable:
         message = _("Refund between ฿0.01 and what is left of the payment (%(left)s).") % {
             "left": format_baht(refundable)
@@ -560,19 +581,114 @@ def refund_order(
                 now=now,
             )
             remaining -= part
-    if amount == refundable:
-        return change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
-    tax_documents.credit_refund(order=order, actor=actor, reason=reason, amount=amount, now=now)
+
+
+def _record_partial_refund(
+    *, order: Order, amount: Decimal, method: str, reason: str, actor: User | None, now: datetime, credit_code: str
+) -> None:
     how = Refund.Method(method).label
     note = (
-        _("Refunded %(amount)s (%(how)s): %(reason)s") % {"amount": format_baht(amount), "how": how, "reason": reason}
+        _("Refunded %(amount)s (%(how)s), credit note %(code)s: %(reason)s")
+        % {"amount": format_baht(amount), "how": how, "code": credit_code, "reason": reason}
     )[:300]
     OrderEvent.objects.create(
         order=order, from_status=order.status, to_status=order.status, at=now, actor=actor, note=note
     )
-    record_audit_event(actor=actor, action="orders.refunded_in_part", target=order, summary=f"{order.number} {amount}")
+    record_audit_event(actor=actor, action="orders.refunded_in_part", target=order, summary=note)
     _notify(order, "refunded_in_part", reason=reason, amount=format_baht(amount), how=how)
+
+
+@transaction.atomic
+def refund_order(
+    *,
+    order: Order,
+    method: str,
+    reason: str,
+    actor: User | None,
+    amount: Decimal | None = None,
+    transfer_reference: str = "",
+    now: datetime | None = None,
+) -> Order:
+    """Give back all (`amount` None) or part of what the customer paid, and record how, once.
+
+    The money goes back through the payments app (`_give_money_back`). A full refund moves the order to
+    refunded (goods not yet sent back on sale, the credit note for what is left of the invoice, the
+    customer's e-mail); a partial one keeps its status and issues a credit note for the amount taken off the
+    whole order, with an event in the order's history and an e-mail saying how much went back and why.
+    A refusal changes nothing.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    reason = _check_refund(order, reason)
+    refundable = refundable_amount(order)
+    amount = refundable if amount is None else amount
+    _give_money_back(
+        order=order, amount=amount, method=method, reason=reason, actor=actor,
+        transfer_reference=transfer_reference, now=now,
+    )  # fmt: skip
+    if amount == refundable:
+        return change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
+    note = tax_documents.credit_refund(order=order, actor=actor, reason=reason, amount=amount, now=now)
+    _record_partial_refund(
+        order=order, amount=amount, method=method, reason=reason, actor=actor, now=now,
+        credit_code=note.code if note else "-",
+    )  # fmt: skip
     return order
+
+
+@transaction.atomic
+def refund_order_lines(
+    *,
+    order: Order,
+    lines: list[RefundLine],
+    reason: str,
+    actor: User | None,
+    method: str,
+    transfer_reference: str = "",
+    now: datetime | None = None,
+) -> TaxDocument:
+    """Refund part of a paid order, line by line: a credit note (s.86/10) against its tax invoice, each line
+    referring to the invoice line it credits, and its total given back (`_give_money_back`); the units
+    returned leave the producers' sales (their settlement). The order keeps its status unless nothing is left
+    to give back (then it is refunded); a refund of the rest later takes back only what is left. Goods come
+    back through staff receiving them, as for a parcel already sent.
+
+    Raises TransitionNotAllowed, InvalidOrder (fields "reason", "method", "amount") or InvalidTaxDocument
+    (fields "lines.<line id>"); nothing changes then.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    reason = _check_refund(order, reason)
+    lines = [line for line in lines if line.quantity or line.amount is not None]
+    note = tax_documents.credit_order_lines(
+        order=order,
+        credits=[(line.line_id, line.quantity, line.amount) for line in lines],
+        reason=reason,
+        actor=actor,
+        now=now,
+    )
+    _give_money_back(
+        order=order, amount=note.total, method=method, reason=reason, actor=actor,
+        transfer_reference=transfer_reference, now=now,
+    )  # fmt: skip
+    returned = {line.line_id: line.quantity for line in lines if line.quantity}
+    if returned:
+        inventory.record_return_lines(
+            lines=_sale_lines(order, units=returned),
+            reference=f"order:{order.number}:{note.code}",
+            channel=_sales_channel(order),
+            returned_at=now,
+        )
+        for line_id, quantity in returned.items():
+            OrderLine.objects.filter(pk=line_id, order=order).update(
+                refunded_quantity=F("refunded_quantity") + quantity
+            )
+    _record_partial_refund(
+        order=order, amount=note.total, method=method, reason=reason, actor=actor, now=now, credit_code=note.code
+    )
+    if refundable_amount(order) == ZERO:
+        change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
+    return note
 
 
 def expire_overdue_orders(*, now: datetime | None = None) -> int:

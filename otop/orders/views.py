@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
+from otop.core.money import format_baht, parse_amount
 from otop.orders import selectors, services
 from otop.orders.models import Order
 from otop.payments.models import Refund
@@ -62,8 +63,27 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "refundable": services.refundable_amount(order) if order.status in services.REFUNDABLE else None,
             "refund_methods": Refund.Method.choices,
             "refunds": Refund.objects.filter(payment__order=order).select_related("created_by").order_by("pk"),
+            "tax_documents": selectors.tax_documents_of(order),
         },
     )
+
+
+def _refund_lines(post, order: Order) -> list[services.RefundLine] | None:
+    """The partial refund's lines from the form (quantity-<line id>, amount-<line id>); None if malformed."""
+    lines = []
+    for line in order.lines.all():
+        quantity = (post.get(f"quantity-{line.pk}") or "").strip() or "0"
+        amount = (post.get(f"amount-{line.pk}") or "").strip().replace(",", "")
+        try:
+            units = int(quantity)
+            money = parse_amount(amount) if amount else None
+        except ValueError:  # core.money.InvalidAmount too
+            return None
+        if units < 0 or units > line.quantity:
+            return None
+        if units or money is not None:
+            lines.append(services.RefundLine(line_id=line.pk, quantity=units, amount=money))
+    return lines
 
 
 @require_POST
@@ -110,7 +130,8 @@ def change_status(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @permission_required("orders.change_order", raise_exception=True)
 def refund(request: HttpRequest, number: str) -> HttpResponse:
-    """Give back all or part of what the customer paid (through the gateway or by a staff transfer)."""
+    """Give back all or part of what the customer paid (through the gateway or by a staff transfer): by amount,
+    or line by line (units returned or an amount per line), with a credit note either way."""
     order = _order(number)
     if not request.POST.get("reason", "").strip() or request.POST.get("confirm") != "yes":
         messages.error(
@@ -118,24 +139,32 @@ def refund(request: HttpRequest, number: str) -> HttpResponse:
             _("Write the reason (the customer reads it) and tick the confirmation: this cannot be undone."),
         )
         return redirect("orders:detail", number=order.number)
-    amount_text = request.POST.get("amount", "").strip().replace(",", "")
+    lines = _refund_lines(request.POST, order)
+    if lines is None:
+        messages.error(request, _("Give whole units returned, or an amount in baht, for the lines refunded."))
+        return redirect("orders:detail", number=order.number)
+    money = {
+        "method": request.POST.get("method", ""),
+        "reason": request.POST.get("reason", ""),
+        "transfer_reference": request.POST.get("transfer_reference", ""),
+        "actor": acting_user(request),
+    }
     try:
-        amount = Decimal(amount_text) if amount_text else None
-    except InvalidOperation:
-        amount = Decimal("-1")
-    if amount is not None and not amount.is_finite():
-        amount = Decimal("-1")
-    try:
-        services.refund_order(
-            order=order,
-            amount=amount,
-            method=request.POST.get("method", ""),
-            reason=request.POST.get("reason", ""),
-            transfer_reference=request.POST.get("transfer_reference", ""),
-            actor=acting_user(request),
-        )
+        if lines:
+            note = services.refund_order_lines(order=order, lines=lines, **money)
+            done = _("Credit note %(code)s issued and %(amount)s refunded.") % {
+                "code": note.code, "amount": format_baht(note.total)
+            }  # fmt: skip
+        else:
+            amount_text = request.POST.get("amount", "").strip().replace(",", "")
+            try:
+                amount = parse_amount(amount_text) if amount_text else None
+            except ValueError:  # core.money.InvalidAmount too
+                amount = Decimal("-1")
+            services.refund_order(order=order, amount=amount, **money)
+            done = _("Refund recorded for order %(number)s.") % {"number": order.number}
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, " ".join([error.message, *(m for ms in error.fields.values() for m in ms)]))
     else:
-        messages.success(request, _("Refund recorded for order %(number)s.") % {"number": order.number})
+        messages.success(request, done)
     return redirect("orders:detail", number=order.number)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from otop.channels.services import record_attribution
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
+from otop.core.pages import pdf_response
 from otop.core.selectors import center_profile
 from otop.core.throttle import hit as throttle_hit
 from otop.core.throttle import peek as throttle_peek
@@ -36,6 +38,8 @@ from otop.shipping.selectors import delivery_quotes, shipment_of, timeline
 from otop.storefront import cart, meta_checkout
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
+from otop.tax import documents as tax_pdfs
+from otop.tax.forms import BuyerForm
 
 SEARCH_PAGE_SIZE = 24
 PLACED_ORDERS_KEY = "placed_orders"
@@ -202,9 +206,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = _checkout_form(request)
         form.initial["coupon"] = request.session.get(meta_checkout.COUPON_KEY, "")
+        tax_form = BuyerForm()
     else:
         form = _checkout_form(request, request.POST)
-        if form.is_valid():
+        tax_form = BuyerForm(request.POST)
+        if form.is_valid() and not tax_form.is_valid():
+            form.add_error(None, _("Please check the details for the full tax invoice."))
+        if form.is_valid() and tax_form.is_valid():
             data = form.cleaned_data
             try:
                 order = order_services.place_order(
@@ -228,9 +236,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     delivery_option=data["delivery_option"],
                     channel=meta["channel"] if meta else Order.Channel.WEB,
                     coupon=data["coupon"],
+                    tax_invoice=tax_form.buyer(),
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
+                tax_form.add_service_error(error)
             else:
                 if meta:
                     record_attribution(order=order, cart_origin=meta["cart_origin"], utm=meta["utm"])
@@ -247,6 +257,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     discount = quote.discount if quote else Decimal("0.00")
     context = {
         "form": form,
+        "tax_form": tax_form,
         "cart": current,
         "delivery": delivery,
         "discount": discount,
@@ -393,8 +404,68 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
         "slip_upload": waiting and payment_services.slips_are_checked(),
         "wallets": payment_services.WALLET_SOURCES.items() if waiting and payment_services.cards_are_taken() else [],
         "token": token,
+        **_tax_context(order, BuyerForm()),
     }
     return render(request, "storefront/track.html", context)
+
+
+def _tax_context(order: Order, tax_form: BuyerForm) -> dict:
+    return {
+        "tax_documents": order_selectors.tax_documents_of(order),
+        "tax_chance": order_selectors.full_invoice_chance(order),
+        "tax_form": tax_form,
+    }
+
+
+@require_POST
+@throttle("storefront.tax_invoice", "10/m")
+def tracked_order_tax_invoice(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The buyer asks for a full tax invoice from the order page (within the month it was paid in)."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    tax_form = BuyerForm(request.POST)
+    if tax_form.is_valid() and tax_form.buyer() is None:
+        tax_form.add_error("name", _("Give the buyer's name."))
+    if tax_form.is_valid():
+        try:
+            invoice = order_services.ask_for_full_tax_invoice(
+                order=order, buyer=tax_form.buyer(), actor=acting_user(request)
+            )
+        except DomainError as error:
+            if not tax_form.add_service_error(error):
+                messages.error(request, error.message)
+                return redirect("storefront:tracked-order", number=order.number, token=token)
+        else:
+            if invoice is None:
+                messages.success(request, _("Thank you: the full tax invoice will be issued when the order is paid."))
+            else:
+                messages.success(request, _("Your full tax invoice %(code)s is ready.") % {"code": invoice.code})
+            return redirect("storefront:tracked-order", number=order.number, token=token)
+    payment = payment_selectors.promptpay_payment_for(order)
+    shipment = shipment_of(order)
+    context = {
+        "order": order,
+        "shipment": shipment,
+        "timeline": timeline(shipment) if shipment else [],
+        "number": order.number,
+        "payment": payment,
+        "token": token,
+        **_tax_context(order, tax_form),
+    }
+    return render(request, "storefront/track.html", context, status=400)
+
+
+@require_GET
+def tracked_order_tax_document(request: HttpRequest, number: str, token: str, public_id: uuid.UUID) -> HttpResponse:
+    """One of the order's tax documents as a PDF for the buyer (Thai, or the English copy with ?lang=en)."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    document = order_selectors.tax_document_of(order, public_id=public_id) if order else None
+    if document is None:
+        raise Http404
+    language = "en" if request.GET.get("lang") == "en" else "th"
+    suffix = "-en" if language == "en" else ""
+    return pdf_response(tax_pdfs.document_pdf(document, language=language), f"{document.code}{suffix}.pdf")
 
 
 @require_POST
