@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from otop.accounts.models import User
@@ -11,6 +11,17 @@ from otop.core.validators import normalize_thai_phone, thai_phone_is_valid
 from otop.orders.models import CartLine, Order, OrderEvent
 
 TRACKING_SALT = "otop.orders.tracking"
+
+# Orders staff pick and pack: paid ones, and cash-on-delivery ones (paid later, their stock held meanwhile).
+TO_FULFIL = Q(status=Order.Status.PAID, cash_on_delivery=False) | Q(
+    status=Order.Status.PENDING_PAYMENT, cash_on_delivery=True
+)
+
+
+def awaits_fulfilment(order: Order) -> bool:
+    """Staff may pick and pack this order now."""
+    wanted = Order.Status.PENDING_PAYMENT if order.cash_on_delivery else Order.Status.PAID
+    return order.status == wanted
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
