@@ -451,10 +451,10 @@ def import_cod_remittance(
             total += amount
             shipment = shipments.get(tracking)
             line.shipment = shipment
-            if shipment is None:
-                line.reason = _("No parcel of %(carrier)s has this tracking number.") % {"carrier": carrier.name_th}
-            elif seen[tracking] > 1:
+            if seen[tracking] > 1:
                 line.reason = _("This parcel is listed more than once in the file.")
+            elif shipment is None:
+                line.reason = _("No parcel of %(carrier)s has this tracking number.") % {"carrier": carrier.name_th}
             elif not shipment.cod_amount:
                 line.reason = _("This parcel was not sent cash on delivery.")
             else:

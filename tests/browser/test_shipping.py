@@ -237,6 +237,7 @@ def test_cash_on_delivery_from_checkout_to_the_carriers_remittance(
         remittance = tmp_path / "flash-cod.csv"
         remittance.write_text("pno,cod_amount\nTH014000000001,1330.50\nTH0140UNKNOWN,99.00\n", encoding="utf-8")
         staff.goto(live_server.url + "/shipping/cod/")
+        staff.locator("#cod-carrier").select_option(str(Carrier.objects.get(code="flash").pk))
         staff.locator("#cod-file").set_input_files(str(remittance))
         staff.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
         expect(staff.locator("table.cod-held tbody tr")).to_have_count(1)
