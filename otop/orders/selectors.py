@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from otop.accounts.models import User
@@ -15,6 +15,17 @@ from otop.orders.models import CartLine, Order, OrderEvent
 from otop.tax.models import TaxDocument
 
 TRACKING_SALT = "otop.orders.tracking"
+
+# Orders staff pick and pack: paid ones, and cash-on-delivery ones (paid later, their stock held meanwhile).
+TO_FULFIL = Q(status=Order.Status.PAID, cash_on_delivery=False) | Q(
+    status=Order.Status.PENDING_PAYMENT, cash_on_delivery=True
+)
+
+
+def awaits_fulfilment(order: Order) -> bool:
+    """Staff may pick and pack this order now."""
+    wanted = Order.Status.PENDING_PAYMENT if order.cash_on_delivery else Order.Status.PAID
+    return order.status == wanted
 
 
 def tax_documents_of(order: Order) -> list[TaxDocument]:

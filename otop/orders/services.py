@@ -34,7 +34,7 @@ from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
 from otop.orders import coupons, tax_documents
 from otop.orders.delivery import ParcelPrice, parcel_pricer
-from otop.orders.errors import InvalidOrder, TransitionNotAllowed
+from otop.orders.errors import InvalidOrder, RemittanceRefused, TransitionNotAllowed
 from otop.orders.models import (
     CartLine,
     Coupon,
@@ -64,6 +64,25 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
     Status.REFUNDED: set(),
 }
+
+# Cash on delivery: packed and shipped before it is paid; the stock leaves (is committed) when it ships;
+# the carrier's remittance pays it (shipped → paid → completed). A parcel refused at the door is cancelled.
+COD_TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING_PAYMENT: {Status.PACKED, Status.CANCELLED},
+    Status.PACKED: {Status.SHIPPED, Status.CANCELLED},
+    Status.SHIPPED: {Status.PAID, Status.CANCELLED},
+    Status.PAID: {Status.COMPLETED, Status.REFUNDED},
+    Status.READY_FOR_PICKUP: set(),
+    Status.COMPLETED: {Status.REFUNDED},
+    Status.CANCELLED: set(),
+    Status.REFUNDED: set(),
+}
+
+
+def transitions_of(order: Order) -> dict[str, set[str]]:
+    """The status changes allowed for this kind of order."""
+    return COD_TRANSITIONS if order.cash_on_delivery else TRANSITIONS
+
 
 # The customer hears about these changes by e-mail.
 NOTIFIED = {Status.PAID, Status.SHIPPED, Status.READY_FOR_PICKUP, Status.CANCELLED, Status.REFUNDED}
@@ -172,6 +191,7 @@ def place_order(
     delivery_option: str = "",
     coupon: str = "",
     tax_invoice: tax_documents.tax.Buyer | None = None,
+    payment: str = Order.Payment.PROMPTPAY,
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
 
@@ -181,6 +201,9 @@ def place_order(
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
     A parcel's fee comes from the registered parcel pricer (orders.delivery) for `delivery_option`
     (`<carrier>:<service>`, empty for the cheapest), never from the caller.
+
+    `payment` "cod" (a parcel whose carrier offers it): the carrier collects the total, COD fee included,
+    at the door; the stock is held with no time limit (as a paid order's) and no PromptPay is asked for.
     """
     now = now or timezone.now()
     signed_in = getattr(user, "is_authenticated", False)
@@ -205,6 +228,11 @@ def place_order(
                 errors[f"delivery.address.{name}"] = messages
     if tax_invoice is not None:
         errors.update(tax_documents.buyer_errors(tax_invoice))
+    cash_on_delivery = payment == Order.Payment.CASH_ON_DELIVERY
+    if payment not in Order.Payment.values:
+        errors["payment"] = [_("Choose how to pay: PromptPay or cash on delivery.")]
+    elif cash_on_delivery and delivery_method != Order.Delivery.PARCEL:
+        errors["payment"] = [_("Cash on delivery is for parcels: please pay by PromptPay for pickup.")]
     if errors:
         raise InvalidOrder(_("Some details of the order are missing or not valid."), fields=errors)
 
@@ -241,6 +269,7 @@ def place_order(
         subtotal=subtotal,
         option=delivery_option,
         flat_rate=settings_row.parcel_rate,
+        cash_on_delivery=cash_on_delivery,
     )
     fee = parcel.fee if parcel else ZERO
     if subtotal - discount + fee > MAX_AMOUNT:
@@ -248,7 +277,8 @@ def place_order(
     expire_overdue_orders(now=now)
     with transaction.atomic():
         number = _next_number(now=now)
-        expires_at = now + timedelta(minutes=settings_row.payment_minutes)
+        # A cash-on-delivery order holds its stock like a paid one: it does not expire.
+        expires_at = None if cash_on_delivery else now + timedelta(minutes=settings_row.payment_minutes)
         order = Order.objects.create(
             number=number,
             channel=channel,
@@ -270,6 +300,7 @@ def place_order(
             total=subtotal - discount + fee,
             placed_at=now,
             expires_at=expires_at,
+            cash_on_delivery=cash_on_delivery,
         )
         for line in lines:
             line.order = order
@@ -286,8 +317,11 @@ def place_order(
             reference=order.reservation_reference,
             expires_at=expires_at,
         )
-        # The order number is the transfer's reference (a bill payment's Ref1: letters and digits only).
-        payments.request_promptpay_payment(paid_for=order, amount=order.total, reference=order.number.replace("-", ""))
+        if not cash_on_delivery:
+            # The order number is the transfer's reference (a bill payment's Ref1: letters and digits only).
+            payments.request_promptpay_payment(
+                paid_for=order, amount=order.total, reference=order.number.replace("-", "")
+            )
         OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
         _notify(order, "order_placed")
     return order
@@ -310,13 +344,19 @@ def _price_parcel(
     subtotal,
     option: str,
     flat_rate,
+    cash_on_delivery: bool = False,
 ) -> ParcelPrice | None:
     if delivery_method != Order.Delivery.PARCEL:
         return None
     pricer = parcel_pricer()
     if pricer is None:
+        if cash_on_delivery:
+            message = _("Cash on delivery is not offered. Please pay by PromptPay.")
+            raise InvalidOrder(message, fields={"payment": [message]})
         return ParcelPrice(fee=flat_rate)
-    return pricer(items=variants, postcode=postcode, subtotal=subtotal, option=option)
+    return pricer(
+        items=variants, postcode=postcode, subtotal=subtotal, option=option, cash_on_delivery=cash_on_delivery
+    )
 
 
 def _use_coupon(*, quote: coupons.CouponQuote, order: Order, now: datetime) -> None:
@@ -342,12 +382,15 @@ def change_status(
     """Move an order to another state if the TRANSITIONS allow it, with an event (and stock effects)."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if to_status not in TRANSITIONS[order.status]:
+    if to_status not in transitions_of(order)[order.status]:
         raise TransitionNotAllowed(
             number=order.number, current=order.get_status_display(), wanted=Order.Status(to_status).label
         )
     reservation = stock.reservation_for(order.reservation_reference)
     if to_status == Status.PAID and reservation is not None:
+        inventory.commit_reservation(reservation=reservation, actor=actor)
+    if to_status == Status.SHIPPED and order.cash_on_delivery and reservation is not None:
+        # The goods leave before they are paid for: they are out of stock from now on (committing is idempotent).
         inventory.commit_reservation(reservation=reservation, actor=actor)
     if to_status == Status.PAID:
         # The prices the customer paid, for the producers' monthly settlements.
@@ -689,6 +732,46 @@ def refund_order_lines(
     if refundable_amount(order) == ZERO:
         change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
     return note
+
+
+@transaction.atomic
+def settle_cash_on_delivery(
+    *, order: Order, amount: Decimal, reference: str, actor: User | None, note: str, now: datetime | None = None
+) -> Order:
+    """A carrier remitted the cash it collected for this order: shipped → paid (sale lines, tax documents,
+    the money recorded as a received transfer) → completed.
+
+    Raises RemittanceRefused, changing nothing, when the order is not cash on delivery, is paid already,
+    is not on its way, or the amount is not its total to the satang.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    values = {
+        "number": order.number,
+        "status": order.get_status_display(),
+        "amount": f"{amount:,.2f}",
+        "total": f"{order.total:,.2f}",
+    }
+    if not order.cash_on_delivery:
+        raise RemittanceRefused(_("Order %(number)s is not a cash-on-delivery order.") % values)
+    if order.paid_at is not None:
+        raise RemittanceRefused(_("Order %(number)s is paid already: this remittance is a second one.") % values)
+    if order.status != Status.SHIPPED:
+        raise RemittanceRefused(_("Order %(number)s is %(status)s, not on its way.") % values)
+    if amount != order.total:
+        raise RemittanceRefused(
+            _("%(amount)s baht was remitted for order %(number)s, whose total is %(total)s baht.") % values
+        )
+    order = change_status(order=order, to_status=Status.PAID, actor=actor, note=note[:300], now=now)
+    payments.record_received_payments(
+        paid_for=order,
+        received=[
+            payments.ReceivedMoney(method=Payment.Method.TRANSFER, amount=amount, provider_transaction_id=reference)
+        ],
+        actor=actor,
+        at=now,
+    )
+    return change_status(order=order, to_status=Status.COMPLETED, actor=actor, note=note[:300], now=now)
 
 
 def expire_overdue_orders(*, now: datetime | None = None) -> int:

@@ -130,7 +130,8 @@ def request_full_invoice(
     existing = tax_selectors.live_invoice_of(source_type=ORDER_SOURCE, source_id=order.pk)
     if existing is not None:
         return existing
-    if order.status == Order.Status.PENDING_PAYMENT:
+    if order.status == Order.Status.PENDING_PAYMENT or (order.cash_on_delivery and order.paid_at is None):
+        # Not paid yet (cash on delivery is paid after it ships): the invoice is issued when it is.
         request_at_checkout(order=order, buyer=buyer, now=now)
         return None
     if order.status not in PAID_STATES:

@@ -47,7 +47,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     allowed = [
         (value, label)
         for value, label in Order.Status.choices
-        if value in services.TRANSITIONS[order.status] and value != Order.Status.PAID
+        if value in services.transitions_of(order)[order.status] and value != Order.Status.PAID
     ]
     # Cancelling and refunding cannot be undone: each has its own form asking for a reason and a confirmation.
     next_statuses = [(value, label) for value, label in allowed if value not in IRREVERSIBLE]

@@ -4,8 +4,10 @@ COD fee and expected days, cheapest first. Fees are always worked out here, on t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.catalog.models import Variant
@@ -32,6 +34,7 @@ class Quote:
     days_min: int
     days_max: int
     service_id: int
+    ships_on: date | None = None
 
     @property
     def option(self) -> str:
@@ -40,6 +43,21 @@ class Quote:
     @property
     def name(self) -> str:
         return f"{self.carrier_name} {self.service_name}".strip()
+
+
+def leaves_on(carrier: Carrier, at: datetime | None = None) -> date:
+    """The day a parcel handed over at `at` leaves: after the carrier's cut-off time it is the next day,
+    and a day the carrier takes no parcels (its `pickup_weekdays`) moves it on to the next one that it does."""
+    local = timezone.localtime(at or timezone.now())
+    day = local.date()
+    if carrier.cutoff_time is not None and local.time() >= carrier.cutoff_time:
+        day += timedelta(days=1)
+    weekdays = {int(digit) for digit in carrier.pickup_weekdays if digit.isdigit()} or set(range(7))
+    for _step in range(7):
+        if day.weekday() in weekdays:
+            break
+        day += timedelta(days=1)
+    return day
 
 
 def shipping_settings() -> ShippingSettings:
@@ -72,8 +90,9 @@ def _flash_fee(*, sender_postcode: str, postcode: str, grams: int) -> Decimal:
     return flash.estimate_fee(sender=sender, recipient=recipient, weight_grams=grams)
 
 
-def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal) -> list[Quote]:
+def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal, now: datetime | None = None) -> list[Quote]:
     """Quotes for a weighed parcel. A carrier whose API fails or is slow (2 s) is left out."""
+    now = now or timezone.now()
     config = shipping_settings()
     services = list(Service.objects.filter(is_enabled=True, carrier__is_enabled=True).select_related("carrier"))
     surcharges = dict(
@@ -110,6 +129,7 @@ def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal) -> li
                 days_min=service.days_min,
                 days_max=service.days_max,
                 service_id=service.pk,
+                ships_on=leaves_on(carrier, now),
             )
         )
     return sorted(quotes, key=lambda q: (q.fee, q.days_max, q.carrier, q.service))
@@ -121,11 +141,13 @@ def quotes_for_items(*, items: list[tuple[Variant, int]], postcode: str, subtota
 
 
 def price_parcel_for_order(
-    *, items: list[tuple[Variant, int]], postcode: str, subtotal: Decimal, option: str
+    *, items: list[tuple[Variant, int]], postcode: str, subtotal: Decimal, option: str, cash_on_delivery: bool = False
 ) -> ParcelPrice:
     """The parcel pricer orders call while placing an order (registered from ShippingConfig.ready()).
 
-    An empty option takes the cheapest quote. Refusals are InvalidOrder field errors on `delivery.option`.
+    An empty option takes the cheapest quote (the cheapest offering COD when the carrier is to collect cash).
+    With cash on delivery the fee includes the carrier's COD fee, and the parcel carries the order's total
+    to collect. Refusals are InvalidOrder field errors on `delivery.option` or `payment`.
     """
     try:
         parcel = parcel_for(items, boxes=list(BoxSize.objects.all()))
@@ -141,15 +163,25 @@ def price_parcel_for_order(
             message = _("This delivery option is not offered for this order. Please choose another.")
             raise InvalidOrder(message, fields={"delivery.option": [message]})
     else:
-        chosen = quotes[0]
+        chosen = next((q for q in quotes if q.cod_fee is not None), quotes[0]) if cash_on_delivery else quotes[0]
+    cod_fee = ZERO
+    if cash_on_delivery:
+        if chosen.cod_fee is None:
+            message = _(
+                "%(carrier)s does not collect cash on delivery. Please choose another carrier or PromptPay."
+            ) % {"carrier": chosen.carrier_name}
+            raise InvalidOrder(message, fields={"payment": [message]})
+        cod_fee = to_satang(chosen.cod_fee)
 
     def record(order: Order) -> None:
         Shipment.objects.create(
             order=order,
             service_id=chosen.service_id,
             fee=chosen.fee,
+            cod_fee=cod_fee,
+            cod_amount=order.total if cash_on_delivery else ZERO,
             weight_grams=parcel.weight_grams,
             box=parcel.box,
         )
 
-    return ParcelPrice(fee=chosen.fee, label=chosen.name, record=record)
+    return ParcelPrice(fee=chosen.fee + cod_fee, cod_fee=cod_fee, label=chosen.name, record=record)

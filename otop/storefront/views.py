@@ -237,6 +237,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     channel=meta["channel"] if meta else Order.Channel.WEB,
                     coupon=data["coupon"],
                     tax_invoice=tax_form.buyer(),
+                    payment=data["payment"] or Order.Payment.PROMPTPAY,
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
@@ -275,6 +276,7 @@ def _quotes(current: cart.CartView, postcode: str, form: CheckoutForm):
         postcode=postcode,
         subtotal=current.subtotal,
         chosen=form.data.get("delivery_option", "") if form.is_bound else "",
+        payment=form.data.get("payment", "") if form.is_bound else "",
     )
 
 
@@ -282,7 +284,7 @@ def _checkout_totals(subtotal, delivery, *, chosen) -> list[dict]:
     """Goods, delivery and grand total for each delivery method (the page shows the chosen method's; its
     script only switches which one is shown). Pickup is free; a parcel costs the chosen carrier's quote,
     computed on the server, and is unknown (None) until the address gives quotes."""
-    parcel_fee = next((quote.fee for quote in delivery.quotes if quote.option == delivery.chosen), None)
+    parcel_fee = delivery.fee  # the chosen quote, with its COD fee when the carrier collects the money
     rows = []
     for method in Order.Delivery.values:
         fee = parcel_fee if method == Order.Delivery.PARCEL else Decimal("0.00")
@@ -316,6 +318,7 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
         postcode=values["postcode"],
         subtotal=current.subtotal,
         chosen=request.GET.get("delivery_option", ""),
+        payment=request.GET.get("payment", ""),
     )
     # The address is asked only for a parcel: the totals come back too (out of band) with its quote.
     quote, _error = cart.coupon_quote(current, request.GET.get("coupon", "")[:40])
