@@ -137,7 +137,7 @@ def tile_layout(codes: list[str]) -> dict[str, tuple[int, int]] | None:
 
 
 def map_classes(values: list[Decimal]) -> list[int]:
-    """Each value's shade, 1 (lowest fifth) to 5 (highest fifth) by rank among the values above zero; 0 for none."""
+    """Each value's shade, 1 (lowest) to 5 (highest) by rank among the values above zero; 0 for none."""
     ranked = sorted(value for value in values if value > 0)
     shades = []
     for value in values:
@@ -145,7 +145,8 @@ def map_classes(values: list[Decimal]) -> list[int]:
             shades.append(0)
             continue
         below = sum(1 for other in ranked if other < value)
-        shades.append(1 + below * MAP_CLASSES // len(ranked))
+        # Spread over the five shades by rank: the lowest seller the palest, the highest always the darkest.
+        shades.append(MAP_CLASSES if len(ranked) == 1 else 1 + round(below * (MAP_CLASSES - 1) / (len(ranked) - 1)))
     return shades
 
 
