@@ -162,7 +162,7 @@ def district_map(rows, *, title: str, link: str = "") -> SafeString:
     columns = max(column for column, _row in layout.values()) + 1
     lines = max(line for _column, line in layout.values()) + 1
     legend_top = lines * TILE + 10
-    width, height = columns * TILE, legend_top + 44
+    width, height = columns * TILE, legend_top + 48
     body = []
     for row, shade in zip(rows, shades, strict=True):
         column, line = layout[row.key]
@@ -175,9 +175,9 @@ def district_map(rows, *, title: str, link: str = "") -> SafeString:
         dark = " map-text-dark" if shade >= 4 else ""
         tile = (
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{size}" height="{size}" rx="6" class="map-tile map-{shade}"/>'
-            f'<text x="{x + size / 2:.0f}" y="{y + size / 2 - 4:.0f}" text-anchor="middle" '
+            f'<text x="{x + size / 2:.0f}" y="{y + size / 2 - 6:.0f}" text-anchor="middle" '
             f'class="map-name{dark}">{escape(name)}</text>'
-            f'<text x="{x + size / 2:.0f}" y="{y + size / 2 + 14:.0f}" text-anchor="middle" '
+            f'<text x="{x + size / 2:.0f}" y="{y + size / 2 + 16:.0f}" text-anchor="middle" '
             f'class="map-value{dark}">{escape(compact_baht(row.net))}</text>'
         )
         if link:
@@ -194,7 +194,7 @@ def district_map(rows, *, title: str, link: str = "") -> SafeString:
         body.append(f'<rect x="{left:.0f}" y="{legend_top}" width="{swatch - 4:.0f}" height="14" '
                     f'class="map-tile map-{shade}"/>')  # fmt: skip
         if labels[shade]:
-            body.append(f'<text x="{left:.0f}" y="{legend_top + 30}" class="map-legend">{escape(labels[shade])}</text>')
+            body.append(f'<text x="{left:.0f}" y="{legend_top + 34}" class="map-legend">{escape(labels[shade])}</text>')
     return mark_safe(  # noqa: S308 - every text put in is escaped above
         f'<svg class="chart district-map" viewBox="0 0 {width} {height}" role="group" '
         f'aria-labelledby="district-map-title" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
