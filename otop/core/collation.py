@@ -12,8 +12,8 @@ Three ways in, one rule:
   registered on every SQLite connection, ``regexp_replace`` with the "C" collation on PostgreSQL),
   for lists too long to sort in Python;
 - ``NameOrderedModelChoiceField`` sorts a form's choices by the label it shows.
-Thai pages sort the Thai names; English pages sort the English ones (the Thai name when a row
-has none) without regard to case.
+Latin letters pass through the key lower-cased, so one key serves both languages: Thai pages sort
+the Thai names, English pages the English ones (the Thai name when a row has none).
 """
 
 from __future__ import annotations
@@ -40,28 +40,23 @@ SQLITE_FUNCTION = "otop_thai_sort_key"
 
 
 def thai_sort_key(text: str) -> str:
-    """The string whose code-point order is Thai dictionary order (ties: compare the text itself)."""
+    """The string whose code-point order is Thai dictionary order, and English order without regard
+    to case (Latin letters are only lower-cased); ties compare the text itself."""
     return _LEADING_VOWEL.sub(r"\2\1", _TONES.sub("", (text or "").lower()))
 
 
-def english_sort_key(text: str) -> str:
-    return (text or "").casefold()
+def sort_key(text: str) -> tuple[str, str]:
+    """A key for sorted(): the reader's order for a name in either language."""
+    return (thai_sort_key(text), text or "")
 
 
-def sort_key_for(language: str | None = None) -> Callable[[str], tuple[str, str]]:
-    """A key for sorted(): the reader's order for `language` (the active one when None)."""
-    base = english_sort_key if (language or current_language()) == "en" else thai_sort_key
-    return lambda text: (base(text), text or "")
+def sort_by_name(items: Iterable[T], *, key: Callable[[T], str]) -> list[T]:
+    """Items sorted by the name `key` gives for each (the one the page shows)."""
+    return sorted(items, key=lambda item: sort_key(key(item)))
 
 
-def sort_by_name(items: Iterable[T], *, key: Callable[[T], str], language: str | None = None) -> list[T]:
-    """Items sorted by the name `key` gives for each, in the reader's order."""
-    order = sort_key_for(language)
-    return sorted(items, key=lambda item: order(key(item)))
-
-
-def collate(words: Iterable[str], language: str | None = None) -> list[str]:
-    return sort_by_name(words, key=lambda word: word, language=language)
+def collate(words: Iterable[str]) -> list[str]:
+    return sorted(words, key=sort_key)
 
 
 class ThaiSortKey(Func):
@@ -90,7 +85,7 @@ def order_by_name(queryset: QuerySet[T], field: str = "name", *, language: str |
     thai = f"{field}_th"
     if (language or current_language()) == "en":
         shown = Coalesce(NullIf(F(f"{field}_en"), Value("")), F(thai), output_field=CharField())
-        return queryset.order_by(Lower(shown), ThaiSortKey(thai), thai, "pk")
+        return queryset.order_by(ThaiSortKey(shown), ThaiSortKey(thai), thai, "pk")
     return queryset.order_by(ThaiSortKey(thai), thai, "pk")
 
 
@@ -107,8 +102,7 @@ class NameOrderedModelChoiceIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         choices = [self.choice(obj) for obj in self.queryset.all()]
-        order = sort_key_for()
-        yield from sorted(choices, key=lambda choice: order(str(choice[1])))
+        yield from sorted(choices, key=lambda choice: sort_key(str(choice[1])))
 
 
 class NameOrderedModelChoiceField(forms.ModelChoiceField):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from otop.core.collation import NameOrderedModelChoiceField
 from otop.core.selectors import center_profile
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
 from otop.payments.models import Payment
@@ -73,7 +74,7 @@ class PaymentForm(forms.Form):
 
 
 class WifiForm(forms.Form):
-    space = forms.ModelChoiceField(label=_("Space"), queryset=Space.objects.filter(is_active=True))
+    space = NameOrderedModelChoiceField(label=_("Space"), queryset=Space.objects.filter(is_active=True))
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     password = forms.CharField(
         label=_("New password"), max_length=64, required=False, help_text=_("Leave empty for a random password.")
