@@ -32,6 +32,18 @@ def grid_times(space: Space) -> list[tuple[str, str]]:
     return options
 
 
+def default_end(start: str, *, space: Space, times: list[str]) -> str:
+    """The end a booking form offers for a start: the space's shortest booking later, on the grid, and
+    always after the start (the last time of the day when the shortest booking does not fit)."""
+    try:
+        hour, minute = (int(part) for part in start.split(":"))
+    except ValueError:
+        return times[-1] if times else ""
+    wanted = hour * 60 + minute + max(space.minimum_minutes, space.slot_minutes)
+    later = [t for t in times if int(t[:2]) * 60 + int(t[3:]) >= wanted]
+    return later[0] if later else (times[-1] if times else "")
+
+
 class TimeRangeForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start = forms.ChoiceField(label=pgettext_lazy("booking start time", "From"))
@@ -40,8 +52,11 @@ class TimeRangeForm(forms.Form):
     def __init__(self, *args, space: Space, **kwargs):
         super().__init__(*args, **kwargs)
         self.space = space
-        self.fields["start"].choices = grid_times(space)
-        self.fields["end"].choices = grid_times(space)
+        times = grid_times(space)
+        self.fields["start"].choices = times
+        self.fields["end"].choices = times
+        if not self.is_bound and "start" in self.initial and "end" not in self.initial:
+            self.initial["end"] = default_end(str(self.initial["start"]), space=space, times=[t for t, _l in times])
 
     def times(self) -> tuple[datetime, datetime]:
         day = self.cleaned_data["day"]
