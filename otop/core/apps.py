@@ -8,12 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Center")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from otop.core import checks  # noqa: F401  (registers the deploy checks)
+        from otop.core.collation import register_sqlite_function
         from otop.core.uploads import limit_decoding
 
         limit_decoding()
+        connection_created.connect(register_sqlite_function, dispatch_uid="otop.core.thai_sort_key")
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="otop.core.reference_data")
 
 
