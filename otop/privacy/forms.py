@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from otop.privacy.models import ConsentRecord, DataRequest
+from otop.privacy.models import ConsentRecord, DataRequest, RetentionRule
 
 
 class ConsentForm(forms.Form):
@@ -39,3 +39,9 @@ class NoticeForm(forms.Form):
 class CloseRequestForm(forms.Form):
     outcome = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     refused = forms.BooleanField(label=_("Refused (say why above)"), required=False)
+
+
+class RetentionRuleForm(forms.Form):
+    keep_for = forms.IntegerField(label=_("keep for"), min_value=1, max_value=1200)
+    unit = forms.ChoiceField(label=_("unit"), choices=RetentionRule.Unit.choices)
+    applies = forms.BooleanField(label=_("apply (not only report)"), required=False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from otop.core import consent
+from otop.core import consent, retention
 
 # The PDPA gives a data controller 30 days to answer a data subject's request.
 ANSWER_WITHIN = timedelta(days=30)
@@ -112,3 +113,34 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class RetentionRule(models.Model):
+    """How long one kind of personal data is kept (a target registered in core.retention), edited by the manager.
+
+    A rule starts in report mode: the daily job only counts what it would forget (the dry run), and the
+    manager switches it to apply after reading that report.
+    """
+
+    class Unit(models.TextChoices):
+        DAYS = retention.DAYS, _("days")
+        MONTHS = retention.MONTHS, _("months")
+        YEARS = retention.YEARS, _("years")
+
+    key = models.CharField(_("data"), max_length=40, unique=True)
+    keep_for = models.PositiveIntegerField(_("keep for"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    applies = models.BooleanField(_("apply (not only report)"), default=False)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_cutoff = models.DateTimeField(_("older than"), null=True, blank=True)
+    last_count = models.PositiveIntegerField(_("records"), null=True, blank=True)
+    last_applied = models.BooleanField(_("applied"), default=False)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        ordering = ["key"]
+        constraints = [models.CheckConstraint(condition=models.Q(keep_for__gte=1), name="retention_keep_at_least_1")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.keep_for} {self.unit}"

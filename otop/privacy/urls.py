@@ -15,4 +15,6 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/erase/", views.request_erase, name="request-erase"),
     path("requests/<int:pk>/data.json", views.request_export, name="request-export"),
+    path("retention/", views.retention_rules, name="retention"),
+    path("retention/<int:pk>/", views.retention_rule_change, name="retention-change"),
 ]

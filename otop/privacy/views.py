@@ -20,9 +20,9 @@ from otop.core.forms import add_domain_error
 from otop.core.pages import staff_only
 from otop.core.thaidates import format_date
 from otop.core.throttle import hit, throttled_page
-from otop.privacy import selectors, services
-from otop.privacy.forms import CloseRequestForm, ConsentForm, DataRequestForm, NoticeForm
-from otop.privacy.models import ConsentRecord, DataRequest
+from otop.privacy import retention, selectors, services
+from otop.privacy.forms import CloseRequestForm, ConsentForm, DataRequestForm, NoticeForm, RetentionRuleForm
+from otop.privacy.models import ConsentRecord, DataRequest, RetentionRule
 
 
 @require_GET
@@ -191,3 +191,33 @@ def request_export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{data_request.reference}.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+@staff_only("privacy.change_retentionrule")
+def retention_rules(request: HttpRequest) -> HttpResponse:
+    """Each rule with its dry run: how many records it would forget today."""
+    lines = retention.retention_report()
+    rows = [
+        (line, RetentionRuleForm(prefix=f"r{line.rule.pk}", initial={
+            "keep_for": line.rule.keep_for, "unit": line.rule.unit, "applies": line.rule.applies}))
+        for line in lines
+    ]  # fmt: skip
+    return render(request, "privacy/retention.html", {"rows": rows})
+
+
+@require_POST
+@staff_only("privacy.change_retentionrule")
+def retention_rule_change(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(RetentionRule, pk=pk)
+    form = RetentionRuleForm(request.POST, prefix=f"r{rule.pk}")
+    if form.is_valid():
+        try:
+            retention.set_retention_rule(actor=acting_user(request), rule=rule, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The rule was saved; the daily job follows it from its next run."))
+    else:
+        messages.error(request, _("Keep data at least one day, month or year."))
+    return redirect("privacy:retention")
