@@ -144,3 +144,63 @@ class RetentionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.keep_for} {self.unit}"
+
+
+# PDPA s.37(4): the PDPC is told within 72 hours of our becoming aware of a breach, unless it is unlikely to
+# put people's rights at risk; the people themselves are told without delay when the risk is high.
+NOTIFY_PDPC_WITHIN = timedelta(hours=72)
+
+
+class Breach(models.Model):
+    """A personal data breach: what happened, who is affected, the 72-hour clock and the notices sent."""
+
+    class Risk(models.TextChoices):
+        UNLIKELY = "unlikely", _("unlikely to put people at risk (PDPC not notified; say why)")
+        RISK = "risk", _("a risk to people (notify the PDPC within 72 hours)")
+        HIGH = "high", _("a high risk (notify the PDPC and the people affected)")
+
+    class Scope(models.TextChoices):
+        ORDERS = "orders", _("buyers of orders placed in the period")
+        BOOKINGS = "bookings", _("room guests of bookings in the period")
+        PRODUCERS = "producers", _("producers (national ID, bank accounts)")
+        ACCOUNTS = "accounts", _("account holders who joined before the end of the period")
+
+    reference = models.CharField(_("incident number"), max_length=20, unique=True)
+    title = models.CharField(_("what happened (short)"), max_length=200)
+    description = models.TextField(_("what happened, how it was found"))
+    data_affected = models.CharField(_("personal data affected"), max_length=300)
+    discovered_at = models.DateTimeField(_("we became aware at"))
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, default=Risk.RISK)
+    scope = models.CharField(_("who is affected"), max_length=12, choices=Scope.choices, blank=True)
+    period_start = models.DateTimeField(_("period from"), null=True, blank=True)
+    period_end = models.DateTimeField(_("period to"), null=True, blank=True)
+    measures = models.TextField(_("what we did and what people can do"), blank=True)
+    pdpc_notified_at = models.DateTimeField(_("PDPC notified at"), null=True, blank=True)
+    pdpc_reference = models.CharField(_("PDPC reference"), max_length=80, blank=True)
+    people_notified_at = models.DateTimeField(_("people notified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("data breach")
+        verbose_name_plural = _("data breaches")
+        ordering = ["-discovered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_end__isnull=True)
+                | models.Q(period_start__lte=models.F("period_end")),
+                name="breach_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def pdpc_due_at(self):
+        return self.discovered_at + NOTIFY_PDPC_WITHIN

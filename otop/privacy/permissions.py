@@ -10,6 +10,9 @@ ROLE_PERMISSIONS = {
         "privacy.view_datarequest",
         "privacy.view_retentionrule",
         "privacy.change_retentionrule",
+        "privacy.add_breach",
+        "privacy.view_breach",
+        "privacy.change_breach",
     ],
 }
 
@@ -17,4 +20,5 @@ AREAS = [
     ("privacy.handle_datarequest", "privacy:requests", _("Personal data requests")),
     ("privacy.add_notice", "privacy:notices", _("Privacy notice")),
     ("privacy.change_retentionrule", "privacy:retention", _("How long personal data is kept")),
+    ("privacy.add_breach", "privacy:breaches", _("Data breach log")),
 ]
