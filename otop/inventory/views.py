@@ -481,6 +481,7 @@ def settlements_export(request: HttpRequest) -> HttpResponse:
 
     rows = list(selectors.unpaid_settlements())
     accounts = confirmed_bank_accounts(producer_ids={settlement.producer_id for settlement in rows})
+    services.record_payout_file_export(settlements=rows, actor=acting_user(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="producer-payouts.csv"'
     response.write("\ufeff")
