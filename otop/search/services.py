@@ -106,7 +106,10 @@ def _write_fts(documents: list[ProductDocument], removed_ids: list[int], old_ran
     # A deleted product's document is gone with it (cascade), and its rank with it: every rank it may have had.
     most_words = Product._meta.get_field("name_th").max_length
     old_rowids += [
-        names_rowid(product_id=pk, name_words=words) for pk in removed_ids for words in range(most_words + 1)
+        names_rowid(product_id=pk, name_words=words)
+        for pk in removed_ids
+        if pk is not None
+        for words in range(most_words + 1)
     ]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
