@@ -17,32 +17,45 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Re-install only when the dependency list changes, so a second `make run` starts in seconds.
+# `make run` needs only the runtime dependencies; `make test` adds the test extras (Playwright, ruff, ...).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "== installing the runtime dependencies (pip install -e .)"
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+	@echo "== installing the test tools (pip install -e .[test])"
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "== installing the front-end packages (npm ci)"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Hashed, compressed static files; collected again only when a source file changed.
+# Hashed, compressed static files; collected again only when a source file changed. They go to
+# $(OTOP_VAR_DIR)/static (var/static unless set), as otop/settings.py says.
+VAR_DIR := $(or $(OTOP_VAR_DIR),var)
 STATIC_SOURCES := $(shell find static otop -path '*/static/*' -type f 2>/dev/null)
-var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed node_modules/.installed
-	mkdir -p var
+$(VAR_DIR)/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed node_modules/.installed
+	@echo "== collecting static files"
+	mkdir -p $(VAR_DIR)
 	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed var/static/staticfiles.json
-	mkdir -p var
+setup: $(VENV)/.installed node_modules/.installed $(VAR_DIR)/static/staticfiles.json
+	@echo "== applying database migrations"
+	mkdir -p $(VAR_DIR)
 	$(BIN)/python manage.py migrate --noinput -v0
 
 # --- run ----------------------------------------------------------------------------------
 run: setup
+	@echo "== loading the demo center (once; later runs keep your data)"
 	$(BIN)/python manage.py seed_demo
 	@scripts/run_server.sh $(PORT) $(WORKERS)
 
 # --- tests --------------------------------------------------------------------------------
-test: setup
+test: setup $(VENV)/.test-installed
 	scripts/install_test_system_packages.sh
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
@@ -50,26 +63,26 @@ test: setup
 	$(MAKE) --no-print-directory test-browser
 	if command -v redis-server >/dev/null && command -v nginx >/dev/null; then $(MAKE) --no-print-directory test-cluster; fi
 
-lint:
+lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
-test-sqlite:
+test-sqlite: $(VENV)/.test-installed
 	@echo "== test suite on SQLite"
 	TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/pytest -m "not browser" -q -n $(TEST_WORKERS)
 
-test-postgres:
+test-postgres: $(VENV)/.test-installed
 	@echo "== test suite on PostgreSQL"
 	scripts/with_postgres.sh env TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend $(BIN)/pytest -m "not browser" -q -n $(TEST_WORKERS)
 
-test-browser:
+test-browser: $(VENV)/.test-installed
 	@echo "== browser tests (headless Debian Chromium)"
 	$(BIN)/pytest -m browser -q
 
 # BENCH_PRODUCTS=100000 for the figures the issues ask for; BENCH_POSTGRES=0 skips PostgreSQL.
-bench: setup
+bench: setup $(VENV)/.test-installed
 	scripts/install_test_system_packages.sh
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.feeds

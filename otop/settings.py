@@ -2,12 +2,15 @@
 
 DJANGO_ENV=development (the default) gives safe local defaults: an embedded SQLite database
 under var/, a development secret key, mail written to files. DJANGO_ENV=production
-requires SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL and turns on every HTTPS protection
+requires SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and FIELD_ENCRYPTION_KEYS and turns on every HTTPS protection
 that `manage.py check --deploy` asks for.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +39,29 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.text("SECRET_KEY", "development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+# Keys that encrypt national ID and bank account numbers in the database (core.encryption): Fernet keys
+# (32 random bytes, URL-safe base64), comma-separated, newest first. The first encrypts, every one decrypts;
+# after adding a key, `manage.py rotate_field_keys` re-encrypts every value with it and the old key can go.
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env.listing("FIELD_ENCRYPTION_KEYS", [])
+    if not FIELD_ENCRYPTION_KEYS:
+        raise env.SettingError(
+            "FIELD_ENCRYPTION_KEYS is required in production (Fernet keys, newest first, comma-separated)"
+        )
+else:
+    FIELD_ENCRYPTION_KEYS = env.listing(
+        "FIELD_ENCRYPTION_KEYS",
+        # A development key derived from the development secret: stable across restarts, never a production one.
+        [base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()).decode()],
+    )
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        _raw_key = base64.urlsafe_b64decode(_key.encode())
+    except (ValueError, binascii.Error):
+        _raw_key = b""
+    if len(_raw_key) != 32:
+        raise env.SettingError("FIELD_ENCRYPTION_KEYS must be Fernet keys (32 bytes in URL-safe base64)")
 
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS", [])
 # How many proxies of ours (load balancer, nginx) stand in front and append to X-Forwarded-For; the
@@ -335,6 +361,13 @@ BANK_API_KEY = env.text("BANK_API_KEY", "")
 BANK_API_SECRET = env.text("BANK_API_SECRET", "")
 BANK_BILLER_ID = env.text("BANK_BILLER_ID", "")
 BANK_CALLBACK_SECRET = env.text("BANK_CALLBACK_SECRET", "")
+# --- The card and e-wallet gateway (otop.payments.gateway, Opn Payments/Omise's charges API) ------------
+# With the secret key cards and e-wallets are charged; with the webhook secret (base64, as the gateway's
+# dashboard shows it) its signed events are taken (else the webhook is a 404).
+GATEWAY_API_BASE_URL = env.text("GATEWAY_API_BASE_URL", "https://api.omise.co").rstrip("/")
+GATEWAY_PUBLIC_KEY = env.text("GATEWAY_PUBLIC_KEY", "")
+GATEWAY_SECRET_KEY = env.text("GATEWAY_SECRET_KEY", "")
+GATEWAY_WEBHOOK_SECRET = env.text("GATEWAY_WEBHOOK_SECRET", "")
 # --- Carriers (otop.shipping) -------------------------------------------------------------------
 # Flash Express Open API; without the merchant id and key Flash is left out of the quotes.
 FLASH_API_BASE_URL = env.text("FLASH_API_BASE_URL", "https://open-api.flashexpress.com").rstrip("/")
@@ -393,6 +426,10 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 # LOG_FORMAT=json (production's default): one JSON object a line, for a log collector; plain for a terminal.
 # Every line carries the request id (core.requestid), in the worker too for the tasks a request queued.
 LOG_FORMAT = env.choice("LOG_FORMAT", "json" if PRODUCTION else "plain", ("json", "plain"))
+# Where the operator keeps server log files (gunicorn's access log, rotated files): the privacy app's
+# retention rule deletes files older than its keeping time (default 90 days).
+LOG_DIR = Path(env.text("LOG_DIR", str(VAR_DIR / "logs")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

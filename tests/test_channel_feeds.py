@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import translation
 from PIL import Image
 
 from otop.catalog.models import Product, Variant
@@ -26,6 +27,8 @@ from otop.demo.services import seed_demo
 from otop.inventory import services as inventory
 from otop.inventory.selectors import available_quantities
 from otop.orders.services import shop_settings
+from otop.shipping.models import Carrier, RateBand, ShippingSettings
+from otop.shipping.rates import quotes_for_items
 
 SITE = "https://otop.example"
 G = "{http://base.google.com/ns/1.0}"
@@ -81,6 +84,28 @@ def _check_meta_row(row: dict[str, str], expected: dict, groups: dict[str, int])
     assert row["custom_label_1"] == (f"OTOP {product.otop_stars} ดาว" if product.otop_stars else "")
 
 
+def _google_shipping(item) -> list[tuple[str, str, str, str]]:
+    shipping = item.findall(G + "shipping")
+    assert {element.findtext(G + "country") for element in shipping} == {"TH"}
+    return sorted(
+        (
+            element.findtext(G + "service"),
+            element.findtext(G + "price"),
+            element.findtext(G + "min_transit_time", default=""),
+            element.findtext(G + "max_transit_time", default=""),
+        )
+        for element in shipping
+    )
+
+
+def _checkout_quotes(variant: Variant, postcode: str = "40000") -> list[tuple[str, str, str, str]]:
+    """What a checkout quotes for one unit of the variant (Thai names), written as the feed writes it."""
+    with translation.override("th"):
+        quotes = quotes_for_items(items=[(variant, 1)], postcode=postcode, subtotal=variant.price)
+    assert quotes, variant.sku
+    return sorted((q.name, f"{q.fee:.2f} THB", str(q.days_min), str(q.days_max)) for q in quotes)
+
+
 def _small_photo() -> ContentFile:
     buffer = io.BytesIO()
     Image.new("RGB", (320, 200), (200, 120, 40)).save(buffer, "PNG")
@@ -129,12 +154,11 @@ def test_every_feed_row_of_the_demo_catalogue_passes_the_field_rules(client, sit
         assert 0 < len(row["title"]) <= 200 and 0 < len(row["description"]) <= 9999
         assert row["link"] == f"{SITE}/en/products/{product.code}/"
 
-    # Google: Google's names and values, shipping at the shop's parcel rate
+    # Google: Google's names and values, shipping from the carriers' rates (as a checkout quotes one unit)
     response = client.get("/feeds/google.xml")
     assert response.status_code == 200
     items = ET.fromstring(b"".join(response.streaming_content)).find("channel").findall("item")
     assert len(items) == len(expected)
-    rate = f"{shop_settings().parcel_rate:.2f} THB"
     by_id = {row["id"]: row for row in meta_csv}
     for item in items:
         meta = by_id[item.findtext(G + "id")]
@@ -146,8 +170,8 @@ def test_every_feed_row_of_the_demo_catalogue_passes_the_field_rules(client, sit
         assert item.findtext(G + "image_link") == meta["image_link"]
         assert (item.findtext(G + "item_group_id") or "") == meta["item_group_id"]
         assert item.findtext(G + "gtin") or item.findtext(G + "identifier_exists") == "no"
-        shipping = item.find(G + "shipping")
-        assert shipping.findtext(G + "country") == "TH" and shipping.findtext(G + "price") == rate
+        variant = expected[item.findtext(G + "id")][0]
+        assert _google_shipping(item) == _checkout_quotes(variant)
 
     # Every address in the feeds answers 200; every picture is a square JPEG of at least 500×500
     pages = {row["link"] for row in meta_csv} | {row["link"] for row in english}
@@ -201,6 +225,41 @@ def test_a_build_replaces_the_previous_files_in_a_few_queries(site, django_asser
     assert before.isdisjoint({b.name for b in builds})
     assert not any(default_storage.exists(name) for name in before)
     assert all(default_storage.exists(b.name) for b in builds)
+
+
+def _google_items(client) -> dict:
+    response = client.get("/feeds/google.xml")
+    assert response.status_code == 200
+    items = ET.fromstring(b"".join(response.streaming_content)).find("channel").findall("item")
+    return {item.findtext(G + "id"): item for item in items}
+
+
+def test_google_shipping_follows_the_carriers_rates_and_falls_back_to_the_parcel_rate(client, site):
+    seed_demo(products=12)
+    variant = Variant.objects.filter(product__status=Product.Status.LISTED, is_default=True).first()
+    item = _google_items(client)[variant.sku]
+    quoted = _google_shipping(item)
+    assert quoted == _checkout_quotes(variant) and len(quoted) >= 2
+    assert item.findtext(G + "shipping_weight") == f"{variant.weight_grams or variant.product.weight_grams} g"
+
+    # A band's fee changes: the feed is built again with it
+    RateBand.objects.filter(service__carrier__code="thailandpost").update(fee=Decimal("77.70"))
+    assert {price for _service, price, _min, _max in _google_shipping(_google_items(client)[variant.sku])} == {
+        "77.70 THB"
+    }
+
+    # From the free-delivery threshold every service ships the item free
+    ShippingSettings.objects.update_or_create(pk=1, defaults={"free_delivery_from": variant.price})
+    assert {price for _service, price, _min, _max in _google_shipping(_google_items(client)[variant.sku])} == {
+        "0.00 THB"
+    }
+
+    # No table-priced carrier enabled: the shop's parcel rate, one g:shipping
+    Carrier.objects.update(is_enabled=False)
+    shipping = _google_items(client)[variant.sku].findall(G + "shipping")
+    assert [(e.findtext(G + "service"), e.findtext(G + "price")) for e in shipping] == [
+        ("พัสดุ", f"{shop_settings().parcel_rate:.2f} THB")
+    ]
 
 
 def test_unknown_feed_and_picture_are_404(client, site):

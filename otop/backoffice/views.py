@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from otop.accounts.actors import acting_user
 from otop.accounts.selectors import areas_for, people_with_roles
+from otop.backoffice.audit import audit_rows
 from otop.backoffice.forms import CenterProfileForm
-from otop.core.models import AuditEvent, CenterProfile
+from otop.core.models import CenterProfile
 from otop.core.pages import staff_only
 from otop.core.services import update_center_profile
 
@@ -43,5 +44,4 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_only("core.view_auditevent")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor")[:200]
-    return render(request, "backoffice/audit.html", {"events": events})
+    return render(request, "backoffice/audit.html", {"events": audit_rows(limit=200)})

@@ -9,6 +9,7 @@ from otop.catalog.errors import InvalidBarcode
 from otop.catalog.labels import LAYOUTS
 from otop.catalog.models import Category, Product, Variant
 from otop.catalog.services import clean_barcode
+from otop.core.collation import NameOrderedModelChoiceField
 from otop.producers.models import Producer
 
 STORY_HELP = _(
@@ -48,11 +49,11 @@ class ProductForm(forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {"story_th": STORY_HELP, "story_en": STORY_HELP}
+        field_classes = {"producer": NameOrderedModelChoiceField, "category": NameOrderedModelChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["producer"].queryset = Producer.objects.filter(is_active=True).order_by("name_th")
-        self.fields["category"].queryset = Category.objects.order_by("sort_order")
+        self.fields["producer"].queryset = Producer.objects.filter(is_active=True)
         if self.instance.pk:
             self.fields["sku"].disabled = True
 
@@ -84,9 +85,9 @@ class BasketForm(forms.Form):
     price = forms.DecimalField(
         label=_("price incl. VAT (THB)"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
-    producer = forms.ModelChoiceField(
+    producer = NameOrderedModelChoiceField(
         label=_("producer"),
-        queryset=Producer.objects.filter(is_active=True).order_by("name_th"),
+        queryset=Producer.objects.filter(is_active=True),
         help_text=_("Who the basket is sold for (often the center itself)."),
     )
 
@@ -116,9 +117,9 @@ class LabelsForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    category = forms.ModelChoiceField(
+    category = NameOrderedModelChoiceField(
         label=_("or every listed product of a category"),
-        queryset=Category.objects.order_by("sort_order"),
+        queryset=Category.objects.all(),
         required=False,
         to_field_name="code",
     )

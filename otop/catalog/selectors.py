@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 
 from otop.catalog.models import BasketComponent, Category, Product, ProductPhoto, QrScanDay, Variant
+from otop.core.collation import order_by_name
 from otop.producers.models import Producer
 
 
 def categories() -> QuerySet[Category]:
-    return Category.objects.order_by("sort_order", "code")
+    return order_by_name(Category.objects.all())
 
 
 def categories_with_listed_counts() -> QuerySet[Category]:
@@ -33,15 +34,15 @@ def listed_products() -> QuerySet[Product]:
 
 
 def listed_products_of(producer: Producer) -> QuerySet[Product]:
-    return (
+    products = (
         Product.objects.filter(producer=producer, status=Product.Status.LISTED)
         .select_related("category")
         .prefetch_related(
             "variants",
             Prefetch("photos", queryset=ProductPhoto.objects.order_by("sort_order", "id"), to_attr="photo_list"),
         )
-        .order_by("name_th")
     )
+    return order_by_name(products)
 
 
 def sellable_variants() -> QuerySet[Variant]:
@@ -104,19 +105,17 @@ def _with_default_price(products: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def more_from_producer(product: Product, *, limit: int = 4) -> QuerySet[Product]:
-    return _with_default_price(
-        Product.objects.filter(status=Product.Status.LISTED, producer_id=product.producer_id)
-        .exclude(pk=product.pk)
-        .order_by("name_th")[:limit]
+    others = Product.objects.filter(status=Product.Status.LISTED, producer_id=product.producer_id).exclude(
+        pk=product.pk
     )
+    return _with_default_price(order_by_name(others)[:limit])
 
 
 def more_from_district(product: Product, *, limit: int = 4) -> QuerySet[Product]:
-    return _with_default_price(
-        Product.objects.filter(status=Product.Status.LISTED, producer__district_id=product.producer.district_id)
-        .exclude(producer_id=product.producer_id)
-        .order_by("name_th")[:limit]
-    )
+    neighbours = Product.objects.filter(
+        status=Product.Status.LISTED, producer__district_id=product.producer.district_id
+    ).exclude(producer_id=product.producer_id)
+    return _with_default_price(order_by_name(neighbours)[:limit])
 
 
 # --- back office ------------------------------------------------------------------------------

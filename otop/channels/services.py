@@ -49,6 +49,7 @@ from otop.inventory.selectors import available_quantities
 from otop.orders import services as order_services
 from otop.orders.models import Order
 from otop.producers.models import Producer
+from otop.tax.services import Buyer
 
 # --- contacts ----------------------------------------------------------------------------------
 
@@ -183,8 +184,11 @@ def place_chat_order(
     now: datetime | None = None,
     delivery_option: str = "",
     coupon: str = "",
+    tax_invoice: Buyer | None = None,
 ) -> Order:
     """Place the order of a chat's cart through its one-time link (once), then tell the chat.
+
+    `tax_invoice`: the buyer asks for a full tax invoice (checked by the tax service, issued when paid).
 
     The order goes through orders.services.place_order like the website's; its refusals (InvalidOrder,
     OutOfStock) leave the link, the cart and everything else as they were.
@@ -211,6 +215,7 @@ def place_chat_order(
             now=now,
             delivery_option=delivery_option,
             coupon=coupon,
+            tax_invoice=tax_invoice,
         )
         CheckoutLink.objects.filter(pk=link.pk).update(used_at=now, order=order)
         clear_cart(contact=contact)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from otop.channels import selectors, services
@@ -21,6 +22,7 @@ from otop.geo.models import District, Subdistrict
 from otop.orders import services as order_services
 from otop.payments.selectors import promptpay_payment_for, qr_path
 from otop.shipping.selectors import DeliveryChoice, delivery_quotes
+from otop.tax.forms import BuyerForm
 
 FIELD_NAMES = {
     "customer.name": "name",
@@ -64,7 +66,10 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
         if link.order is not None:
             return _placed(request, link)
         form = _form(link, request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
+        tax_form = BuyerForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid() and not tax_form.is_valid():
+            form.add_error(None, _("Please check the details for the full tax invoice."))
+        if request.method == "POST" and form.is_valid() and tax_form.is_valid():
             data = form.cleaned_data
             try:
                 services.place_chat_order(
@@ -83,14 +88,17 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                     ),
                     delivery_option=data["delivery_option"],
                     coupon=data["coupon"],
+                    tax_invoice=tax_form.buyer(),
                 )
             except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
                 add_domain_error(form, error, field_for=_field)
+                tax_form.add_service_error(error)
             else:
                 return redirect("channels:checkout", token=token)
         cart = selectors.chat_cart(link.contact)
         context = {
             "form": form,
+            "tax_form": tax_form,
             "cart": cart,
             "delivery": _quotes(cart, request.POST if request.method == "POST" else {}),
             "token": token,

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Center")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
         from django_tasks.signals import task_enqueued, task_finished, task_started
 
@@ -15,9 +16,11 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401  (registers the deploy checks)
             requestid,
         )
+        from otop.core.collation import register_sqlite_function
         from otop.core.uploads import limit_decoding
 
         limit_decoding()
+        connection_created.connect(register_sqlite_function, dispatch_uid="otop.core.thai_sort_key")
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="otop.core.reference_data")
         task_enqueued.connect(requestid.remember_task_origin, dispatch_uid="otop.core.task_origin")
         task_started.connect(requestid.adopt_task_origin, dispatch_uid="otop.core.task_origin")

@@ -124,6 +124,7 @@ def _seed_producers(home: Province, rng: random.Random) -> int:
             kind_th, kind_en = GROUP_KINDS[number % len(GROUP_KINDS)]
             village_th, village_en = VILLAGES[number % len(VILLAGES)]
             subdistrict = first_subdistricts.get(district.code)
+            years = rng.randint(5, 40)  # one figure for both languages' story
             producers.append(
                 Producer(
                     kind=Producer.Kind.COMMUNITY_ENTERPRISE if "วิสาหกิจ" in kind_th else Producer.Kind.GROUP,
@@ -137,10 +138,9 @@ def _seed_producers(home: Province, rng: random.Random) -> int:
                     postcode=subdistrict.postcode_list[0] if subdistrict else "",
                     otop_registration_number=f"{DEMO_PREFIX}-{number:04d}",
                     otop_stars=rng.randint(2, 5),
-                    story_th=f"{kind_th}{village_th} อำเภอ{district.name_th} "
-                    f"รวมตัวกันสืบทอดภูมิปัญญาท้องถิ่นมากว่า {rng.randint(5, 40)} ปี",
+                    story_th=f"{kind_th}{village_th} อำเภอ{district.name_th} รวมตัวกันสืบทอดภูมิปัญญาท้องถิ่นมากว่า {years} ปี",
                     story_en=f"The {village_en} {kind_en} in {district.name_en} district has kept local know-how alive "
-                    f"for {rng.randint(5, 40)} years.",
+                    f"for more than {years} years.",
                 )
             )
     Producer.objects.bulk_create(producers)

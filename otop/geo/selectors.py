@@ -8,20 +8,21 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from otop.core.collation import order_by_name
 from otop.core.errors import DomainError
 from otop.geo.models import District, Province, Subdistrict
 
 
 def provinces() -> QuerySet[Province]:
-    return Province.objects.order_by("name_th")
+    return order_by_name(Province.objects.all())
 
 
 def districts_of(*, province_code: str) -> QuerySet[District]:
-    return District.objects.filter(province_id=province_code).order_by("name_th")
+    return order_by_name(District.objects.filter(province_id=province_code))
 
 
 def subdistricts_of(*, district_code: str) -> QuerySet[Subdistrict]:
-    return Subdistrict.objects.filter(district_id=district_code).order_by("name_th")
+    return order_by_name(Subdistrict.objects.filter(district_id=district_code))
 
 
 class InvalidAddress(DomainError):

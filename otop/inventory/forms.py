@@ -6,21 +6,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.collation import NameOrderedModelChoiceField
 from otop.inventory.models import Intake, Location, StockMove
 from otop.producers.models import Producer
 
 
 class TransferForm(forms.Form):
     code = forms.CharField(label=_("Barcode or SKU"), max_length=40)
-    from_location = forms.ModelChoiceField(label=_("From"), queryset=Location.objects.all(), to_field_name="code")
-    to_location = forms.ModelChoiceField(label=_("To"), queryset=Location.objects.all(), to_field_name="code")
+    from_location = NameOrderedModelChoiceField(label=_("From"), queryset=Location.objects.all(), to_field_name="code")
+    to_location = NameOrderedModelChoiceField(label=_("To"), queryset=Location.objects.all(), to_field_name="code")
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class RemoveForm(forms.Form):
     code = forms.CharField(label=_("Barcode or SKU"), max_length=40)
-    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.all(), to_field_name="code")
+    location = NameOrderedModelChoiceField(label=_("Location"), queryset=Location.objects.all(), to_field_name="code")
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     reason = forms.ChoiceField(
         label=_("Reason"),
@@ -35,7 +36,7 @@ class RemoveForm(forms.Form):
 
 class BasketForm(forms.Form):
     code = forms.CharField(label=_("Basket SKU or barcode"), max_length=40)
-    location = forms.ModelChoiceField(
+    location = NameOrderedModelChoiceField(
         label=_("Location"), queryset=Location.objects.all(), to_field_name="code", initial="backstore"
     )
     quantity = forms.IntegerField(label=_("Number of baskets"), min_value=1, max_value=10000)
@@ -43,9 +44,9 @@ class BasketForm(forms.Form):
 
 
 class IntakeHeaderForm(forms.Form):
-    producer = forms.ModelChoiceField(label=_("Producer"), queryset=Producer.objects.filter(is_active=True))
+    producer = NameOrderedModelChoiceField(label=_("Producer"), queryset=Producer.objects.filter(is_active=True))
     kind = forms.ChoiceField(label=_("Kind"), choices=Intake.Kind.choices, initial=Intake.Kind.CONSIGNMENT)
-    location = forms.ModelChoiceField(
+    location = NameOrderedModelChoiceField(
         label=_("Received into"), queryset=Location.objects.all(), to_field_name="code", initial="backstore"
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -102,7 +103,7 @@ class SettlementForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
-    producer = forms.ModelChoiceField(
+    producer = NameOrderedModelChoiceField(
         label=_("Producer"),
         queryset=Producer.objects.all(),
         required=False,

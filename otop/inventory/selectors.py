@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import F, Q, Sum
 
 from otop.catalog.models import BasketComponent, Product, Variant
+from otop.core.collation import ThaiSortKey
 from otop.inventory.models import Location, Reservation, StockLevel
 from otop.producers.models import BankAccount, Producer
 
@@ -162,7 +163,7 @@ def stock_levels(*, query: str = "", location_code: str = "", producer=None):
         levels = levels.filter(location__code=location_code)
     if producer is not None:
         levels = levels.filter(variant__product__producer=producer)
-    return levels.order_by("variant__product__name_th", "variant__sku", "location__reserve_priority")
+    return levels.order_by(ThaiSortKey("variant__product__name_th"), "variant__sku", "location__reserve_priority")
 
 
 def recent_moves(*, query: str = "", limit: int = 200):
@@ -201,7 +202,7 @@ def producer_stock(*, producer) -> list[dict]:
         StockLevel.objects.filter(variant__product__producer=producer)
         .values("variant_id", "variant__sku", "variant__product__name_th", "variant__name_th")
         .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
-        .order_by("variant__product__name_th", "variant__sku")
+        .order_by(ThaiSortKey("variant__product__name_th"), "variant__sku")
     )
     return [
         {
@@ -221,7 +222,7 @@ def unpaid_settlements():
     return (
         Settlement.objects.filter(status=Settlement.Status.OPEN, net_payable__gt=0)
         .select_related("producer")
-        .order_by("producer__name_th", "period_start")
+        .order_by(ThaiSortKey("producer__name_th"), "period_start")
     )
 
 
@@ -237,7 +238,9 @@ def product_commissions():
     """The products with a commission of their own, with their producer's rate beside it."""
     from otop.inventory.models import CommissionRate
 
-    return CommissionRate.objects.select_related("product__producer").order_by("product__name_th", "product__sku")
+    return CommissionRate.objects.select_related("product__producer").order_by(
+        ThaiSortKey("product__name_th"), "product__sku"
+    )
 
 
 def unpaid_producers_without_account() -> list:
@@ -247,7 +250,7 @@ def unpaid_producers_without_account() -> list:
         Producer.objects.filter(settlements__in=unpaid_settlements())
         .exclude(bank_accounts__status=BankAccount.Status.CONFIRMED)
         .distinct()
-        .order_by("name_th")
+        .order_by(ThaiSortKey("name_th"), "pk")
     )
 
 
@@ -260,7 +263,7 @@ def basket_overview() -> tuple[list[Location], list[dict]]:
         Variant.objects.filter(product__is_basket=True, product__components__isnull=False)
         .distinct()
         .select_related("product")
-        .order_by("product__name_th", "sku")
+        .order_by(ThaiSortKey("product__name_th"), "sku")
     )
     recipes = basket_recipes(variant_ids=[b.pk for b in baskets])
     component_ids = {component_id for recipe in recipes.values() for component_id, _ in recipe}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from otop.accounts.actors import acting_user
 from otop.catalog.models import Variant
+from otop.core.collation import ThaiSortKey
 from otop.core.errors import DomainError
 from otop.core.pages import pdf_response, staff_only
 from otop.core.selectors import center_profile
@@ -201,7 +202,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         variants = list(
             Variant.objects.filter(product__producer=producer, is_active=True)
             .select_related("product")
-            .order_by("product__name_th", "sort_order", "id")[:300]
+            .order_by(ThaiSortKey("product__name_th"), "sort_order", "id")[:300]
         )
     rows = [(v, IntakeLineForm(request.POST or None, prefix=f"v{v.pk}")) for v in variants]
     if request.method == "POST" and producer is not None and header.is_valid() and all(f.is_valid() for _v, f in rows):
@@ -480,6 +481,7 @@ def settlements_export(request: HttpRequest) -> HttpResponse:
 
     rows = list(selectors.unpaid_settlements())
     accounts = confirmed_bank_accounts(producer_ids={settlement.producer_id for settlement in rows})
+    services.record_payout_file_export(settlements=rows, actor=acting_user(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="producer-payouts.csv"'
     response.write("\ufeff")

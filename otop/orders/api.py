@@ -82,7 +82,10 @@ class OrderIn(Schema):
     items: list[ItemIn] = Field(min_length=1, max_length=services.MAX_LINES)
     customer: CustomerIn
     delivery: DeliveryIn
-    payment_method: Literal["promptpay"]
+    payment_method: Literal["promptpay", "cod"] = Field(
+        description="`cod`: cash on delivery (a parcel whose carrier offers it, see `cod_fee` in POST "
+        "/shipping/quotes); the fee includes the COD fee and the order is paid when the carrier remits"
+    )
     coupon: Text(30) = Field("", description="A coupon code; one that does not apply answers 409 naming `coupon`.")
     tax_invoice: TaxInvoiceIn | None = None
 
@@ -98,6 +101,7 @@ class OrderCreatedOut(Schema):
     total: Decimal
     promptpay: PromptPayOut | None
     expires_at: datetime | None
+    payment_method: str = Field(description="promptpay, or cod (cash on delivery)")
     tracking_url: str = Field(description="A signed link to the order's status, without the phone number")
 
 
@@ -184,6 +188,7 @@ def create_order(
                 f"{payload.delivery.carrier}:{payload.delivery.service}" if payload.delivery.carrier else ""
             ),
             coupon=payload.coupon,
+            payment=payload.payment_method,
             tax_invoice=tax_documents.tax.Buyer(**payload.tax_invoice.dict()) if payload.tax_invoice else None,
         )
         created = OrderCreatedOut(
@@ -192,6 +197,7 @@ def create_order(
             total=order.total,
             promptpay=_promptpay(request, order),
             expires_at=order.expires_at,
+            payment_method=_payment_method(order),
             tracking_url=_tracking_url(request, order),
         )
         return 201, created.model_dump(mode="json")
@@ -210,6 +216,10 @@ def create_order(
     return Status(outcome.status, outcome.body)
 
 
+def _payment_method(order: Order) -> str:
+    return Order.Payment.CASH_ON_DELIVERY if order.cash_on_delivery else Order.Payment.PROMPTPAY
+
+
 def _order_out(request: HttpRequest, order: Order) -> OrderOut:
     return OrderOut(
         number=order.number,
@@ -222,6 +232,7 @@ def _order_out(request: HttpRequest, order: Order) -> OrderOut:
         delivery_method=order.delivery_method,
         promptpay=_promptpay(request, order),
         expires_at=order.expires_at,
+        payment_method=_payment_method(order),
         tracking_url=_tracking_url(request, order),
         placed_at=order.placed_at,
         paid_at=order.paid_at,

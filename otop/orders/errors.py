@@ -26,3 +26,9 @@ class EmptyCart(DomainError):
 
     def __init__(self):
         super().__init__(_("The cart is empty."))
+
+
+class RemittanceRefused(Conflict):
+    """A carrier's cash-on-delivery remittance that cannot pay this order; the message says why."""
+
+    code = "remittance_refused"

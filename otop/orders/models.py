@@ -69,6 +69,12 @@ class Order(TimeStampedModel):
         FACEBOOK = "facebook", "Facebook"
         INSTAGRAM = "instagram", "Instagram"
 
+    class Payment(models.TextChoices):
+        """How the customer pays: PromptPay before the goods leave, or the carrier collects on delivery."""
+
+        PROMPTPAY = "promptpay", _("PromptPay now")
+        CASH_ON_DELIVERY = "cod", _("Cash on delivery")
+
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
@@ -112,6 +118,8 @@ class Order(TimeStampedModel):
     placed_at = models.DateTimeField(_("placed at"), db_index=True)
     expires_at = models.DateTimeField(_("pay before"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # เก็บเงินปลายทาง: the carrier collects the total at the door; the order is paid when its remittance arrives.
+    cash_on_delivery = models.BooleanField(_("cash on delivery"), default=False)
 
     # Money in for it, kept by the payments app (which knows nothing of orders).
     payments = GenericRelation("payments.Payment", related_query_name="order")
@@ -132,6 +140,10 @@ class Order(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(delivery_method="pickup") | Q(subdistrict__isnull=False, postcode__regex=r"^[0-9]{5}$"),
                 name="parcel_order_has_an_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(cash_on_delivery=False) | Q(delivery_method="parcel"),
+                name="cash_on_delivery_only_for_parcels",
             ),
         ]
 
@@ -154,12 +166,19 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(_("line total"), max_digits=12, decimal_places=2)
     # This line's share of the order's coupon discount, to the satang (the shares add up to the order's).
     discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # Units refunded by partial refunds (each with its credit note); a later full refund takes back the rest.
+    refunded_quantity = models.PositiveIntegerField(_("units refunded"), default=0)
 
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         ordering = ["order", "id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_quantity__lte=models.F("quantity")), name="order_line_refunds_within_quantity"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sku} × {self.quantity}"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from otop.core.personal_data import PersonalDataHandler, register_personal_data
+from otop.core.retention import YEARS, RetentionTarget, register_retention_target
 from otop.orders.models import Order
 
 ERASED_NAME = "-"
@@ -39,5 +43,36 @@ def erase(user) -> str:
     return f"name, phone, e-mail and street address taken off {erased} order(s)"
 
 
+FINISHED = (Order.Status.COMPLETED, Order.Status.CANCELLED, Order.Status.REFUNDED)
+
+
+def _old_guest_orders(cutoff: datetime):
+    """Finished orders placed without an account before the cutoff that still carry a name or contact."""
+    return Order.objects.filter(user__isnull=True, status__in=FINISHED, placed_at__lt=cutoff).exclude(
+        customer_name=ERASED_NAME, phone="", email="", address_line1="", address_line2=""
+    )
+
+
+def count_old_guest_orders(cutoff: datetime) -> int:
+    return _old_guest_orders(cutoff).count()
+
+
+def forget_old_guest_orders(cutoff: datetime) -> int:
+    """Retention: the same fields as an erasure; goods, amounts, area and tax documents stay."""
+    return _old_guest_orders(cutoff).update(
+        customer_name=ERASED_NAME, phone="", email="", address_line1="", address_line2=""
+    )
+
+
 def register() -> None:
     register_personal_data(PersonalDataHandler(app="orders", export=export, erase=erase))
+    register_retention_target(
+        RetentionTarget(
+            key="guest_orders",
+            label=_("Guest orders: name, phone, e-mail and street address"),
+            keep_for=2,
+            unit=YEARS,
+            count=count_old_guest_orders,
+            forget=forget_old_guest_orders,
+        )
+    )

@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core import signing
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from otop.accounts.models import User
 from otop.core.validators import normalize_thai_phone, thai_phone_is_valid
+from otop.orders import tax_documents
 from otop.orders.models import CartLine, Order, OrderEvent
+from otop.tax.models import TaxDocument
 
 TRACKING_SALT = "otop.orders.tracking"
+
+# Orders staff pick and pack: paid ones, and cash-on-delivery ones (paid later, their stock held meanwhile).
+TO_FULFIL = Q(status=Order.Status.PAID, cash_on_delivery=False) | Q(
+    status=Order.Status.PENDING_PAYMENT, cash_on_delivery=True
+)
+
+
+def awaits_fulfilment(order: Order) -> bool:
+    """Staff may pick and pack this order now."""
+    wanted = Order.Status.PENDING_PAYMENT if order.cash_on_delivery else Order.Status.PAID
+    return order.status == wanted
+
+
+def tax_documents_of(order: Order) -> list[TaxDocument]:
+    """The order's tax documents in the order they were issued (cancelled ones too, marked)."""
+    return list(tax_documents.documents_of(order))
+
+
+def tax_document_of(order: Order, *, public_id) -> TaxDocument | None:
+    """One of the order's tax documents by its stable id (None if it is another order's or none)."""
+    return next((document for document in tax_documents_of(order) if str(document.public_id) == str(public_id)), None)
+
+
+def full_invoice_chance(order: Order, *, now: datetime | None = None) -> tax_documents.FullInvoiceChance:
+    return tax_documents.full_invoice_chance(order, now=now)
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:

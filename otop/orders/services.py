@@ -16,13 +16,14 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
 from otop.catalog.models import Variant
 from otop.catalog.selectors import sellable_variants
-from otop.core.money import MAX_AMOUNT, ZERO, line_total, to_satang
+from otop.core.money import MAX_AMOUNT, ZERO, format_baht, line_total, to_satang
 from otop.core.services import record_audit_event
 from otop.core.thaidates import buddhist_year
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
@@ -33,7 +34,7 @@ from otop.inventory.errors import OutOfStock
 from otop.notifications.services import notify_by_email
 from otop.orders import coupons, tax_documents
 from otop.orders.delivery import ParcelPrice, parcel_pricer
-from otop.orders.errors import InvalidOrder, TransitionNotAllowed
+from otop.orders.errors import InvalidOrder, RemittanceRefused, TransitionNotAllowed
 from otop.orders.models import (
     CartLine,
     Coupon,
@@ -45,7 +46,10 @@ from otop.orders.models import (
     ShopSettings,
 )
 from otop.orders.signals import order_status_changed
+from otop.payments import selectors as payment_selectors
 from otop.payments import services as payments
+from otop.payments.models import Payment, Refund
+from otop.tax.models import TaxDocument
 
 Status = Order.Status
 
@@ -60,6 +64,25 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CANCELLED: set(),
     Status.REFUNDED: set(),
 }
+
+# Cash on delivery: packed and shipped before it is paid; the stock leaves (is committed) when it ships;
+# the carrier's remittance pays it (shipped → paid → completed). A parcel refused at the door is cancelled.
+COD_TRANSITIONS: dict[str, set[str]] = {
+    Status.PENDING_PAYMENT: {Status.PACKED, Status.CANCELLED},
+    Status.PACKED: {Status.SHIPPED, Status.CANCELLED},
+    Status.SHIPPED: {Status.PAID, Status.CANCELLED},
+    Status.PAID: {Status.COMPLETED, Status.REFUNDED},
+    Status.READY_FOR_PICKUP: set(),
+    Status.COMPLETED: {Status.REFUNDED},
+    Status.CANCELLED: set(),
+    Status.REFUNDED: set(),
+}
+
+
+def transitions_of(order: Order) -> dict[str, set[str]]:
+    """The status changes allowed for this kind of order."""
+    return COD_TRANSITIONS if order.cash_on_delivery else TRANSITIONS
+
 
 # The customer hears about these changes by e-mail.
 NOTIFIED = {Status.PAID, Status.SHIPPED, Status.READY_FOR_PICKUP, Status.CANCELLED, Status.REFUNDED}
@@ -168,6 +191,7 @@ def place_order(
     delivery_option: str = "",
     coupon: str = "",
     tax_invoice: tax_documents.tax.Buyer | None = None,
+    payment: str = Order.Payment.PROMPTPAY,
 ) -> Order:
     """Validate and place an order: hold its stock until it expires and ask for PromptPay payment.
 
@@ -177,6 +201,9 @@ def place_order(
     Raises InvalidOrder (field errors) or OutOfStock (409); either way nothing is left behind.
     A parcel's fee comes from the registered parcel pricer (orders.delivery) for `delivery_option`
     (`<carrier>:<service>`, empty for the cheapest), never from the caller.
+
+    `payment` "cod" (a parcel whose carrier offers it): the carrier collects the total, COD fee included,
+    at the door; the stock is held with no time limit (as a paid order's) and no PromptPay is asked for.
     """
     now = now or timezone.now()
     signed_in = getattr(user, "is_authenticated", False)
@@ -201,6 +228,11 @@ def place_order(
                 errors[f"delivery.address.{name}"] = messages
     if tax_invoice is not None:
         errors.update(tax_documents.buyer_errors(tax_invoice))
+    cash_on_delivery = payment == Order.Payment.CASH_ON_DELIVERY
+    if payment not in Order.Payment.values:
+        errors["payment"] = [_("Choose how to pay: PromptPay or cash on delivery.")]
+    elif cash_on_delivery and delivery_method != Order.Delivery.PARCEL:
+        errors["payment"] = [_("Cash on delivery is for parcels: please pay by PromptPay for pickup.")]
     if errors:
         raise InvalidOrder(_("Some details of the order are missing or not valid."), fields=errors)
 
@@ -237,6 +269,7 @@ def place_order(
         subtotal=subtotal,
         option=delivery_option,
         flat_rate=settings_row.parcel_rate,
+        cash_on_delivery=cash_on_delivery,
     )
     fee = parcel.fee if parcel else ZERO
     if subtotal - discount + fee > MAX_AMOUNT:
@@ -244,7 +277,8 @@ def place_order(
     expire_overdue_orders(now=now)
     with transaction.atomic():
         number = _next_number(now=now)
-        expires_at = now + timedelta(minutes=settings_row.payment_minutes)
+        # A cash-on-delivery order holds its stock like a paid one: it does not expire.
+        expires_at = None if cash_on_delivery else now + timedelta(minutes=settings_row.payment_minutes)
         order = Order.objects.create(
             number=number,
             channel=channel,
@@ -266,6 +300,7 @@ def place_order(
             total=subtotal - discount + fee,
             placed_at=now,
             expires_at=expires_at,
+            cash_on_delivery=cash_on_delivery,
         )
         for line in lines:
             line.order = order
@@ -282,11 +317,23 @@ def place_order(
             reference=order.reservation_reference,
             expires_at=expires_at,
         )
-        # The order number is the transfer's reference (a bill payment's Ref1: letters and digits only).
-        payments.request_promptpay_payment(paid_for=order, amount=order.total, reference=order.number.replace("-", ""))
+        if not cash_on_delivery:
+            # The order number is the transfer's reference (a bill payment's Ref1: letters and digits only).
+            payments.request_promptpay_payment(
+                paid_for=order, amount=order.total, reference=order.number.replace("-", "")
+            )
         OrderEvent.objects.create(order=order, to_status=order.status, at=now, actor=order.user)
         _notify(order, "order_placed")
     return order
+
+
+def ask_for_full_tax_invoice(
+    *, order: Order, buyer: tax_documents.tax.Buyer, actor: User | None, now: datetime | None = None
+) -> TaxDocument | None:
+    """The buyer asks for a full tax invoice after checkout (the order page): kept until payment while
+    unpaid; once paid, issued at once within the month of payment, the abbreviated invoice cancelled and
+    kept (InvalidTaxDocument after that month, or for bad details; nothing changes then)."""
+    return tax_documents.request_full_invoice(order=order, buyer=buyer, actor=actor, now=now)
 
 
 def _price_parcel(
@@ -297,13 +344,19 @@ def _price_parcel(
     subtotal,
     option: str,
     flat_rate,
+    cash_on_delivery: bool = False,
 ) -> ParcelPrice | None:
     if delivery_method != Order.Delivery.PARCEL:
         return None
     pricer = parcel_pricer()
     if pricer is None:
+        if cash_on_delivery:
+            message = _("Cash on delivery is not offered. Please pay by PromptPay.")
+            raise InvalidOrder(message, fields={"payment": [message]})
         return ParcelPrice(fee=flat_rate)
-    return pricer(items=variants, postcode=postcode, subtotal=subtotal, option=option)
+    return pricer(
+        items=variants, postcode=postcode, subtotal=subtotal, option=option, cash_on_delivery=cash_on_delivery
+    )
 
 
 def _use_coupon(*, quote: coupons.CouponQuote, order: Order, now: datetime) -> None:
@@ -316,9 +369,9 @@ def _use_coupon(*, quote: coupons.CouponQuote, order: Order, now: datetime) -> N
     CouponUse.objects.create(coupon=coupon, order=order, phone=order.phone, amount=quote.discount, used_at=now)
 
 
-def _notify(order: Order, event: str, *, reason: str = "") -> None:
+def _notify(order: Order, event: str, *, reason: str = "", **extra) -> None:
     if order.email:
-        context = {"order": order, "reason": reason}
+        context = {"order": order, "reason": reason, **extra}
         notify_by_email(event=f"orders/{event}", email=order.email, language=order.language, context=context)
 
 
@@ -329,12 +382,15 @@ def change_status(
     """Move an order to another state if the TRANSITIONS allow it, with an event (and stock effects)."""
     now = now or timezone.now()
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if to_status not in TRANSITIONS[order.status]:
+    if to_status not in transitions_of(order)[order.status]:
         raise TransitionNotAllowed(
             number=order.number, current=order.get_status_display(), wanted=Order.Status(to_status).label
         )
     reservation = stock.reservation_for(order.reservation_reference)
     if to_status == Status.PAID and reservation is not None:
+        inventory.commit_reservation(reservation=reservation, actor=actor)
+    if to_status == Status.SHIPPED and order.cash_on_delivery and reservation is not None:
+        # The goods leave before they are paid for: they are out of stock from now on (committing is idempotent).
         inventory.commit_reservation(reservation=reservation, actor=actor)
     if to_status == Status.PAID:
         # The prices the customer paid, for the producers' monthly settlements.
@@ -380,14 +436,21 @@ def change_status(
     return order
 
 
-def _sale_lines(order: Order) -> list[tuple[int, int, Decimal, Decimal]]:
-    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it."""
+def _sale_lines(order: Order, *, units: dict[int, int] | None = None) -> list[tuple[int, int, Decimal, Decimal]]:
+    """The order's lines for the producers' settlements, with the coupon discount when the producer bears it;
+    `units` (order line id → units) for some units of some lines only, their discount in proportion."""
     use = CouponUse.objects.filter(order=order).select_related("coupon").first()
     producer_bears = use is not None and use.coupon.borne_by == Coupon.BorneBy.PRODUCER
-    return [
-        (line.variant_id, line.quantity, line.unit_price, line.discount if producer_bears else ZERO)
-        for line in order.lines.all()
-    ]
+    rows = []
+    for line in order.lines.all():
+        quantity = line.quantity if units is None else units.get(line.pk, 0)
+        if quantity <= 0:
+            continue
+        discount = line.discount if producer_bears else ZERO
+        if quantity != line.quantity:
+            discount = to_satang(discount * quantity / line.quantity)
+        rows.append((line.variant_id, quantity, line.unit_price, discount))
+    return rows
 
 
 def _sales_channel(order: Order) -> str:
@@ -405,12 +468,11 @@ def _take_back(*, order: Order, actor: User | None, now: datetime) -> None:
     Goods already shipped or handed over stay out of stock until staff receive them back.
     """
     reference = f"order:{order.number}"
-    inventory.record_return_lines(
-        lines=_sale_lines(order),
-        reference=reference,
-        channel=_sales_channel(order),
-        returned_at=now,
-    )
+    # Units a partial refund took back already are not taken back twice.
+    rest = {line.pk: line.quantity - line.refunded_quantity for line in order.lines.all()}
+    lines = _sale_lines(order, units=rest)
+    if lines:
+        inventory.record_return_lines(lines=lines, reference=reference, channel=_sales_channel(order), returned_at=now)
     if order.status in GOODS_AT_THE_CENTER:
         inventory.return_sold_reservation(
             reservation_reference=order.reservation_reference, actor=actor, reference=reference
@@ -487,6 +549,229 @@ def settle_bank_payment(order: Order, *, now: datetime, note: str) -> payments.S
         )
     )
     return payments.Settlement(paid=True)
+
+
+# A refund is possible once the order is paid (goods not yet sent go back on sale).
+REFUNDABLE = {Status.PAID, Status.PACKED, Status.SHIPPED, Status.READY_FOR_PICKUP, Status.COMPLETED}
+
+
+def refundable_amount(order: Order) -> Decimal:
+    """What can still be given back: the money received for the order less what was refunded."""
+    received = payment_selectors.payments_for(order).filter(status=Payment.Status.CONFIRMED)
+    return sum((payment.amount - payments.refunded_total(payment) for payment in received), ZERO)
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    """Part of a refund by line: an order line, the units returned (0 for none) and, optionally, the amount
+    refunded for that line (a price reduction, or units returned for a given amount)."""
+
+    line_id: int
+    quantity: int = 0
+    amount: Decimal | None = None
+
+
+def _check_refund(order: Order, reason: str) -> str:
+    if order.status not in REFUNDABLE:
+        raise TransitionNotAllowed(
+            number=order.number, current=order.get_status_display(), wanted=Status.REFUNDED.label
+        )
+    reason = reason.strip()[:300]
+    if not reason:
+        message = _("Write the reason for the refund (the customer reads it).")
+        raise InvalidOrder(message, fields={"reason": [message]})
+    return reason
+
+
+def _give_money_back(
+    *,
+    order: Order,
+    amount: Decimal,
+    method: str,
+    reason: str,
+    actor: User | None,
+    transfer_reference: str,
+    now: datetime,
+) -> None:
+    """Send `amount` back through the order's confirmed payments (newest first): the gateway's refund for card
+    payments, or a transfer or cash staff gave, with its reference. Never more than was received."""
+    if method not in Refund.Method.values:
+        message = _("Choose how the money goes back.")
+        raise InvalidOrder(message, fields={"method": [message]})
+    received = list(payment_selectors.payments_for(order).filter(status=Payment.Status.CONFIRMED).order_by("-pk"))
+    left = {payment.pk: payment.amount - payments.refunded_total(payment) for payment in received}
+    refundable = sum(left.values(), ZERO)
+    if amount <= ZERO or amount != to_satang(amount) or amount > refundable:
+        message = _("Refund between ฿0.01 and what is left of the payment (%(left)s).") % {
+            "left": format_baht(refundable)
+        }
+        raise InvalidOrder(message, fields={"amount": [message]})
+    usable = [p for p in received if method != Refund.Method.GATEWAY or p.provider == payments.GATEWAY_PROVIDER]
+    if sum((left[p.pk] for p in usable), ZERO) < amount:
+        message = _("Only a card payment can be refunded through the gateway; refund the rest by transfer.")
+        raise InvalidOrder(message, fields={"method": [message]})
+    remaining = amount
+    for payment in usable:
+        part = min(left[payment.pk], remaining)
+        if part > ZERO:
+            payments.refund_payment(
+                payment=payment,
+                amount=part,
+                method=method,
+                reason=reason,
+                actor=actor,
+                transfer_reference=transfer_reference,
+                now=now,
+            )
+            remaining -= part
+
+
+def _record_partial_refund(
+    *, order: Order, amount: Decimal, method: str, reason: str, actor: User | None, now: datetime, credit_code: str
+) -> None:
+    how = Refund.Method(method).label
+    note = (
+        _("Refunded %(amount)s (%(how)s), credit note %(code)s: %(reason)s")
+        % {"amount": format_baht(amount), "how": how, "code": credit_code, "reason": reason}
+    )[:300]
+    OrderEvent.objects.create(
+        order=order, from_status=order.status, to_status=order.status, at=now, actor=actor, note=note
+    )
+    record_audit_event(actor=actor, action="orders.refunded_in_part", target=order, summary=note)
+    _notify(order, "refunded_in_part", reason=reason, amount=format_baht(amount), how=how)
+
+
+@transaction.atomic
+def refund_order(
+    *,
+    order: Order,
+    method: str,
+    reason: str,
+    actor: User | None,
+    amount: Decimal | None = None,
+    transfer_reference: str = "",
+    now: datetime | None = None,
+) -> Order:
+    """Give back all (`amount` None) or part of what the customer paid, and record how, once.
+
+    The money goes back through the payments app (`_give_money_back`). A full refund moves the order to
+    refunded (goods not yet sent back on sale, the credit note for what is left of the invoice, the
+    customer's e-mail); a partial one keeps its status and issues a credit note for the amount taken off the
+    whole order, with an event in the order's history and an e-mail saying how much went back and why.
+    A refusal changes nothing.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    reason = _check_refund(order, reason)
+    refundable = refundable_amount(order)
+    amount = refundable if amount is None else amount
+    _give_money_back(
+        order=order, amount=amount, method=method, reason=reason, actor=actor,
+        transfer_reference=transfer_reference, now=now,
+    )  # fmt: skip
+    if amount == refundable:
+        return change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
+    note = tax_documents.credit_refund(order=order, actor=actor, reason=reason, amount=amount, now=now)
+    _record_partial_refund(
+        order=order, amount=amount, method=method, reason=reason, actor=actor, now=now,
+        credit_code=note.code if note else "-",
+    )  # fmt: skip
+    return order
+
+
+@transaction.atomic
+def refund_order_lines(
+    *,
+    order: Order,
+    lines: list[RefundLine],
+    reason: str,
+    actor: User | None,
+    method: str,
+    transfer_reference: str = "",
+    now: datetime | None = None,
+) -> TaxDocument:
+    """Refund part of a paid order, line by line: a credit note (s.86/10) against its tax invoice, each line
+    referring to the invoice line it credits, and its total given back (`_give_money_back`); the units
+    returned leave the producers' sales (their settlement). The order keeps its status unless nothing is left
+    to give back (then it is refunded); a refund of the rest later takes back only what is left. Goods come
+    back through staff receiving them, as for a parcel already sent.
+
+    Raises TransitionNotAllowed, InvalidOrder (fields "reason", "method", "amount") or InvalidTaxDocument
+    (fields "lines.<line id>"); nothing changes then.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    reason = _check_refund(order, reason)
+    lines = [line for line in lines if line.quantity or line.amount is not None]
+    note = tax_documents.credit_order_lines(
+        order=order,
+        credits=[(line.line_id, line.quantity, line.amount) for line in lines],
+        reason=reason,
+        actor=actor,
+        now=now,
+    )
+    _give_money_back(
+        order=order, amount=note.total, method=method, reason=reason, actor=actor,
+        transfer_reference=transfer_reference, now=now,
+    )  # fmt: skip
+    returned = {line.line_id: line.quantity for line in lines if line.quantity}
+    if returned:
+        inventory.record_return_lines(
+            lines=_sale_lines(order, units=returned),
+            reference=f"order:{order.number}:{note.code}",
+            channel=_sales_channel(order),
+            returned_at=now,
+        )
+        for line_id, quantity in returned.items():
+            OrderLine.objects.filter(pk=line_id, order=order).update(
+                refunded_quantity=F("refunded_quantity") + quantity
+            )
+    _record_partial_refund(
+        order=order, amount=note.total, method=method, reason=reason, actor=actor, now=now, credit_code=note.code
+    )
+    if refundable_amount(order) == ZERO:
+        change_status(order=order, to_status=Status.REFUNDED, actor=actor, note=reason, now=now)
+    return note
+
+
+@transaction.atomic
+def settle_cash_on_delivery(
+    *, order: Order, amount: Decimal, reference: str, actor: User | None, note: str, now: datetime | None = None
+) -> Order:
+    """A carrier remitted the cash it collected for this order: shipped → paid (sale lines, tax documents,
+    the money recorded as a received transfer) → completed.
+
+    Raises RemittanceRefused, changing nothing, when the order is not cash on delivery, is paid already,
+    is not on its way, or the amount is not its total to the satang.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    values = {
+        "number": order.number,
+        "status": order.get_status_display(),
+        "amount": f"{amount:,.2f}",
+        "total": f"{order.total:,.2f}",
+    }
+    if not order.cash_on_delivery:
+        raise RemittanceRefused(_("Order %(number)s is not a cash-on-delivery order.") % values)
+    if order.paid_at is not None:
+        raise RemittanceRefused(_("Order %(number)s is paid already: this remittance is a second one.") % values)
+    if order.status != Status.SHIPPED:
+        raise RemittanceRefused(_("Order %(number)s is %(status)s, not on its way.") % values)
+    if amount != order.total:
+        raise RemittanceRefused(
+            _("%(amount)s baht was remitted for order %(number)s, whose total is %(total)s baht.") % values
+        )
+    order = change_status(order=order, to_status=Status.PAID, actor=actor, note=note[:300], now=now)
+    payments.record_received_payments(
+        paid_for=order,
+        received=[
+            payments.ReceivedMoney(method=Payment.Method.TRANSFER, amount=amount, provider_transaction_id=reference)
+        ],
+        actor=actor,
+        at=now,
+    )
+    return change_status(order=order, to_status=Status.COMPLETED, actor=actor, note=note[:300], now=now)
 
 
 def expire_overdue_orders(*, now: datetime | None = None) -> int:

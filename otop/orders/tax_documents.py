@@ -4,6 +4,7 @@ paid in; a credit note when it is refunded. The numbering and the VAT arithmetic
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -80,6 +81,41 @@ def issue_for_paid_order(*, order: Order, actor: User | None, now: datetime) -> 
     )
 
 
+@dataclass(frozen=True)
+class FullInvoiceChance:
+    """Whether the buyer may still ask for a full tax invoice, and if not, why (shown on the order page)."""
+
+    allowed: bool
+    reason: str = ""
+
+
+def full_invoice_chance(order: Order, *, now: datetime | None = None) -> FullInvoiceChance:
+    """Answer whether the order page offers "ask for a full tax invoice": while unpaid, or within the
+    calendar month of payment (Bangkok), and not for a cancelled or refunded order or one that has it."""
+    if tax_selectors.live_invoice_of(source_type=ORDER_SOURCE, source_id=order.pk) is not None:
+        return FullInvoiceChance(False)
+    if order.status == Order.Status.PENDING_PAYMENT:
+        return FullInvoiceChance(True)
+    if order.status not in PAID_STATES:
+        return FullInvoiceChance(False, _("A cancelled or refunded order gets no tax invoice."))
+    if not _within_month_of_payment(order, now or timezone.now()):
+        return FullInvoiceChance(False, _too_late())
+    return FullInvoiceChance(True)
+
+
+def _too_late() -> str:
+    return _(
+        "A full tax invoice can be asked for only within the month the order was paid in; "
+        "that month has ended. The abbreviated tax invoice stays valid."
+    )
+
+
+def _within_month_of_payment(order: Order, now: datetime) -> bool:
+    paid = timezone.localtime(order.paid_at or order.placed_at)
+    today = timezone.localtime(now)
+    return (paid.year, paid.month) == (today.year, today.month)
+
+
 @transaction.atomic
 def request_full_invoice(
     *, order: Order, buyer: tax.Buyer, actor: User | None, now: datetime | None = None
@@ -94,34 +130,39 @@ def request_full_invoice(
     existing = tax_selectors.live_invoice_of(source_type=ORDER_SOURCE, source_id=order.pk)
     if existing is not None:
         return existing
-    if order.status == Order.Status.PENDING_PAYMENT:
+    if order.status == Order.Status.PENDING_PAYMENT or (order.cash_on_delivery and order.paid_at is None):
+        # Not paid yet (cash on delivery is paid after it ships): the invoice is issued when it is.
         request_at_checkout(order=order, buyer=buyer, now=now)
         return None
     if order.status not in PAID_STATES:
         raise InvalidTaxDocument(_("A cancelled or refunded order gets no tax invoice."))
-    paid = timezone.localtime(order.paid_at or order.placed_at)
-    today = timezone.localtime(now)
-    if (paid.year, paid.month) != (today.year, today.month):
-        raise InvalidTaxDocument(_("A full tax invoice can be asked for within the month the order was paid in."))
+    if not _within_month_of_payment(order, now):
+        raise InvalidTaxDocument(_too_late())
     tax.request_full_invoice(source_type=ORDER_SOURCE, source_id=order.pk, buyer=buyer, now=now)
-    tax.cancel_documents_of(
+    return tax.replace_with_full_invoice(
         source_type=ORDER_SOURCE,
         source_id=order.pk,
-        reason=_("Replaced by a full tax invoice"),
+        source_code=order.number,
+        register_code=order.channel,
+        lines=_lines(order),
+        buyer=buyer,
         actor=actor,
+        now=now,
     )
-    return issue_for_paid_order(order=order, actor=actor, now=now)
 
 
 def credit_refund(
     *, order: Order, actor: User | None, reason: str, amount: Decimal | None = None, now: datetime
 ) -> TaxDocument | None:
-    """A refund (all of what is left, or `amount` of it) issues a credit note against the order's invoice."""
+    """A refund issues a credit note against the order's invoice: of everything left of it, line by line, or
+    of `amount` taken off the whole order."""
     invoice = invoice_of(order)
     if invoice is None:
         return None
+    reason = reason or _("Refund")
+    if amount is None:
+        return tax.credit_the_rest(invoice=invoice, reason=reason, actor=actor, now=now)
     left = invoice.total - tax.credited_total(invoice)
-    amount = left if amount is None else amount
     if left <= ZERO or amount <= ZERO:
         return None
     return tax.issue_credit_note(
@@ -135,10 +176,47 @@ def credit_refund(
                 vat_exempt=invoice.exempt_total == invoice.total,
             )
         ],
-        reason=reason or _("Refund"),
+        reason=reason,
         actor=actor,
         now=now,
     )
+
+
+def credit_order_lines(
+    *, order: Order, credits: list[tuple[int, int, Decimal | None]], reason: str, actor: User | None, now: datetime
+) -> TaxDocument:
+    """A partial refund: a credit note for (order line id, units returned, amount or None) against the
+    order's invoice, each of its lines referring to the invoice line of that order line. Field errors are
+    named "lines.<order line id>"."""
+    invoice = invoice_of(order)
+    if invoice is None:
+        raise InvalidTaxDocument(_("This order has no tax invoice to credit."))
+    # The invoice's lines are the order's lines in their order, then the delivery (_lines).
+    positions = {line_id: position for position, line_id in enumerate(order.lines.values_list("pk", flat=True), 1)}
+    order_line_of = {position: line_id for line_id, position in positions.items()}
+    unknown = [line_id for line_id, _quantity, _amount in credits if line_id not in positions]
+    if unknown:
+        raise InvalidTaxDocument(
+            _("Check the lines to credit."), fields={f"lines.{unknown[0]}": [_("This order has no such line.")]}
+        )
+    try:
+        return tax.credit_invoice_lines(
+            invoice=invoice,
+            credits=[
+                tax.LineCredit(position=positions[line_id], quantity=quantity, amount=amount)
+                for line_id, quantity, amount in credits
+            ],
+            reason=reason,
+            actor=actor,
+            now=now,
+        )
+    except InvalidTaxDocument as error:
+        fields = {}
+        for name, messages in error.fields.items():
+            position = name.removeprefix("lines.")
+            line_id = order_line_of.get(int(position)) if position.isdigit() else None
+            fields[f"lines.{line_id}" if line_id else name] = messages
+        raise InvalidTaxDocument(error.message, fields=fields) from None
 
 
 def buyer_errors(buyer: tax.Buyer) -> dict[str, list[str]]:

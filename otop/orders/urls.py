@@ -12,4 +12,5 @@ urlpatterns = [
     re_path(rf"^{NUMBER}/$", views.order_detail, name="detail"),
     re_path(rf"^{NUMBER}/confirm-payment/$", views.confirm_payment, name="confirm-payment"),
     re_path(rf"^{NUMBER}/status/$", views.change_status, name="change-status"),
+    re_path(rf"^{NUMBER}/refund/$", views.refund, name="refund"),
 ]

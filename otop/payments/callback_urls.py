@@ -8,4 +8,5 @@ app_name = "payments-callbacks"
 
 urlpatterns = [
     path("bank/", callbacks.bank_callback, name="bank"),
+    path("gateway/", callbacks.gateway_webhook, name="gateway"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from otop.payments import services
 from otop.payments.bank import PROVIDER, BankUnavailable, NotConfirmed, bank_client, bank_config, transaction_from
+from otop.payments.gateway import gateway_config, signature_is_valid
 from otop.payments.models import BankTransfer
 
 logger = logging.getLogger("otop.payments")
@@ -68,3 +69,43 @@ def bank_callback(request: HttpRequest) -> JsonResponse:
         return _answer(409, "20", "the bank's inquiry does not confirm this transaction", pushed.transaction_id)
     services.receive_bank_transfer(confirmed)
     return _answer(200, "00", "success", pushed.transaction_id)
+
+
+MAX_GATEWAY_BODY = 64 * 1024
+CHARGE_EVENTS = {"charge.create", "charge.complete", "charge.update", "charge.expire", "charge.reverse"}
+
+
+@csrf_exempt
+@require_POST
+def gateway_webhook(request: HttpRequest) -> JsonResponse:
+    """POST /payments/callback/gateway/: the card gateway's signed events (Opn Payments/Omise style).
+
+    The signature is checked on the raw body in constant time before anything is read (missing 401,
+    wrong or stale 403); an event is kept once by its id and its charge is fetched again from the
+    gateway by the task queue before anything changes. Events of other kinds are answered 200 and left.
+    """
+    config = gateway_config()
+    if not (config.is_enabled and config.webhook_secret):
+        raise Http404
+    signature = request.headers.get("Omise-Signature", "")
+    timestamp = request.headers.get("Omise-Signature-Timestamp", "")
+    if not signature or not timestamp:
+        return JsonResponse({"error": "missing signature"}, status=401)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_GATEWAY_BODY:
+        return JsonResponse({"error": "body too large"}, status=400)
+    body = request.body
+    if not signature_is_valid(body, signature=signature, timestamp=timestamp, secret=config.webhook_secret):
+        logger.warning("gateway webhook with a wrong signature from %s", request.META.get("REMOTE_ADDR"))
+        return JsonResponse({"error": "wrong signature"}, status=403)
+    try:
+        event = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": "the body is not JSON"}, status=400)
+    if not isinstance(event, dict) or event.get("object") != "event" or not isinstance(event.get("id"), str):
+        return JsonResponse({"error": "not an event"}, status=400)
+    key = event.get("key") if isinstance(event.get("key"), str) else ""
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    if key not in CHARGE_EVENTS or data.get("object") != "charge" or not isinstance(data.get("id"), str):
+        return JsonResponse({})
+    services.receive_gateway_event(event_id=event["id"], key=key, charge_id=data["id"])
+    return JsonResponse({})

@@ -161,3 +161,128 @@ class BankTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.transaction_id} {self.amount} ({self.outcome})"
+
+
+class Refund(models.Model):
+    """Money given back for a received payment, and how it went: through the gateway (its refund id) or
+    a transfer staff made (its reference, from their bank's slip). Refunds of one payment never add up
+    to more than it."""
+
+    class Method(models.TextChoices):
+        GATEWAY = "gateway", _("Refunded through the card gateway")
+        TRANSFER = "transfer", _("Bank transfer by staff")
+        CASH = "cash", _("Cash at the counter")
+
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    # The gateway's refund id, or the reference of the transfer staff made.
+    provider_refund_id = models.CharField(_("gateway's refund ID"), max_length=100, blank=True)
+    transfer_reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("refunded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("refunded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["provider_refund_id"], condition=~Q(provider_refund_id=""), name="refund_gateway_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.amount}"
+
+
+class GatewayEvent(models.Model):
+    """A signed event the card gateway sent, kept once per event id; its charge is fetched again and
+    applied by the task queue."""
+
+    provider = models.CharField(_("provider"), max_length=30)
+    event_id = models.CharField(_("event ID"), max_length=100)
+    key = models.CharField(_("event"), max_length=60)
+    charge_id = models.CharField(_("charge ID"), max_length=100, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gateway event")
+        verbose_name_plural = _("gateway events")
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="gateway_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id} {self.key}"
+
+
+class StatementImport(models.Model):
+    """One bank statement file staff imported (CSV as Thai banks export it)."""
+
+    file_name = models.CharField(_("file"), max_length=200)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lines_read = models.PositiveIntegerField(_("credits read"), default=0)
+    lines_new = models.PositiveIntegerField(_("new credits"), default=0)
+
+    class Meta:
+        verbose_name = _("bank statement import")
+        verbose_name_plural = _("bank statement imports")
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class StatementLine(models.Model):
+    """A credit on the center's bank statement, matched to the received payment it is (or to none).
+
+    A line is kept once however often its statement is imported (`line_key`: the bank's own values of
+    the line), and a payment is matched by at most one line.
+    """
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    line_key = models.CharField(max_length=64, unique=True)
+    booked_at = models.DateTimeField(_("booked at"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    payment = models.OneToOneField(
+        Payment,
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statement_line",
+    )
+
+    class MatchedBy(models.TextChoices):
+        TRANSACTION = "transaction", _("the bank's transaction ID")
+        REF1 = "ref1", _("Ref1 and amount")
+        AMOUNT = "amount", _("the only payment of that amount that day")
+
+    matched_by = models.CharField(_("matched by"), max_length=20, choices=MatchedBy.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        ordering = ["booked_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="statement_line_credit")]
+
+    def __str__(self) -> str:
+        return f"{self.booked_at:%Y-%m-%d} {self.amount}"

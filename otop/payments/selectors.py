@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,9 +11,10 @@ from django.core import signing
 from django.db import models
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from otop.core.money import ZERO
-from otop.payments.models import BankTransfer, Payment
+from otop.payments.models import BankTransfer, Payment, StatementLine
 
 QR_SALT = "otop.payments.promptpay-qr"
 
@@ -68,3 +71,52 @@ def transfers_for_staff(*, all_outcomes: bool = False) -> QuerySet[BankTransfer]
     if all_outcomes:
         return transfers
     return transfers.exclude(outcome=BankTransfer.Outcome.MATCHED).filter(resolved_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class DailyClose:
+    """A day's money in against the bank statement: what matched, what the bank does not show, what
+    the bank shows that no payment explains."""
+
+    day: date
+    matched: list[StatementLine]
+    missing: list[Payment]  # received (PromptPay or transfer) but on no statement line
+    unexpected: list[StatementLine]  # credits no payment explains
+    has_statement: bool  # some statement line of that day was imported
+
+    @property
+    def unmatched_count(self) -> int:
+        return len(self.missing) + len(self.unexpected)
+
+    @property
+    def all_matched(self) -> bool:
+        return self.has_statement and not self.missing and not self.unexpected
+
+
+def daily_close(day: date) -> DailyClose:
+    """The reconciliation of one (Bangkok) day."""
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    end = start + timedelta(days=1)
+    lines = list(
+        StatementLine.objects.filter(booked_at__gte=start, booked_at__lt=end)
+        .select_related("payment")
+        .order_by("booked_at", "pk")
+    )
+    missing = list(
+        Payment.objects.filter(
+            status=Payment.Status.CONFIRMED,
+            method__in=(Payment.Method.PROMPTPAY, Payment.Method.TRANSFER),
+            confirmed_at__gte=start,
+            confirmed_at__lt=end,
+            statement_line__isnull=True,
+        )
+        .select_related("content_type")
+        .order_by("confirmed_at", "pk")
+    )
+    return DailyClose(
+        day=day,
+        matched=[line for line in lines if line.payment_id],
+        missing=missing,
+        unexpected=[line for line in lines if not line.payment_id],
+        has_statement=bool(lines),
+    )

@@ -8,6 +8,7 @@ PaymentEvent. The center's PromptPay QR for an exact amount comes from `promptpa
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +27,17 @@ from otop.core.money import format_baht, to_satang
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
 from otop.payments.bank import PROVIDER, BankTransaction, BankUnavailable, bank_client, bank_config
-from otop.payments.models import BankTransfer, Payment, PaymentEvent
+from otop.payments.gateway import PROVIDER as GATEWAY_PROVIDER
+from otop.payments.gateway import Charge, GatewayRefused, GatewayUnavailable, gateway_client, gateway_config
+from otop.payments.models import (
+    BankTransfer,
+    GatewayEvent,
+    Payment,
+    PaymentEvent,
+    Refund,
+    StatementImport,
+    StatementLine,
+)
 from otop.payments.promptpay import (
     InvalidPromptPay,
     biller_id_for,
@@ -36,6 +47,7 @@ from otop.payments.promptpay import (
     target_for,
 )
 from otop.payments.slips import SlipUnreadable, read_slip_image
+from otop.payments.statements import read_statement, references_in
 
 Status = Payment.Status
 
@@ -207,7 +219,10 @@ def confirm_payment(*, payment: Payment, actor: User | None, now: datetime | Non
 
 
 def _pending_of(paid_for: models.Model) -> list[Payment]:
-    return list(Payment.objects.select_for_update().filter(**_paid_for(paid_for), status=Status.PENDING).order_by("pk"))
+    """Its waiting PromptPay and transfer requests, locked. A card charge waiting at the gateway is not
+    among them: only the gateway decides it (the money may still arrive), see `apply_card_charge`."""
+    waiting = Payment.objects.select_for_update().filter(**_paid_for(paid_for), status=Status.PENDING)
+    return list(waiting.exclude(provider=GATEWAY_PROVIDER).order_by("pk"))
 
 
 @transaction.atomic
@@ -501,3 +516,390 @@ def slips_are_checked() -> bool:
     """Whether slips can be verified: the bank's API settings are there."""
     config = bank_config()
     return bool(config.base_url and config.api_key and config.api_secret)
+
+
+# --- the card and e-wallet gateway ---------------------------------------------------------------
+
+
+class GatewayNotSetUp(DomainError):
+    code = "gateway_not_set_up"
+    status = 503
+
+
+class CardRefused(Conflict):
+    """The gateway refused the charge (a declined card, a wrong token) or could not be asked; nothing is kept."""
+
+    code = "card_refused"
+
+
+@dataclass(frozen=True)
+class CardStart:
+    payment: Payment
+    authorize_uri: str  # where to send the buyer (3-D Secure, the wallet's app); empty when already decided
+
+
+def start_card_payment(
+    *,
+    paid_for: models.Model,
+    amount: Decimal,
+    reference: str,
+    return_uri: str,
+    card_token: str = "",
+    source_type: str = "",
+    actor: User | None = None,
+) -> CardStart:
+    """Charge a card token (or start an e-wallet source) for exactly `amount` of `paid_for`.
+
+    The gateway's answer to our own request is its word: a charge it already calls successful is applied
+    at once (`apply_card_charge`); a pending one sends the buyer to its `authorize_uri` (3-D Secure) and
+    waits for the webhook or the buyer's return, each of which fetches the charge again. A refused or
+    unanswered charge keeps nothing (CardRefused).
+    """
+    config = gateway_config()
+    if not config.is_enabled:
+        raise GatewayNotSetUp(_("Card payments are not set up."))
+    amount = _check_amount(amount)
+    if bool(card_token) == bool(source_type):
+        raise InvalidPayment(_("Give a card token or a payment source."))
+    try:
+        charge = gateway_client().create_charge(
+            amount=amount,
+            return_uri=return_uri,
+            reference=reference,
+            card_token=card_token[:100],
+            source_type=source_type[:40],
+            idempotency_key=str(uuid.uuid4()),
+        )
+    except GatewayRefused as error:
+        raise CardRefused(_("The card was refused: %(message)s") % {"message": error.message or error.code}) from None
+    except GatewayUnavailable:
+        raise CardRefused(_("The card payment service cannot be reached. Please try again in a few minutes.")) from None
+    if charge.has_failed:
+        raise CardRefused(
+            _("The card was refused: %(message)s") % {"message": charge.failure_message or charge.failure_code}
+        )
+    if charge.amount != amount:
+        raise CardRefused(_("The card payment service answered another amount."))
+    now = timezone.now()
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            **_paid_for(paid_for),
+            method=Payment.Method.CARD,
+            amount=amount,
+            provider=GATEWAY_PROVIDER,
+            provider_transaction_id=charge.id,
+            created_at=now,
+            created_by=actor,
+        )
+        PaymentEvent.objects.create(payment=payment, to_status=Status.PENDING, at=now, actor=actor, note=charge.id)
+    if charge.is_successful:
+        payment = _apply_charge(charge, now=now) or payment
+        return CardStart(payment=payment, authorize_uri="")
+    return CardStart(payment=payment, authorize_uri=charge.authorize_uri)
+
+
+def apply_card_charge(*, charge_id: str, now: datetime | None = None) -> Payment | None:
+    """Fetch the charge from the gateway and apply what it says to its payment, once.
+
+    Called by the webhook's task and when the buyer comes back from 3-D Secure: neither is trusted, the
+    gateway is asked. Successful for the payment's exact amount → received, and what it pays is marked
+    paid (or, when that can no longer be sold, the money goes back through the gateway); failed or
+    expired → cancelled. Raises GatewayUnavailable when the gateway cannot be asked (the task retries).
+    """
+    try:
+        charge = gateway_client().charge(charge_id)
+    except GatewayRefused:
+        return None  # the gateway does not know it
+    return _apply_charge(charge, now=now or timezone.now())
+
+
+def _apply_charge(charge: Charge, *, now: datetime) -> Payment | None:
+    refund_reason = ""
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(provider=GATEWAY_PROVIDER, provider_transaction_id=charge.id)
+            .first()
+        )
+        if payment is None or payment.status != Status.PENDING:
+            return payment  # unknown, or applied already: nothing changes
+        note = (_("Card charge %(id)s confirmed by the gateway") % {"id": charge.id})[:200]
+        if charge.is_successful and charge.amount == payment.amount:
+            settled = _settle(payment, now=now, note=note)
+            _move(payment, to=Status.CONFIRMED, actor=None, at=now, note=note)
+            if settled.paid:
+                for other in _pending_of(payment.paid_for):
+                    _move(other, to=Status.CANCELLED, actor=None, at=now, note=_("Paid by card instead"))
+            else:
+                refund_reason = settled.reason
+            outcome = "confirmed" if settled.paid else "refund_due"
+        elif charge.has_failed:
+            failure = (charge.failure_message or charge.failure_code or charge.status)[:150]
+            _move(payment, to=Status.CANCELLED, actor=None, at=now, note=failure)
+            outcome = "failed"
+        elif charge.is_successful:
+            outcome = "held"  # the gateway took another amount: staff decide
+        else:
+            return payment  # still waiting for the buyer
+        record_audit_event(
+            actor=None,
+            action=f"payments.card.{outcome}",
+            target=payment,
+            summary=f"{charge.id} {charge.amount}",
+            data={"status": charge.status, "reason": refund_reason},
+        )
+    if refund_reason:
+        try:
+            refund_payment(
+                payment=payment, amount=payment.amount, method=Refund.Method.GATEWAY, reason=refund_reason, actor=None
+            )
+        except RefundRefused as error:  # the money stays received: staff refund it from the audit log's entry
+            record_audit_event(
+                actor=None,
+                action="payments.card.refund_failed",
+                target=payment,
+                summary=f"{charge.id} {charge.amount}",
+                data={"reason": refund_reason, "error": error.message},
+            )
+    return payment
+
+
+# --- refunds ------------------------------------------------------------------------------------
+
+
+class RefundRefused(Conflict):
+    code = "refund_refused"
+
+
+def refunded_total(payment: Payment) -> Decimal:
+    return payment.refunds.aggregate(total=models.Sum("amount"))["total"] or Decimal("0.00")
+
+
+@transaction.atomic
+def refund_payment(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    method: str,
+    reason: str,
+    actor: User | None,
+    transfer_reference: str = "",
+    now: datetime | None = None,
+) -> Refund:
+    """Give back `amount` of a received payment and record how (RefundRefused, nothing kept, otherwise).
+
+    Under a lock on the payment, so refunds never add up to more than it, also when two are made at
+    once. Through the gateway: its refund is made first (with an idempotency key naming this refund, so
+    a retry makes one) and its id recorded; a transfer by staff needs the transfer's reference.
+    """
+    now = now or timezone.now()
+    amount = _check_amount(amount)
+    if method not in Refund.Method.values:
+        raise InvalidPayment(_("Choose how the money goes back."))
+    reason = reason.strip()[:300]
+    if not reason:
+        raise RefundRefused(_("Give the reason for the refund."))
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != Status.CONFIRMED:
+        raise RefundRefused(_("Only money received can be refunded."))
+    left = payment.amount - refunded_total(payment)
+    if amount > left:
+        raise RefundRefused(_("At most %(left)s can still be refunded of this payment.") % {"left": format_baht(left)})
+    provider_refund_id = ""
+    transfer_reference = transfer_reference.strip()[:100]
+    if method == Refund.Method.GATEWAY:
+        if payment.provider != GATEWAY_PROVIDER:
+            raise RefundRefused(_("Only a card payment can be refunded through the gateway."))
+        count = payment.refunds.count()
+        try:
+            refund = gateway_client().refund(
+                charge_id=payment.provider_transaction_id,
+                amount=amount,
+                idempotency_key=f"otop-refund-{payment.pk}-{count + 1}",
+            )
+        except GatewayRefused as error:
+            raise RefundRefused(
+                _("The gateway refused the refund: %(message)s") % {"message": error.message or error.code}
+            ) from None
+        except GatewayUnavailable:
+            raise RefundRefused(_("The card payment service cannot be reached. Please try again later.")) from None
+        if refund.amount != amount:
+            raise RefundRefused(_("The gateway refunded another amount; ask the gateway's support."))
+        provider_refund_id = refund.id
+    elif method == Refund.Method.TRANSFER and not transfer_reference:
+        raise RefundRefused(_("Give the reference of the transfer (from its slip)."))
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=amount,
+        method=method,
+        provider_refund_id=provider_refund_id,
+        transfer_reference=transfer_reference,
+        reason=reason,
+        created_at=now,
+        created_by=actor,
+    )
+    record_audit_event(
+        actor=actor,
+        action="payments.refund",
+        target=payment,
+        summary=f"{refund.amount} {refund.method} {provider_refund_id or transfer_reference}",
+        data={"reason": reason},
+    )
+    return refund
+
+
+def receive_gateway_event(*, event_id: str, key: str, charge_id: str, now: datetime | None = None) -> bool:
+    """Keep a signed gateway event once and queue the fetch of its charge; False for a repeat (nothing changes)."""
+    # Imported here: the task module imports this one (services are what the task runs).
+    from otop.payments.tasks import apply_gateway_event_task
+
+    try:
+        with transaction.atomic():
+            event = GatewayEvent.objects.create(
+                provider=GATEWAY_PROVIDER,
+                event_id=event_id[:100],
+                key=key[:60],
+                charge_id=charge_id[:100],
+                received_at=now or timezone.now(),
+            )
+            if charge_id:
+                transaction.on_commit(partial(apply_gateway_event_task.enqueue, event_id=event.pk))
+    except IntegrityError:
+        return False
+    return True
+
+
+def apply_gateway_event(*, event_id: int) -> str:
+    """The task's work: fetch the event's charge from the gateway and apply it (once: the payment's status decides)."""
+    event = GatewayEvent.objects.get(pk=event_id)
+    payment = apply_card_charge(charge_id=event.charge_id)
+    GatewayEvent.objects.filter(pk=event.pk, processed_at__isnull=True).update(processed_at=timezone.now())
+    return payment.status if payment else "unknown"
+
+
+def apply_unprocessed_gateway_events(*, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Try again the gateway events whose charge could not be fetched (the gateway was down); returns how many."""
+    cutoff = timezone.now() - older_than
+    waiting = list(
+        GatewayEvent.objects.filter(processed_at__isnull=True, received_at__lte=cutoff)
+        .exclude(charge_id="")
+        .values_list("pk", flat=True)[:100]
+    )
+    done = 0
+    for pk in waiting:
+        try:
+            apply_gateway_event(event_id=pk)
+        except GatewayUnavailable:
+            break  # still down: the next run tries again
+        done += 1
+    return done
+
+
+def slip_in_image(image: bytes):
+    """The slip a picture shows (its mini-QR read and checked), or None when it is not a readable slip."""
+    if len(image) > MAX_SLIP_BYTES:
+        return None
+    try:
+        return read_slip_image(image)
+    except SlipUnreadable:
+        return None
+
+
+# --- reconciliation with the bank statement ------------------------------------------------------
+
+# Money that reaches the center's bank account one payment at a time (a card gateway pays out in batches).
+BANKED_METHODS = (Payment.Method.PROMPTPAY, Payment.Method.TRANSFER)
+
+
+def _match_line(line: StatementLine) -> tuple[Payment | None, str]:
+    """The received payment a credit is: by the bank's transaction id, by Ref1 and amount, or by a unique amount."""
+    words = references_in(line.description)
+    candidates = Payment.objects.filter(
+        status=Status.CONFIRMED, method__in=BANKED_METHODS, statement_line__isnull=True, amount=line.amount
+    )
+    if words:
+        by_transaction = candidates.filter(provider_transaction_id__in=words).order_by("pk").first()
+        if by_transaction is not None:
+            return by_transaction, "transaction"
+        by_ref1 = candidates.filter(ref1__in=words).exclude(ref1="").order_by("pk").first()
+        if by_ref1 is not None:
+            return by_ref1, "ref1"
+    day = timezone.localtime(line.booked_at).date()
+    same_day = list(candidates.filter(confirmed_at__date=day)[:2])
+    others = StatementLine.objects.filter(payment__isnull=True, amount=line.amount, booked_at__date=day).exclude(
+        pk=line.pk
+    )
+    if len(same_day) == 1 and not others.exists():
+        return same_day[0], "amount"
+    return None, ""
+
+
+def import_statement(
+    *, data: bytes, file_name: str, actor: User | None, now: datetime | None = None
+) -> StatementImport:
+    """Import a bank statement (all or nothing) and match its credits to received payments.
+
+    A credit already imported (the same row of an earlier file) is not kept again. Credits that matched
+    nothing before are tried again, since the payment may have been confirmed since.
+    """
+    credits = read_statement(data)
+    now = now or timezone.now()
+    with transaction.atomic():
+        statement = StatementImport.objects.create(
+            file_name=file_name[:200], imported_at=now, imported_by=actor, lines_read=len(credits)
+        )
+        known = set(
+            StatementLine.objects.filter(line_key__in=[credit.key for credit in credits]).values_list(
+                "line_key", flat=True
+            )
+        )
+        new = [
+            StatementLine(
+                statement=statement,
+                line_key=credit.key,
+                booked_at=credit.booked_at,
+                amount=credit.amount,
+                description=credit.description,
+            )
+            for credit in credits
+            if credit.key not in known
+        ]
+        StatementLine.objects.bulk_create(new)
+        statement.lines_new = len(new)
+        statement.save(update_fields=["lines_new"])
+        for line in StatementLine.objects.select_for_update().filter(payment__isnull=True).order_by("booked_at", "pk"):
+            payment, how = _match_line(line)
+            if payment is not None:
+                line.payment, line.matched_by = payment, how
+                line.save(update_fields=["payment", "matched_by"])
+        record_audit_event(
+            actor=actor,
+            action="payments.statement_imported",
+            target=statement,
+            summary=f"{statement.file_name}: {len(credits)} credits, {len(new)} new",
+        )
+    return statement
+
+
+# The e-wallets and banking apps the buyer can pay with through the gateway (its source types).
+WALLET_SOURCES = {
+    "truemoney_jumpapp": "TrueMoney",
+    "rabbit_linepay": "Rabbit LINE Pay",
+    "mobile_banking_kbank": "K PLUS",
+    "mobile_banking_scb": "SCB EASY",
+}
+
+
+def cards_are_taken() -> bool:
+    """Whether the gateway is set up (its secret key and its signed webhooks)."""
+    config = gateway_config()
+    return config.is_enabled and bool(config.webhook_secret)
+
+
+def waiting_card_charges(paid_for: models.Model) -> list[str]:
+    """The gateway charges of `paid_for` still waiting (the buyer may be coming back from 3-D Secure)."""
+    return list(
+        Payment.objects.filter(**_paid_for(paid_for), provider=GATEWAY_PROVIDER, status=Status.PENDING).values_list(
+            "provider_transaction_id", flat=True
+        )[:5]
+    )

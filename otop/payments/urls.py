@@ -8,4 +8,5 @@ urlpatterns = [
     path("qr/<str:token>.svg", views.promptpay_qr, name="promptpay-qr"),
     path("qr/<str:token>.png", views.promptpay_qr_png, name="promptpay-qr-png"),
     path("bank/", views.bank_transfers, name="bank-transfers"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
 ]

@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from otop.accounts.actors import acting_user
+from otop.core.errors import DomainError
+from otop.payments import services
 from otop.payments.promptpay import qr_png, qr_svg
-from otop.payments.selectors import payment_for_qr_token, transfers_for_staff
+from otop.payments.selectors import daily_close, payment_for_qr_token, transfers_for_staff
+from otop.payments.statements import MAX_STATEMENT_BYTES
 
 
 @require_GET
@@ -38,3 +49,52 @@ def bank_transfers(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     transfers = list(transfers_for_staff(all_outcomes=show_all)[:200])
     return render(request, "payments/bank_transfers.html", {"transfers": transfers, "show_all": show_all})
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@permission_required("payments.view_statementline", raise_exception=True)
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    """The daily close: the day's credits on the bank statement against the payments received.
+
+    POST (the manager) imports a statement CSV; the page then shows the day asked for."""
+    day = _day(request.GET.get("day", ""))
+    if request.method == "POST":
+        if not request.user.has_perm("payments.add_statementimport"):
+            raise PermissionDenied
+        upload = request.FILES.get("statement")
+        if upload is None:
+            messages.error(request, _("Choose the statement file (CSV) to import."))
+        else:
+            try:
+                statement = services.import_statement(
+                    data=upload.read(MAX_STATEMENT_BYTES + 1), file_name=upload.name or "", actor=acting_user(request)
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(read)s credits read, %(new)s new.")
+                    % {"read": statement.lines_read, "new": statement.lines_new},
+                )
+        return redirect(f"{reverse('payments:reconciliation')}?day={day.isoformat()}")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    close = daily_close(day)
+    return render(
+        request,
+        "payments/reconciliation.html",
+        {
+            "close": close,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "can_import": request.user.has_perm("payments.add_statementimport"),
+        },
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from otop.catalog.models import ProductPhoto, Variant
 from otop.catalog.renditions import small_picture_url, small_picture_url_of
 from otop.catalog.selectors import attach_card_photos, sellable_variants
+from otop.core.collation import sort_by_name
 from otop.core.money import ZERO, to_satang
 from otop.payments.models import Payment
 from otop.pos.models import MenuItem, MenuOption, Register, Sale, SaleLine, SaleVoid, Shift
@@ -256,8 +257,12 @@ def z_report(shift: Shift) -> ZReport:
         shift=shift,
         totals=totals,
         by_method=by_method,
-        by_category=[Row(k, v[0], to_satang(v[1])) for k, v in sorted(by_category.items())],
-        by_producer=[Row(k, v[0], to_satang(v[1])) for k, v in sorted(by_producer.items())],
+        by_category=[
+            Row(k, v[0], to_satang(v[1])) for k, v in sort_by_name(by_category.items(), key=lambda row: row[0])
+        ],
+        by_producer=[
+            Row(k, v[0], to_satang(v[1])) for k, v in sort_by_name(by_producer.items(), key=lambda row: row[0])
+        ],
         first_receipt=f"{prefix}-{numbers[0]:06d}" if numbers else "",
         last_receipt=f"{prefix}-{numbers[-1]:06d}" if numbers else "",
         shortfall_sales=Sale.objects.filter(shift=shift, has_shortfall=True).count(),

@@ -51,7 +51,6 @@ from otop.pos.models import (
     SaleVoid,
     Shift,
 )
-from otop.tax import selectors as tax_selectors
 from otop.tax import services as tax_services
 from otop.tax.models import DocumentKind, TaxDocument
 
@@ -741,15 +740,8 @@ def issue_tax_invoice(
     sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
     if sale.status != Sale.Status.COMPLETED:
         raise InvalidSale(_("A voided sale gets no tax invoice."))
-    existing = tax_selectors.live_invoice_of(source_type=SALE_SOURCE, source_id=sale.pk)
-    if existing is not None:
-        return existing
     # The full invoice replaces the receipt's abbreviated one, which is kept, marked cancelled.
-    tax_services.cancel_documents_of(
-        source_type=SALE_SOURCE, source_id=sale.pk, reason=_("Replaced by a full tax invoice"), actor=actor
-    )
-    return tax_services.issue_document(
-        kind=DocumentKind.FULL,
+    return tax_services.replace_with_full_invoice(
         source_type=SALE_SOURCE,
         source_id=sale.pk,
         source_code=sale.receipt_code,
@@ -763,33 +755,15 @@ def issue_tax_invoice(
 
 
 def _settle_tax_documents(*, sale: Sale, reason: str, actor: User | None, now: datetime | None) -> None:
-    """A void within the shift cancels the sale's tax invoice (kept, its number not reused); a later refund
-    issues a credit note against it for what is left of it."""
+    """A void cancels the sale's tax invoice on the day it was issued (kept, its number not reused), and
+    credits it after that day; a refund issues a credit note, line by line, for what is left of it."""
     if sale.status == Sale.Status.VOIDED:
-        tax_services.cancel_documents_of(source_type=SALE_SOURCE, source_id=sale.pk, reason=reason, actor=actor)
+        tax_services.void_documents_of(source_type=SALE_SOURCE, source_id=sale.pk, reason=reason, actor=actor, now=now)
         return
     for invoice in TaxDocument.objects.filter(
         source_type=SALE_SOURCE, source_id=str(sale.pk), status=TaxDocument.Status.ISSUED
     ).exclude(kind=DocumentKind.CREDIT_NOTE):
-        credited = tax_services.credited_total(invoice)
-        left = invoice.total - credited
-        if left <= 0:
-            continue
-        name = _("Refund of %(code)s") % {"code": sale.receipt_code}
-        # Untouched invoice: its exempt part is credited as exempt, so the credit note's VAT is the invoice's.
-        exempt = invoice.exempt_total if credited == 0 else ZERO
-        parts = [(left - exempt, False), (exempt, True)]
-        tax_services.issue_credit_note(
-            invoice=invoice,
-            lines=[
-                tax_services.SoldLine(name=name, quantity=1, unit_price=amount, total=amount, vat_exempt=exempt_part)
-                for amount, exempt_part in parts
-                if amount > 0
-            ],
-            reason=reason,
-            actor=actor,
-            now=now,
-        )
+        tax_services.credit_the_rest(invoice=invoice, reason=reason, actor=actor, now=now)
 
 
 def void_sale(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from otop.privacy.models import ConsentRecord, DataRequest
+from otop.privacy.models import Breach, ConsentRecord, DataRequest, RetentionRule
 
 
 class ConsentForm(forms.Form):
@@ -39,3 +39,29 @@ class NoticeForm(forms.Form):
 class CloseRequestForm(forms.Form):
     outcome = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     refused = forms.BooleanField(label=_("Refused (say why above)"), required=False)
+
+
+class RetentionRuleForm(forms.Form):
+    keep_for = forms.IntegerField(label=_("keep for"), min_value=1, max_value=1200)
+    unit = forms.ChoiceField(label=_("unit"), choices=RetentionRule.Unit.choices)
+    applies = forms.BooleanField(label=_("apply (not only report)"), required=False)
+
+
+class BreachForm(forms.ModelForm):
+    class Meta:
+        model = Breach
+        fields = [
+            "title", "description", "data_affected", "discovered_at", "risk", "scope", "period_start", "period_end",
+            "measures",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "discovered_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "period_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "period_end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+
+class PdpcNoticeForm(forms.Form):
+    reference = forms.CharField(label=_("PDPC reference"), max_length=80, required=False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from otop.core import consent
+from otop.core import consent, retention
 
 # The PDPA gives a data controller 30 days to answer a data subject's request.
 ANSWER_WITHIN = timedelta(days=30)
@@ -112,3 +113,94 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class RetentionRule(models.Model):
+    """How long one kind of personal data is kept (a target registered in core.retention), edited by the manager.
+
+    A rule starts in report mode: the daily job only counts what it would forget (the dry run), and the
+    manager switches it to apply after reading that report.
+    """
+
+    class Unit(models.TextChoices):
+        DAYS = retention.DAYS, _("days")
+        MONTHS = retention.MONTHS, _("months")
+        YEARS = retention.YEARS, _("years")
+
+    key = models.CharField(_("data"), max_length=40, unique=True)
+    keep_for = models.PositiveIntegerField(_("keep for"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    applies = models.BooleanField(_("apply (not only report)"), default=False)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_cutoff = models.DateTimeField(_("older than"), null=True, blank=True)
+    last_count = models.PositiveIntegerField(_("records"), null=True, blank=True)
+    last_applied = models.BooleanField(_("applied"), default=False)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        ordering = ["key"]
+        constraints = [models.CheckConstraint(condition=models.Q(keep_for__gte=1), name="retention_keep_at_least_1")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.keep_for} {self.unit}"
+
+
+# PDPA s.37(4): the PDPC is told within 72 hours of our becoming aware of a breach, unless it is unlikely to
+# put people's rights at risk; the people themselves are told without delay when the risk is high.
+NOTIFY_PDPC_WITHIN = timedelta(hours=72)
+
+
+class Breach(models.Model):
+    """A personal data breach: what happened, who is affected, the 72-hour clock and the notices sent."""
+
+    class Risk(models.TextChoices):
+        UNLIKELY = "unlikely", _("unlikely to put people at risk (PDPC not notified; say why)")
+        RISK = "risk", _("a risk to people (notify the PDPC within 72 hours)")
+        HIGH = "high", _("a high risk (notify the PDPC and the people affected)")
+
+    class Scope(models.TextChoices):
+        ORDERS = "orders", _("buyers of orders placed in the period")
+        BOOKINGS = "bookings", _("room guests of bookings in the period")
+        PRODUCERS = "producers", _("producers (national ID, bank accounts)")
+        ACCOUNTS = "accounts", _("account holders who joined before the end of the period")
+
+    reference = models.CharField(_("incident number"), max_length=20, unique=True)
+    title = models.CharField(_("what happened (short)"), max_length=200)
+    description = models.TextField(_("what happened, how it was found"))
+    data_affected = models.CharField(_("personal data affected"), max_length=300)
+    discovered_at = models.DateTimeField(_("we became aware at"))
+    risk = models.CharField(_("risk"), max_length=10, choices=Risk.choices, default=Risk.RISK)
+    scope = models.CharField(_("who is affected"), max_length=12, choices=Scope.choices, blank=True)
+    period_start = models.DateTimeField(_("period from"), null=True, blank=True)
+    period_end = models.DateTimeField(_("period to"), null=True, blank=True)
+    measures = models.TextField(_("what we did and what people can do"), blank=True)
+    pdpc_notified_at = models.DateTimeField(_("PDPC notified at"), null=True, blank=True)
+    pdpc_reference = models.CharField(_("PDPC reference"), max_length=80, blank=True)
+    people_notified_at = models.DateTimeField(_("people notified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("data breach")
+        verbose_name_plural = _("data breaches")
+        ordering = ["-discovered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__isnull=True)
+                | models.Q(period_end__isnull=True)
+                | models.Q(period_start__lte=models.F("period_end")),
+                name="breach_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def pdpc_due_at(self):
+        return self.discovered_at + NOTIFY_PDPC_WITHIN

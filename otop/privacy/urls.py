@@ -15,4 +15,10 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/erase/", views.request_erase, name="request-erase"),
     path("requests/<int:pk>/data.json", views.request_export, name="request-export"),
+    path("retention/", views.retention_rules, name="retention"),
+    path("retention/<int:pk>/", views.retention_rule_change, name="retention-change"),
+    path("breaches/", views.breach_list, name="breaches"),
+    path("breaches/<int:pk>/", views.breach_detail, name="breach"),
+    path("breaches/<int:pk>/affected.csv", views.breach_affected, name="breach-affected"),
+    path("breaches/<int:pk>/<str:step>/", views.breach_step, name="breach-step"),
 ]

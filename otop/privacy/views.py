@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 from django.contrib import messages
@@ -20,9 +21,17 @@ from otop.core.forms import add_domain_error
 from otop.core.pages import staff_only
 from otop.core.thaidates import format_date
 from otop.core.throttle import hit, throttled_page
-from otop.privacy import selectors, services
-from otop.privacy.forms import CloseRequestForm, ConsentForm, DataRequestForm, NoticeForm
-from otop.privacy.models import ConsentRecord, DataRequest
+from otop.privacy import breaches, retention, selectors, services
+from otop.privacy.forms import (
+    BreachForm,
+    CloseRequestForm,
+    ConsentForm,
+    DataRequestForm,
+    NoticeForm,
+    PdpcNoticeForm,
+    RetentionRuleForm,
+)
+from otop.privacy.models import Breach, ConsentRecord, DataRequest, RetentionRule
 
 
 @require_GET
@@ -190,4 +199,105 @@ def request_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{data_request.reference}.json"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@staff_only("privacy.change_retentionrule")
+def retention_rules(request: HttpRequest) -> HttpResponse:
+    """Each rule with its dry run: how many records it would forget today."""
+    lines = retention.retention_report()
+    rows = [
+        (line, RetentionRuleForm(prefix=f"r{line.rule.pk}", initial={
+            "keep_for": line.rule.keep_for, "unit": line.rule.unit, "applies": line.rule.applies}))
+        for line in lines
+    ]  # fmt: skip
+    return render(request, "privacy/retention.html", {"rows": rows})
+
+
+@require_POST
+@staff_only("privacy.change_retentionrule")
+def retention_rule_change(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(RetentionRule, pk=pk)
+    form = RetentionRuleForm(request.POST, prefix=f"r{rule.pk}")
+    if form.is_valid():
+        try:
+            retention.set_retention_rule(actor=acting_user(request), rule=rule, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The rule was saved; the daily job follows it from its next run."))
+    else:
+        messages.error(request, _("Keep data at least one day, month or year."))
+    return redirect("privacy:retention")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("privacy.add_breach")
+def breach_list(request: HttpRequest) -> HttpResponse:
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = breaches.record_breach(actor=acting_user(request), **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return redirect("privacy:breach", pk=breach.pk)
+    now = timezone.now()
+    rows = [(breach, breaches.hours_left(breach, now=now)) for breach in Breach.objects.select_related("recorded_by")]
+    return render(request, "privacy/breaches.html", {"form": form, "rows": rows})
+
+
+@require_GET
+@staff_only("privacy.view_breach")
+def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = get_object_or_404(Breach, pk=pk)
+    people = breaches.affected_people(breach)
+    context = {
+        "breach": breach, "hours_left": breaches.hours_left(breach), "affected": len(people),
+        "by_source": sorted({person.source for person in people}), "pdpc_form": PdpcNoticeForm(),
+        "notice_th": breaches.notice_text(breach, language="th"),
+        "notice_en": breaches.notice_text(breach, language="en"),
+    }  # fmt: skip
+    return render(request, "privacy/breach.html", context)
+
+
+@require_POST
+@staff_only("privacy.change_breach")
+def breach_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    breach = get_object_or_404(Breach, pk=pk)
+    actor = acting_user(request)
+    try:
+        if step == "pdpc":
+            form = PdpcNoticeForm(request.POST)
+            form.is_valid()
+            breaches.record_pdpc_notice(actor=actor, breach=breach, reference=form.cleaned_data.get("reference", ""))
+        elif step == "people":
+            breaches.record_people_notified(actor=actor, breach=breach)
+        elif step == "close":
+            breaches.close_breach(actor=actor, breach=breach)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("privacy:breach", pk=breach.pk)
+
+
+@require_GET
+@staff_only("privacy.change_breach")
+def breach_affected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The people to notify, as CSV (UTF-8 with BOM for Excel); each download is audited."""
+    breach = get_object_or_404(Breach, pk=pk)
+    people = breaches.affected_people(breach)
+    breaches.record_affected_export(actor=acting_user(request), breach=breach, count=len(people))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{breach.reference}-affected.csv"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["source", "record", "name", "phone", "email"])
+    for person in people:
+        writer.writerow([person.source, person.record, person.name, person.phone, person.email])
     return response

@@ -1,7 +1,7 @@
 """Producer registry API (mounted through the selection router, see otop/selection/api.py).
 
 Producers read and change only their own record; staff read all; bank details only with
-producers.view_bankaccount (so never for committee members).
+producers.view_bankaccount (so never for committee members), and then with the number masked.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ router = Router(tags=["producers"], auth=signed_in)
 
 class BankAccountOut(Schema):
     bank: str
+    # In full for the producer's own record; staff get it masked (all but the last four digits hidden) and
+    # see it in full only on the back office page, where each look is audited.
     account_number: str
     account_name: str
     status: str
@@ -53,7 +55,7 @@ class ProducerChange(Schema):
     story_en: Text(10000) | None = None
 
 
-def _out(producer: Producer, *, with_bank: bool) -> ProducerOut:
+def _out(producer: Producer, *, with_bank: bool, own: bool = False) -> ProducerOut:
     return ProducerOut(
         id=producer.pk,
         kind=producer.kind,
@@ -68,7 +70,12 @@ def _out(producer: Producer, *, with_bank: bool) -> ProducerOut:
         otop_stars=producer.otop_stars,
         story_th=producer.story_th,
         bank_accounts=[
-            BankAccountOut(bank=a.bank, account_number=a.account_number, account_name=a.account_name, status=a.status)
+            BankAccountOut(
+                bank=a.bank,
+                account_number=a.account_number if own else a.masked_number,
+                account_name=a.account_name,
+                status=a.status,
+            )
             for a in producer.bank_accounts.all()
         ]
         if with_bank
@@ -94,7 +101,7 @@ def list_producers(request: HttpRequest, limit: Limit(500) = 100, offset: Offset
 
 @router.get("/producers/me", response=ProducerOut, summary="The signed-in producer's own record")
 def my_producer(request: HttpRequest):
-    return _out(_own_producer(request), with_bank=True)
+    return _out(_own_producer(request), with_bank=True, own=True)
 
 
 @router.patch(
@@ -104,7 +111,7 @@ def change_my_producer(request: HttpRequest, payload: ProducerChange):
     producer = _own_producer(request)
     changes = payload.dict(exclude_none=True)
     producer = services.update_producer(actor=acting_user(request), producer=producer, **changes)
-    return _out(producer, with_bank=True)
+    return _out(producer, with_bank=True, own=True)
 
 
 @router.get(
@@ -115,7 +122,7 @@ def change_my_producer(request: HttpRequest, payload: ProducerChange):
 def get_producer(request: HttpRequest, producer_id: Id):
     own = selectors.producer_of(request.user)
     if own is not None and own.pk == producer_id:
-        return _out(own, with_bank=True)
+        return _out(own, with_bank=True, own=True)
     require_permission(request, "producers.view_producer")
     try:
         producer = selectors.producer_with_details(producer_id=producer_id)

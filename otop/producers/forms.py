@@ -90,7 +90,12 @@ class StaffProducerForm(PortalProfileForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tax_id"].widget.attrs.update(inputmode="numeric")
+        self.fields["tax_id"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        if self.instance.pk and self.instance.tax_id:
+            # The number on file is never written into the page: shown masked, kept when left empty.
+            self.initial["tax_id"] = ""
+            self.fields["tax_id"].widget.attrs["placeholder"] = self.instance.masked_tax_id
+            self.fields["tax_id"].help_text = _("Leave empty to keep the number on file.")
         self.order_fields(
             [
                 "kind",
@@ -101,6 +106,10 @@ class StaffProducerForm(PortalProfileForm):
                 "story_en",
             ]
         )
+
+    def clean_tax_id(self) -> str:
+        value = self.cleaned_data["tax_id"]
+        return value or (self.instance.tax_id if self.instance.pk else "")
 
 
 class PortalAccountForm(forms.Form):

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.encryption import EncryptedCharField, mask
 from otop.core.models import TimeStampedModel
 from otop.core.uploads import RandomName, private_storage, validate_image_file
 from otop.core.validators import validate_postcode, validate_thai_phone, validate_thai_tax_id
@@ -40,7 +41,8 @@ class Producer(TimeStampedModel):
         related_name="+",
     )
     postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[validate_postcode])
-    tax_id = models.CharField(_("tax or national ID"), max_length=13, blank=True, validators=[validate_thai_tax_id])
+    # Encrypted at rest; staff see it masked unless their role needs it (producers.view_national_id, audited).
+    tax_id = EncryptedCharField(_("tax or national ID"), max_length=13, blank=True, validators=[validate_thai_tax_id])
     otop_registration_number = models.CharField(_("OTOP registration number"), max_length=50, blank=True)
     otop_stars = models.PositiveSmallIntegerField(
         _("OTOP star level"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -76,9 +78,14 @@ class Producer(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=["province", "district"])]
+        permissions = [("view_national_id", _("Can see a producer's full tax or national ID number"))]
 
     def __str__(self) -> str:
         return self.name_th
+
+    @property
+    def masked_tax_id(self) -> str:
+        return mask(self.tax_id)
 
     @property
     def confirmed_bank_account(self) -> BankAccount | None:
@@ -192,7 +199,8 @@ class BankAccount(TimeStampedModel):
         Producer, verbose_name=_("producer"), on_delete=models.CASCADE, related_name="bank_accounts"
     )
     bank = models.CharField(_("bank"), max_length=10, choices=Bank.choices)
-    account_number = models.CharField(
+    # Encrypted at rest; shown masked except to those who confirm accounts (each unmasked view audited).
+    account_number = EncryptedCharField(
         _("account number"),
         max_length=15,
         validators=[RegexValidator(r"^\d{10,15}$", _("An account number has 10 to 15 digits."))],
@@ -224,11 +232,14 @@ class BankAccount(TimeStampedModel):
                 fields=["producer"], condition=models.Q(status="pending"), name="one_pending_bank_account"
             ),
         ]
-        permissions = [("confirm_bankaccount", _("Can confirm a producer's bank account"))]
+        permissions = [
+            ("confirm_bankaccount", _("Can confirm a producer's bank account")),
+            ("reveal_bankaccount", _("Can see a producer's full bank account number")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_bank_display()} {self.masked_number}"
 
     @property
     def masked_number(self) -> str:
-        return "x" * (len(self.account_number) - 4) + self.account_number[-4:]
+        return mask(self.account_number)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 _STAFF = [
     "producers.view_bankaccount",
     "producers.confirm_bankaccount",
+    "producers.reveal_bankaccount",
     "producers.view_certification",
     "producers.add_certification",
     "producers.view_producermember",
@@ -12,7 +13,7 @@ _STAFF = [
 ]
 
 ROLE_PERMISSIONS = {
-    "manager": _STAFF,
+    "manager": [*_STAFF, "producers.view_national_id"],
     "staff": _STAFF,
 }
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from otop.core.collation import order_by_name
 from otop.producers.models import BankAccount, Certification, Producer
 
 
@@ -26,7 +27,7 @@ def producer_with_details(*, producer_id: int) -> Producer:
 
 
 def registry() -> QuerySet[Producer]:
-    return Producer.objects.select_related("province", "district", "user").order_by("name_th")
+    return order_by_name(Producer.objects.select_related("province", "district", "user"))
 
 
 def expiring_certifications(*, today: date | None = None, within_days: int = 60) -> QuerySet[Certification]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from otop.accounts import roles
 from otop.accounts.models import User
 from otop.accounts.services import create_user, issue_password_link
+from otop.core.encryption import mask
 from otop.core.services import record_audit_event
 from otop.core.uploads import InvalidUpload, clean_document, clean_image, stored_name
 from otop.core.validators import normalize_thai_phone
@@ -31,6 +32,8 @@ STAFF_FIELDS = (
     "is_active",
 )  # fmt: skip
 EXPIRY_WARNING_DAYS = 60
+# Encrypted numbers never enter the audit log in full.
+MASKED_IN_AUDIT = {"tax_id"}
 
 
 def _place_fields(address: dict[str, str] | None) -> dict[str, Any]:
@@ -90,7 +93,11 @@ def update_producer(
         setattr(producer, name, value)
     _full_clean(producer)
     producer.save(update_fields=[*changes, "updated_at"])
-    changed = {name: [before[name], str(value)] for name, value in changes.items() if before[name] != str(value)}
+    changed = {
+        name: [before[name], str(value)] if name not in MASKED_IN_AUDIT else [mask(before[name]), mask(str(value))]
+        for name, value in changes.items()
+        if before[name] != str(value)
+    }
     record_audit_event(actor=actor, action="producers.profile_updated", target=producer, data=changed)
     return producer
 
@@ -287,3 +294,27 @@ def flag_expiring_certifications(*, today: date | None = None, within_days: int 
             )
             flagged += 1
     return flagged
+
+
+def reveal_tax_id(*, actor: User, producer: Producer) -> str:
+    """The full tax or national ID number for a role that needs it; every look is in the audit log."""
+    if not actor.has_perm("producers.view_national_id"):
+        raise PermissionDenied
+    record_audit_event(
+        actor=actor, action="producers.national_id_viewed", target=producer, summary=producer.masked_tax_id
+    )
+    return producer.tax_id
+
+
+def reveal_account_number(*, actor: User, account: BankAccount) -> str:
+    """A bank account's full number for those who confirm accounts; every look is in the audit log."""
+    if not actor.has_perm("producers.reveal_bankaccount"):
+        raise PermissionDenied
+    record_audit_event(
+        actor=actor,
+        action="producers.bank_account_viewed",
+        target=account.producer,
+        summary=str(account),
+        data={"bank_account": account.pk},
+    )
+    return account.account_number

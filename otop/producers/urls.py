@@ -19,6 +19,7 @@ urlpatterns = [
     path("backoffice/producers/new/", views.backoffice_create, name="backoffice-create"),
     path("backoffice/producers/expiring/", views.backoffice_expiring, name="backoffice-expiring"),
     path("backoffice/producers/<int:producer_id>/", views.backoffice_detail, name="backoffice-detail"),
+    path("backoffice/producers/<int:producer_id>/reveal/", views.backoffice_reveal, name="backoffice-reveal"),
     path("backoffice/producers/<int:producer_id>/edit/", views.backoffice_edit, name="backoffice-edit"),
     path(
         "backoffice/producers/<int:producer_id>/portal-account/",

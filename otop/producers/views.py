@@ -188,19 +188,53 @@ def backoffice_edit(request: HttpRequest, producer_id: int) -> HttpResponse:
     return render(request, "producers/backoffice/form.html", {"form": form, "title": producer.name_th})
 
 
-@require_GET
-@staff_only("producers.view_producer")
-def backoffice_detail(request: HttpRequest, producer_id: int) -> HttpResponse:
-    producer = get_object_or_404(selectors.registry(), pk=producer_id)
-    context = {
+def _detail_context(request: HttpRequest, producer: Producer) -> dict:
+    return {
         "producer": producer,
         "can_see_bank": request.user.has_perm("producers.view_bankaccount"),
+        "can_reveal_bank": request.user.has_perm("producers.reveal_bankaccount"),
+        "can_reveal_tax_id": request.user.has_perm("producers.view_national_id"),
         "bank_accounts": selectors.bank_accounts_of(producer),
         "certifications": producer.certifications.all(),
         "sections": sections_for("backoffice", producer),
         "account_form": PortalAccountForm(initial={"phone": producer.phone}),
+        "revealed": {},
     }
-    return render(request, "producers/backoffice/detail.html", context)
+
+
+@require_GET
+@staff_only("producers.view_producer")
+def backoffice_detail(request: HttpRequest, producer_id: int) -> HttpResponse:
+    producer = get_object_or_404(selectors.registry(), pk=producer_id)
+    return render(request, "producers/backoffice/detail.html", _detail_context(request, producer))
+
+
+@require_POST
+@staff_only("producers.view_producer")
+def backoffice_reveal(request: HttpRequest, producer_id: int) -> HttpResponse:
+    """Show one encrypted number in full to a role that needs it (audited by the service); htmx swaps it in."""
+    producer = get_object_or_404(selectors.registry(), pk=producer_id)
+    what = request.POST.get("what", "")
+    actor = acting_user(request)
+    if what == "tax_id":
+        revealed = {"tax_id": True}
+        value = services.reveal_tax_id(actor=actor, producer=producer)
+    elif what == "account" and request.POST.get("account", "").isdigit():
+        if not request.user.has_perm("producers.view_bankaccount"):
+            raise PermissionDenied
+        account = get_object_or_404(producer.bank_accounts.all(), pk=int(request.POST["account"]))
+        revealed = {"account": account.pk}
+        value = services.reveal_account_number(actor=actor, account=account)
+    else:
+        raise Http404
+    if request.htmx:
+        response = render(request, "producers/backoffice/detail.html#revealed", {"value": value})
+    else:
+        context = _detail_context(request, producer)
+        context.update(revealed={**revealed, "value": value}, value=value)
+        response = render(request, "producers/backoffice/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -83,8 +83,10 @@ def sales(request: HttpRequest, query: Query[SalesQuery]):
     first, last = sorted((query.first_month, query.last_month))
     filters = selectors.Filters(year=query.year, first_month=first, last_month=last, channel=query.channel,
                                 district_code=query.district)  # fmt: skip
-    figures = selectors.summary(filters)
-    rows = selectors.sales_by(query.group_by, filters, limit=None)
+    figures, rows = selectors.cached(
+        "api-sales", lambda: (selectors.summary(filters), selectors.sales_by(query.group_by, filters, limit=None)),
+        filters, query.group_by,
+    )  # fmt: skip
     return {
         "year": query.year, "group_by": query.group_by, "first_month": first, "last_month": last,
         "net": figures.net, "vat": figures.vat, "net_excl_vat": figures.net_ex_vat, "target": figures.target,

@@ -33,8 +33,11 @@ from otop.reports.selectors import current_buddhist_year, gregorian_year
 DEMO_MARK = "DEMO"
 CENTER_TARGET_2564 = Decimal("2200000000")
 PROVINCE_SALES_2563 = Decimal("11000000000")
+# A month of history for the full demo (300 products); a smaller demo gets a history in proportion
+# (at least a couple of sales and one order a month), so a small catalogue seeds in seconds.
 SALES_PER_MONTH = 16
 ORDERS_PER_MONTH = 5
+FULL_DEMO_PRODUCTS = 300
 GROWTH = Decimal("1.10")
 
 
@@ -46,19 +49,23 @@ def seed(*, products: int, seed: int, today: date | None = None) -> None:
     manager = User.objects.filter(username="manager").first()
     cashier = User.objects.filter(username="cashier").first()
     register = Register.objects.filter(code="shop").first()
-    variants = _stocked_variants(rng)
+    sales_per_month = max(2, min(SALES_PER_MONTH, SALES_PER_MONTH * products // FULL_DEMO_PRODUCTS))
+    orders_per_month = max(1, min(ORDERS_PER_MONTH, ORDERS_PER_MONTH * products // FULL_DEMO_PRODUCTS))
+    variants = _stocked_variants(rng, sales_per_month=sales_per_month, orders_per_month=orders_per_month)
     if manager is None or cashier is None or register is None or not variants:
         return
     first_month = date(today.year - 1, 1, 1)
     if not Shift.objects.filter(register=register, status=Shift.Status.OPEN).exists():
-        _till_history(register=register, cashier=cashier, variants=variants, rng=rng, first=first_month, today=today)
-    _order_history(manager=manager, variants=variants, rng=rng, first=first_month, today=today)
+        _till_history(register=register, cashier=cashier, variants=variants, rng=rng, first=first_month, today=today,
+                      per_month=sales_per_month)  # fmt: skip
+    _order_history(manager=manager, variants=variants, rng=rng, first=first_month, today=today,
+                   per_month=orders_per_month)  # fmt: skip
     roll_up_new_documents()
     _targets(today=today, actor=manager)
     _outside_sales(rng=rng, today=today, actor=manager)
 
 
-def _stocked_variants(rng: random.Random) -> list[Variant]:
+def _stocked_variants(rng: random.Random, *, sales_per_month: int, orders_per_month: int) -> list[Variant]:
     """One listed item of up to 60 producers (spread over the districts), stocked for the history."""
     chosen, seen = [], set()
     candidates = (
@@ -75,7 +82,7 @@ def _stocked_variants(rng: random.Random) -> list[Variant]:
             break
     # Enough for the whole history even when a tiny demo has only a few producers: a till sale takes at
     # most 4 units of an item, an order at most 3, over at most 25 months.
-    needed = {"shop": 4 * SALES_PER_MONTH * 25, "online": 3 * ORDERS_PER_MONTH * 25}
+    needed = {"shop": 4 * sales_per_month * 25, "online": 3 * orders_per_month * 25}
     for variant in chosen:
         for code, quantity in needed.items():
             stock_services.receive_stock(variant=variant, location=stock_selectors.location(code), quantity=quantity,
@@ -100,16 +107,16 @@ def _popular(variants: list[Variant], rng: random.Random) -> Variant:
     return variants[min(int(rng.expovariate(0.12)), len(variants) - 1)]
 
 
-def _till_history(*, register, cashier, variants, rng, first: date, today: date) -> None:
+def _till_history(*, register, cashier, variants, rng, first: date, today: date, per_month: int) -> None:
     months = list(_months(first, today))
     block = pos.reserve_number_block(register=register, device_id="demo-history", actor=cashier,
-                                     size=SALES_PER_MONTH * (len(months) + 1))  # fmt: skip
+                                     size=per_month * (len(months) + 1))  # fmt: skip
     numbers = iter(range(block.blocks[-1].first_number, block.blocks[-1].last_number + 1))
     for month in months:
         last_day = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
         shift = pos.open_shift(register=register, actor=cashier, starting_cash=Decimal("0"), now=_at(month, 8))
         days = (last_day - month).days + 1
-        for _number in range(SALES_PER_MONTH if last_day < today else max(2, SALES_PER_MONTH * days // 31)):
+        for _number in range(per_month if last_day < today else max(2, per_month * days // 31)):
             day = month + timedelta(days=rng.randrange(days))
             lines = []
             for variant in {_popular(variants, rng) for _line in range(rng.randint(1, 3))}:
@@ -126,11 +133,11 @@ def _till_history(*, register, cashier, variants, rng, first: date, today: date)
         pos.close_shift(shift=shift, counted_cash=shift.starting_cash, actor=cashier, now=_at(last_day, 18))
 
 
-def _order_history(*, manager, variants, rng, first: date, today: date) -> None:
+def _order_history(*, manager, variants, rng, first: date, today: date, per_month: int) -> None:
     channels = ["web", "web", "line", "line", "api"]
     for month in _months(first, today):
         last_day = min((month + timedelta(days=32)).replace(day=1) - timedelta(days=1), today)
-        for _number in range(ORDERS_PER_MONTH):
+        for _number in range(per_month):
             day = month + timedelta(days=rng.randrange((last_day - month).days + 1))
             placed = _at(day, rng.randint(8, 20))
             if placed > timezone.now():

@@ -11,12 +11,12 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from otop.accounts.models import User
 from otop.catalog.models import Product, Variant
-from otop.core.money import line_total, vat_included_in
+from otop.core.money import VAT_RATE, line_total, vat_included_in
 from otop.pos.models import Register, Sale, SaleLine, Shift
 
 LINES_PER_SALE = 3
@@ -89,3 +89,61 @@ def generate_till_lines(*, lines: int, days: int, until: date | None = None, see
             )
         written += count
     return written * LINES_PER_SALE
+
+
+def generate_till_lines_in_postgresql(*, lines: int, days: int, until: date | None = None, seed: int = 1) -> int:
+    """The same kind of sales as `generate_till_lines`, written by PostgreSQL itself (generate_series):
+    millions of lines in minutes rather than hours. Items are picked with the same skew (an exponential rank)."""
+    until = until or timezone.localdate()
+    register, shift, cashier = _register_and_shift()
+    next_number = (Sale.objects.filter(register=register).order_by("-receipt_number").values_list(
+        "receipt_number", flat=True).first() or 0) + 1  # fmt: skip
+    sales_wanted = max(1, lines // LINES_PER_SALE)
+    first_day = timezone.make_aware(datetime.combine(until - timedelta(days=days), time(8)))
+    before = Sale.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_items ON COMMIT DROP AS "
+            "SELECT row_number() OVER (ORDER BY v.id) AS n, v.id, v.price, left(p.name_th, 300) AS name "
+            "FROM catalog_variant v JOIN catalog_product p ON p.id = v.product_id "
+            "WHERE p.status = %s AND NOT p.is_basket",
+            [Product.Status.LISTED],
+        )
+        cursor.execute("SELECT count(*) FROM bench_items")
+        (items,) = cursor.fetchone()
+        if not items:
+            raise ValueError("no listed items to sell: seed the demo first")
+        cursor.execute(
+            "INSERT INTO pos_sale (created_at, updated_at, device_sale_id, receipt_number, sold_at, status, subtotal,"
+            " bill_discount, total, vat, change_due, recorded_offline, has_shortfall, needs_review, review_note,"
+            " cashier_id, register_id, shift_id) "
+            "SELECT now(), now(), gen_random_uuid(), %s + g, "
+            " %s + (g::bigint * %s / %s) * interval '1 day' + floor(random() * 600) * interval '1 minute',"
+            " 'completed', 0, 0, 0, 0, 0, false, false, false, '', %s, %s, %s FROM generate_series(0, %s - 1) g",
+            [next_number, first_day, days, sales_wanted, cashier.pk, register.pk, shift.pk, sales_wanted],
+        )
+        cursor.execute(
+            "INSERT INTO pos_saleline (position, name, modifiers, quantity, unit_price, discount, total, category_name,"
+            " producer_name, shortfall_quantity, sale_id, variant_id) "
+            "SELECT position, i.name, '{}'::jsonb, q, i.price, 0, i.price * q, '', '', 0, s.id, i.id "
+            "FROM (SELECT s.id, position, 1 + floor(random() * 3)::int AS q,"
+            "             1 + least(floor(-ln(1 - random()) / 0.002)::bigint, %s - 1) AS n"
+            "      FROM pos_sale s CROSS JOIN generate_series(1, %s) position WHERE s.id > %s) s "
+            "JOIN bench_items i ON i.n = s.n",
+            [items, LINES_PER_SALE, before],
+        )
+        cursor.execute(
+            "UPDATE pos_sale SET subtotal = t.total, total = t.total, vat = round(t.total * %s / (1 + %s), 2) "
+            "FROM (SELECT sale_id, sum(total) AS total FROM pos_saleline WHERE sale_id > %s GROUP BY sale_id) t "
+            "WHERE pos_sale.id = t.sale_id",
+            [VAT_RATE, VAT_RATE, before],
+        )
+    return sales_wanted * LINES_PER_SALE
+
+
+def generate_lines(*, lines: int, days: int, until: date | None = None, seed: int = 1) -> int:
+    """`generate_till_lines_in_postgresql` on PostgreSQL, else `generate_till_lines`."""
+    if connection.vendor == "postgresql":
+        return generate_till_lines_in_postgresql(lines=lines, days=days, until=until, seed=seed)
+    return generate_till_lines(lines=lines, days=days, until=until, seed=seed)

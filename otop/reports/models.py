@@ -114,6 +114,9 @@ class DailySales(models.Model):
             models.Index(fields=["producer_id", "day"], name="rollup_producer_day"),
         ]
 
+    ROW_FIELDS = ("day", "channel", "category_id", "district_code", "producer_id", "quantity", "gross", "discount",
+                  "net", "vat", "returns", "documents")  # fmt: skip
+
     def __str__(self) -> str:
         return f"{self.day} {self.channel} {self.producer_id}: {self.net}"
 
@@ -143,6 +146,9 @@ class MonthlySales(models.Model):
         ]
         indexes = [models.Index(fields=["producer_id", "month"], name="monthly_producer_month")]
 
+    ROW_FIELDS = ("month", "channel", "category_id", "district_code", "producer_id", "quantity", "gross", "discount",
+                  "net", "vat", "returns", "documents")  # fmt: skip
+
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.channel} {self.producer_id}: {self.net}"
 
@@ -169,6 +175,9 @@ class ProductMonthSales(models.Model):
             models.Index(fields=["district_code", "month"], name="product_month_district"),
         ]
 
+    ROW_FIELDS = ("month", "channel", "product_id", "producer_id", "district_code", "category_id", "quantity", "net",
+                  "vat")  # fmt: skip
+
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.channel} {self.product_id}: {self.net}"
 
@@ -186,6 +195,11 @@ class RolledDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.key}"
+
+
+# The RollupCursor row that is no source: when (µs) the figures last changed — the rollup, a target or an
+# outside figure (`rollup.figures_changed`). Reports cache what they computed under it (`selectors.cached`).
+FIGURES_VERSION = "figures"
 
 
 class RollupCursor(models.Model):

@@ -8,11 +8,15 @@ count only toward the province's figures.
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +30,10 @@ from otop.core.selectors import center_profile
 from otop.core.thaidates import BUDDHIST_ERA_OFFSET, ENGLISH_MONTHS_SHORT, THAI_MONTHS_SHORT
 from otop.geo.models import District
 from otop.producers.models import Producer
-from otop.reports.models import MonthlySales, OutsideSales, ProductMonthSales, Target
+from otop.reports.models import FIGURES_VERSION, MonthlySales, OutsideSales, ProductMonthSales, RollupCursor, Target
 
 GROUPS = ("district", "category", "channel", "producer", "month")
+CACHE_SECONDS = 300  # names of products, producers and districts shown may lag this much; figures never do
 
 CHANNEL_LABELS = {
     "counter": _("Shop counter"),
@@ -40,8 +45,28 @@ CHANNEL_LABELS = {
     "instagram": pgettext_lazy("sales channel", "Instagram"),
     "room": _("Meeting room (services)"),
 }
+T = TypeVar("T")
 CENTER_OWN = _("The center's own (tea menu, room)")
 OTHER_PROVINCES = _("Other provinces")
+
+
+def figures_version() -> int:
+    return RollupCursor.objects.filter(source=FIGURES_VERSION).values_list("last_id", flat=True).first() or 0
+
+
+def cached(name: str, compute: Callable[[], T], *about) -> T:
+    """`compute()` once per version of the figures, language, day and `about` (e.g. the filters).
+
+    The rollup, targets and outside sales mark every change (`rollup.figures_changed`), so a cached answer
+    is never older than the figures; one query reads the version. Each process keeps its own copies.
+    """
+    described = repr((about, current_language(), timezone.localdate()))
+    key = f"reports:{name}:{figures_version()}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def gregorian_year(buddhist_year: int) -> int:

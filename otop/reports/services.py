@@ -22,6 +22,7 @@ from otop.geo.models import District
 from otop.producers.models import Producer
 from otop.reports.errors import ImportRefused, InvalidOutsideSales, InvalidTarget
 from otop.reports.models import OutsideSales, Target
+from otop.reports.rollup import figures_changed
 from otop.reports.selectors import CHANNEL_LABELS, gregorian_year
 
 # Targets reach the province's billions: parse_amount's 12-digit bound is for one document, not a year.
@@ -95,11 +96,13 @@ def _save_target(values: dict, *, actor: User | None) -> Target | None:
         if existing is not None:
             record_audit_event(actor=actor, action="reports.target_removed", target=existing, summary=str(existing))
             existing.delete()
+            figures_changed()
         return None
     target, _created = Target.objects.update_or_create(
         **cell, defaults={"amount": values["amount"], "note": values["note"], "updated_by": actor}
     )
     record_audit_event(actor=actor, action="reports.target_set", target=target, summary=str(target))
+    figures_changed()
     return target
 
 
@@ -189,6 +192,7 @@ def _save_outside(producer, month, channel, amount, *, source: str, actor: User 
                   "district_code": producer.district_id or ""},
     )  # fmt: skip
     record_audit_event(actor=actor, action="reports.outside_sales", target=record, summary=str(record))
+    figures_changed()
     return record
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,10 +43,8 @@ def _query(request: HttpRequest) -> str:
     return request.GET.urlencode()
 
 
-@require_GET
-@staff_only(VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
+def _dashboard_figures(filters: selectors.Filters) -> dict:
+    """Everything the dashboard shows for these filters (cached per version of the figures)."""
     figures = selectors.summary(filters)
     districts = selectors.by_district(filters)
     categories = selectors.by_category(filters)
@@ -59,10 +58,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .values_list("note", flat=True)
         )
     )
-    context = {
-        "form": form, "filters": filters, "summary": figures, "districts": districts, "categories": categories,
-        "channels": channels, "producers": producers, "months": months, "query": _query(request),
-        "target_notes": notes,
+    return {
+        "summary": figures, "districts": districts, "categories": categories, "channels": channels,
+        "producers": producers, "months": months, "target_notes": notes,
         "progress_chart": charts.progress(figures.net, figures.target, figures.forecast,
                                           title=_("Sales so far against the target")),
         "district_chart": charts.ranked_bars(districts, title=_("Sales by district"), chart_id="district"),
@@ -72,6 +70,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "month_chart": charts.months_against_last_year(months, title=_("Month by month against last year"),
                                                        chart_id="month"),
     }  # fmt: skip
+
+
+@require_GET
+@staff_only(VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    context = {"form": form, "filters": filters, "query": _query(request),
+               **selectors.cached("dashboard", lambda: _dashboard_figures(filters), filters)}  # fmt: skip
+    link = reverse("reports:district", args=["CODE"]) + (f"?{context['query']}" if context["query"] else "")
+    context["district_map"] = charts.district_map(context["districts"], title=_("Map of sales by district"), link=link)
     return render(request, "reports/dashboard.html", context)
 
 

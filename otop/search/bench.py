@@ -2,7 +2,9 @@
 
 Reported: mean nDCG@10 over the set and per kind, how many substring traps pass, the p95 latency of
 search(limit=20) over the whole set on the seeded database (BENCH_PRODUCTS=100000 for the figure at
-100,000 products), and the share of queries answered by the spelling fallback with their own p95.
+100,000 products), and the share of queries answered by the spelling fallback with their own p95;
+suggest() over every prefix of the set (search as you type). Beside the wall times: this process's CPU
+time per call and the machine's load average, since the bench shares a machine.
 Relevance is graded 1 for every relevant product (see judged.py), so nDCG@10 is 1 when the first ten
 (or all, when fewer) are relevant.
 """
@@ -10,6 +12,7 @@ Relevance is graded 1 for every relevant product (see judged.py), so nDCG@10 is 
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import defaultdict
 
@@ -70,24 +73,47 @@ def _p95(values: list[float]) -> float:
 
 
 def timed_cases(context: Context) -> list[TimedCase]:
-    from otop.search.selectors import search
+    from otop.search.selectors import search, suggest
 
+    iterations = len(JUDGED) * 4
     extra: dict = {"queries": len(JUDGED)}
     fallback_ms: list[float] = []
+    cpu_ms: list[float] = []
 
     def setup() -> None:
         search("warm up", limit=1)
         extra.update(judge())
+        extra["load average at start"] = _load()
 
     def run(iteration: int) -> None:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = search(JUDGED[iteration % len(JUDGED)][1], limit=20)
+        cpu_ms.append((time.process_time() - cpu_started) * 1000)
         if result.is_corrected:
             fallback_ms.append((time.perf_counter() - started) * 1000)
-        iterations = len(JUDGED) * 4
         if iteration == iterations - 1:
             extra["fallback share"] = f"{len(fallback_ms)}/{iterations}"
             extra["fallback p95 ms"] = _p95(fallback_ms)
+            # This process's own CPU time: the search's cost without the waits of a loaded machine
+            # (PostgreSQL's server time is not in it).
+            extra["cpu p50 ms"], extra["cpu p95 ms"] = _p50(cpu_ms), _p95(cpu_ms)
+            extra["load average at end"] = _load()
+
+    # Search as you type: every prefix of every judged query, from two characters on.
+    prefixes = [query[:end] for _kind, query, _judgement in JUDGED for end in range(2, len(query) + 1)]
+    suggest_extra: dict = {"prefixes": len(prefixes)}
+    suggest_cpu: list[float] = []
+
+    def suggest_setup() -> None:
+        suggest_extra["load average at start"] = _load()
+
+    def suggest_run(iteration: int) -> None:
+        cpu_started = time.process_time()
+        suggest(prefixes[iteration])
+        suggest_cpu.append((time.process_time() - cpu_started) * 1000)
+        if iteration == len(prefixes) - 1:
+            suggest_extra["cpu p50 ms"], suggest_extra["cpu p95 ms"] = _p50(suggest_cpu), _p95(suggest_cpu)
+            suggest_extra["load average at end"] = _load()
 
     return [
         TimedCase(
@@ -96,12 +122,31 @@ def timed_cases(context: Context) -> list[TimedCase]:
         TimedCase(
             name=f"search, judged set incl. typo fallback ({context.products} products)",
             run=run,
-            iterations=len(JUDGED) * 4,
+            iterations=iterations,
             setup=setup,
             goal="p95 < 30 ms; nDCG@10 ≥ 0.95, misspelled ≥ 0.85, every trap passing",
             extra=extra,
         ),
+        TimedCase(
+            name=f"suggestions as you type ({context.products} products)",
+            run=suggest_run,
+            iterations=len(prefixes),
+            setup=suggest_setup,
+            goal="p95 < 30 ms",
+            extra=suggest_extra,
+        ),
     ]
+
+
+def _p50(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[len(ordered) // 2], 2) if ordered else float("nan")
+
+
+def _load() -> str:
+    """The machine's load average (1, 5, 15 minutes) and its cores: wall times on a shared machine need it."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
 
 
 def import_5000(_iteration: int) -> object:

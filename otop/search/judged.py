@@ -156,6 +156,14 @@ JUDGED: list[tuple[str, str, tuple[str, str]]] = [
     ("misspelled_th", "ผ้าพันคอใหม", ("item", "ผ้าพันคอไหม")),
     ("misspelled_th", "น้ำผึ่ง", ("item", "น้ำผึ้งดอกไม้ป่า")),
     ("misspelled_th", "ข้าวเกียบปลา", ("item", "ข้าวเกรียบปลา")),
+    # one of each look-alike or sound-alike pair the issue names (ส/ศ/ษ, ท/ธ, น/ณ, ค/ฅ) and a dropped vowel
+    ("misspelled_th", "ศบู่สมุนไพร", ("item", "สบู่สมุนไพร")),
+    ("misspelled_th", "ไส้กรอกอีษาน", ("item", "ไส้กรอกอีสาน")),
+    ("misspelled_th", "ธองม้วน", ("item", "ทองม้วน")),
+    ("misspelled_th", "ทองม้วณ", ("item", "ทองม้วน")),
+    ("misspelled_th", "โฅมไฟไม้ไผ่", ("item", "โคมไฟไม้ไผ่")),
+    ("misspelled_th", "แจกนดินเผา", ("item", "แจกันดินเผา")),
+    ("misspelled_th", "ผ้าไหมมดหมี่", ("item", "ผ้าไหมมัดหมี่")),
     # Misspelled English and romanized
     ("misspelled_en", "sausge", ("item", "ไส้กรอกอีสาน")),
     ("misspelled_en", "jasmin", ("item", "ข้าวหอมมะลิ")),

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Min, Q
 
 from otop.catalog.models import Product, Variant
 from otop.catalog.selectors import sellable_variants
+from otop.search.services import RANK_SHIFT
 from otop.search.spelling import Correction, correct, vocabulary
 from otop.search.text import LOOSE_MARK, THAI_OR_LATIN, QueryTerm, query_terms, words_of
 
@@ -152,7 +152,11 @@ def ranked_product_ids(
             count = wanted - len(ranked)
             if connection.vendor == "sqlite":
                 match = _fts5_query(terms, names_only=names_only, loose=loose)
-                if names_only:
+                if names_only and _only_listing(filters):
+                    ids = _sqlite_ranked_names(
+                        cursor, match, head_forms, filters.listed_only, found, count, prefix=terms[0].prefix
+                    )
+                elif names_only:
                     ids = _sqlite_names(cursor, match, head_forms, filters, found, count, prefix=terms[0].prefix)
                 else:
                     ids = _sqlite_newest(cursor, match, filters, found, count)
@@ -177,6 +181,37 @@ def _head_order(forms: list[str], *, prefix: bool) -> tuple[str, list[str]]:
     tests = " OR ".join(["e.name_head LIKE %s"] * len(forms))
     patterns = [f"% {form.lower()}{'' if prefix else ' '}%" for form in forms]
     return f"CASE WHEN {tests} THEN 0 ELSE 1 END, e.name_words, e.product_id", patterns
+
+
+def _only_listing(filters: SearchFilters) -> bool:
+    """Whether the filters ask for nothing but listed products (or everything): the common search."""
+    return not (
+        filters.category
+        or filters.district
+        or filters.min_price is not None
+        or filters.max_price is not None
+        or filters.min_stars
+    )
+
+
+def _sqlite_ranked_names(cursor, match: str, head_forms, listed_only: bool, found, count, *, prefix: bool) -> list[int]:
+    """A name tier from the ranked name index (migration search 0007): the names headed by the query's
+    first word, then the others, each walked in rowid order (fewer words, then older) up to the page."""
+    star = " *" if prefix else ""
+    head = "({head} : (" + " OR ".join(_fts5_string(form.lower()) + star for form in head_forms) + "))"
+    wanted = f'(({match}) AND {{flags}} : "listed")' if listed_only else f"({match})"
+    excluded = f" AND rowid & {RANK_SHIFT - 1} NOT IN ({', '.join(['%s'] * len(found))})" if found else ""
+    ids: list[int] = []
+    for query in (f"{wanted} AND {head}", f"{wanted} NOT {head}"):
+        if len(ids) >= count:
+            break
+        cursor.execute(
+            f"SELECT rowid & {RANK_SHIFT - 1} FROM search_names WHERE search_names MATCH %s{excluded} "
+            "ORDER BY rowid LIMIT %s",
+            [query, *found, count - len(ids)],
+        )
+        ids += [row[0] for row in cursor.fetchall()]
+    return ids
 
 
 def _sqlite_names(cursor, match: str, head_forms, filters, found, count, *, prefix: bool) -> list[int]:
@@ -301,17 +336,24 @@ def search_products(
 
 
 def _hits(ranked: list[tuple[int, float]]) -> list[ProductHit]:
+    """The page's products with their lowest active price and default variant, in two plain queries
+    (a GROUP BY over the joined product rows cost more than the search itself)."""
     if not ranked:
         return []
-    products = {
-        p.pk: p
-        for p in Product.objects.filter(pk__in=[pk for pk, _score in ranked])
-        .select_related("category", "producer__district")
-        .annotate(
-            min_price=Min("variants__price", filter=Q(variants__is_active=True)),
-            default_variant_id=Min("variants__pk", filter=Q(variants__is_active=True, variants__is_default=True)),
-        )
-    }
+    ids = [pk for pk, _score in ranked]
+    products = {p.pk: p for p in Product.objects.filter(pk__in=ids).select_related("category", "producer__district")}
+    prices: dict[int, Decimal] = {}
+    defaults: dict[int, int] = {}
+    for product_id, variant_id, price, is_default in Variant.objects.filter(
+        product_id__in=ids, is_active=True
+    ).values_list("product_id", "pk", "price", "is_default"):
+        if product_id not in prices or price < prices[product_id]:
+            prices[product_id] = price
+        if is_default and (product_id not in defaults or variant_id < defaults[product_id]):
+            defaults[product_id] = variant_id
+    for pk, product in products.items():
+        product.min_price = prices.get(pk)
+        product.default_variant_id = defaults.get(pk)
     return [
         ProductHit(product=products[pk], price=products[pk].min_price, score=score)
         for pk, score in ranked

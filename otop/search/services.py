@@ -89,17 +89,51 @@ def _products(product_ids: list[int]):
     )
 
 
-def _write_fts(documents: list[ProductDocument], removed_ids: list[int]) -> None:
+# SQLite's name index (migration 0007) keys each product by its rank: fewer name words first, then
+# the older product, so that FTS5 walks a name tier's matches best first and stops at the page.
+RANK_SHIFT = 4294967296
+
+
+def names_rowid(*, product_id: int, name_words: int) -> int:
+    return name_words * RANK_SHIFT + product_id
+
+
+def _write_fts(documents: list[ProductDocument], removed_ids: list[int], old_ranks: list[tuple[int, int]]) -> None:
     if connection.vendor != "sqlite":
         return  # PostgreSQL's tsvector is a generated column of the document table.
     ids = [d.product_id for d in documents] + removed_ids
+    old_rowids = [names_rowid(product_id=pk, name_words=words) for pk, words in old_ranks]
+    # A deleted product's document is gone with it (cascade), and its rank with it: every rank it may have had.
+    most_words = Product._meta.get_field("name_th").max_length
+    old_rowids += [
+        names_rowid(product_id=pk, name_words=words)
+        for pk in removed_ids
+        if pk is not None
+        for words in range(most_words + 1)
+    ]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
+        for start in range(0, len(old_rowids), 500):
+            chunk = old_rowids[start : start + 500]
+            cursor.execute(f"DELETE FROM search_names WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk)
         cursor.executemany(
             "INSERT INTO search_fts(rowid, name, body, name_loose, body_loose) VALUES (%s, %s, %s, %s, %s)",
             [(d.product_id, d.name, d.body, d.name_loose, d.body_loose) for d in documents],
+        )
+        cursor.executemany(
+            "INSERT INTO search_names(rowid, name, name_loose, head, flags) VALUES (%s, %s, %s, %s, %s)",
+            [
+                (
+                    names_rowid(product_id=d.product_id, name_words=d.name_words),
+                    d.name,
+                    d.name_loose,
+                    d.name_head,
+                    "listed" if d.is_listed else "",
+                )
+                for d in documents
+            ],
         )
 
 
@@ -144,6 +178,7 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         documents = [_document(product, product.min_price) for product in products]
         found = {d.product_id for d in documents}
         missing = [pk for pk in chunk if pk not in found]
+        old_ranks = list(ProductDocument.objects.filter(product_id__in=chunk).values_list("product_id", "name_words"))
         old_terms = _terms_of(
             ProductDocument.objects.filter(product_id__in=chunk).values_list("name", "body", "product__code")
         )
@@ -151,7 +186,7 @@ def index_products(*, product_ids: Iterable[int]) -> int:
         ProductDocument.objects.bulk_create(documents)
         codes = {product.pk: product.code for product in products}
         _count_terms(old=old_terms, new=_terms_of((d.name, d.body, codes[d.product_id]) for d in documents))
-        _write_fts(documents, missing)
+        _write_fts(documents, missing, old_ranks)
         _write_listing(chunk)
         indexed += len(documents)
     return indexed
@@ -210,6 +245,7 @@ def rebuild_search_index() -> int:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts")
+                cursor.execute("DELETE FROM search_names")
     ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     total = 0
     for start in range(0, len(ids), BATCH * 5):

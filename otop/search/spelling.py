@@ -44,6 +44,7 @@ CONFUSABLE = str.maketrans(
 VOWEL_SIGNS = set("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e40\u0e41\u0e42\u0e43\u0e44\u0e45")
 ASPIRATED_H = re.compile(r"(?<=[kpt])h")
 DOUBLED = re.compile(r"(.)\1+")
+DIGIT = re.compile(r"\d")
 
 # A word's key may differ from a candidate's by this much (weighted edits), by the key's length.
 MIN_LENGTH = 3
@@ -59,7 +60,7 @@ TERM_LENGTH = 100
 
 def is_vocabulary_word(term: str) -> bool:
     """Whether a token may be a word of the vocabulary: not too long, no digits (SKUs, codes, sizes)."""
-    return len(term) <= TERM_LENGTH and not any(character.isdigit() for character in term)
+    return len(term) <= TERM_LENGTH and not DIGIT.search(term)
 
 
 def thai_key(word: str) -> str:

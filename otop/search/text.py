@@ -36,9 +36,13 @@ REPEAT_AND_ABBREVIATION = re.compile(r"[\u0E2F\u0E46]")
 LEADING_VOWELS = "เแโใไ"
 SONORANTS = "งญณนมยรลว"
 DICTIONARY_NAME = "otop-search"
+SYLLABLES_NAME = "otop-syllables"
+ROYIN_WORDS_NAME = "otop-royin-words"
 
 _dictionary_lock = threading.Lock()
 _dictionary_loaded = False
+_syllables_loaded = False
+_royin_words_loaded = False
 
 
 def strip_tone_marks(word: str) -> str:
@@ -71,15 +75,36 @@ def _load_dictionary() -> None:
 
         words = set(thai_words()) | vocabulary()
         words |= {strip_tone_marks(word) for word in words}
-        text = "\n".join(sorted(words))
-        digest = hashlib.sha1(text.encode()).hexdigest()[:12]
-        path = Path(tempfile.gettempdir()) / f"otop-search-words-{digest}.txt"
-        if not path.exists():
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(path)
-        nlpo3.load_dict(str(path), DICTIONARY_NAME)
+        nlpo3.load_dict(str(_write_word_list(words, "otop-search-words")), DICTIONARY_NAME)
         _dictionary_loaded = True
+
+
+def _write_word_list(words: set[str], stem: str) -> Path:
+    """A word list file for nlpO3 (named by its content, so processes share it)."""
+    text = "\n".join(sorted(words))
+    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"{stem}-{digest}.txt"
+    if not path.exists():
+        temporary = path.with_suffix(f".{threading.get_ident()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    return path
+
+
+def thai_syllables(word: str) -> list[str]:
+    """Cut a Thai word into syllables: newmm over PyThaiNLP's syllable list, as its `dict` syllable
+    engine does, but in nlpO3 (its pure-Python dictionary trie took 4 s to build in every process)."""
+    global _syllables_loaded
+    import nlpo3
+
+    if not _syllables_loaded:
+        with _dictionary_lock:
+            if not _syllables_loaded:
+                from pythainlp.corpus import thai_syllables as syllable_list
+
+                nlpo3.load_dict(str(_write_word_list(set(syllable_list()), "otop-search-syllables")), SYLLABLES_NAME)
+                _syllables_loaded = True
+    return [syllable for syllable in nlpo3.segment(word, SYLLABLES_NAME) if syllable.strip()]
 
 
 def reset_dictionary() -> None:
@@ -100,16 +125,41 @@ def segment_thai(run: str) -> tuple[str, ...]:
     return tuple(word for word in nlpo3.segment(run, DICTIONARY_NAME) if word.strip())
 
 
-def _royin(syllable: str) -> str:
-    from pythainlp.transliterate import romanize
+def _royin_romanize(text: str) -> str:
+    """PyThaiNLP's `royin` romanize: its words (newmm over PyThaiNLP's word list) romanized one by one,
+    with its syllable separator. The words are cut by nlpO3 over the same list: PyThaiNLP's own trie of
+    that list took seconds to build in every process that indexes."""
+    global _royin_words_loaded
+    import nlpo3
+    from pythainlp.transliterate import royin
 
+    if not _royin_words_loaded:
+        with _dictionary_lock:
+            if not _royin_words_loaded:
+                from pythainlp.corpus import thai_words
+
+                nlpo3.load_dict(str(_write_word_list(set(thai_words()), "otop-search-royin-words")), ROYIN_WORDS_NAME)
+                _royin_words_loaded = True
+    words = nlpo3.segment(text, ROYIN_WORDS_NAME)
+    romanized_words: list[str] = []
+    for index, word in enumerate(words):
+        romanized = royin._romanize(word)
+        if index > 0 and romanized:
+            previous = romanized_words[-1] if romanized_words else ""
+            if royin._should_add_syllable_separator(words[index - 1], word, previous):
+                romanized = "a" + romanized
+        romanized_words.append(romanized)
+    return "".join(romanized_words)
+
+
+def _royin(syllable: str) -> str:
     # royin drops a leading ห: silent before a sonorant (ใหม่ → mai), an h sound otherwise (หอม → hom).
     start = 1 if syllable[:1] in LEADING_VOWELS else 0
     if syllable[start : start + 1] == "ห":
         following = syllable[start + 1 : start + 2]
         replacement = "" if following and following in SONORANTS else "ฮ"
         syllable = syllable[:start] + replacement + syllable[start + 1 :]
-    return romanize(syllable, engine="royin")
+    return _royin_romanize(syllable)
 
 
 @lru_cache(maxsize=100_000)
@@ -119,9 +169,7 @@ def romanize_word(word: str) -> tuple[str, ...]:
     if fixed:
         parts = fixed.split()
         return tuple(dict.fromkeys(["".join(parts), *parts]))
-    from pythainlp.tokenize import syllable_tokenize
-
-    syllables = [_royin(s) for s in syllable_tokenize(word, engine="dict") if s.strip()]
+    syllables = [_royin(s) for s in thai_syllables(word)]
     syllables = [re.sub(r"[^a-z]", "", s.lower()) for s in syllables]
     syllables = [s for s in syllables if s]
     if not syllables:

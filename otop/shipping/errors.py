@@ -54,3 +54,18 @@ class PackingMismatch(Conflict):
             }
         )
         self.differences = differences
+
+
+class PickupNotAllowed(Conflict):
+    code = "pickup_not_allowed"
+
+
+class ReturnNotAllowed(Conflict):
+    code = "return_not_allowed"
+
+
+class RemittanceFileInvalid(DomainError):
+    """A COD remittance file that cannot be imported (columns, size, encoding, imported before)."""
+
+    code = "remittance_invalid"
+    status = 400

@@ -1,6 +1,6 @@
 """Thermal parcel labels, 100 × 150 mm (WeasyPrint + Sarabun): sender, recipient with phone, the
 postcode large, the tracking number as a Code 128 barcode, the COD amount, the order number.
-A batch is one PDF, a label a page."""
+A batch is one PDF, a label a page. The packing slip (A5, Thai) that goes into the box."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils import translation
 from PIL import Image
 
 from otop.core.selectors import center_profile
+from otop.orders.models import Order
 from otop.shipping.models import Shipment
 
 
@@ -60,3 +61,22 @@ def render_labels_pdf(shipments: Sequence[Shipment]) -> bytes:
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
     return HTML(string=render_labels_html(shipments), base_url="/").write_pdf()
+
+
+def render_packing_slip_pdf(order: Order, shipment: Shipment | None) -> bytes:
+    """The order's items with a box to tick each, the recipient, and what the carrier collects (COD)."""
+    from weasyprint import HTML  # heavy import, only where a PDF is made
+
+    with translation.override("th"):
+        html = render_to_string(
+            "shipping/packing_slip.html",
+            {
+                "order": order,
+                "shipment": shipment,
+                "units": sum(line.quantity for line in order.lines.all()),
+                "center": center_profile(),
+                "font_regular": _font("Regular"),
+                "font_bold": _font("Bold"),
+            },
+        )
+    return HTML(string=html, base_url="/").write_pdf()

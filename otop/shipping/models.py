@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,15 @@ class Carrier(models.Model):
     cod_fee = models.DecimalField(_("COD fee (THB)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     cutoff_time = models.TimeField(
         _("cut-off time"), null=True, blank=True, help_text=_("Parcels booked after this time leave the next day.")
+    )
+    pickup_weekdays = models.CharField(
+        _("pickup days"),
+        max_length=7,
+        default="012345",
+        validators=[RegexValidator(r"^[0-6]{1,7}$", _("Write the days as digits, 0 = Monday … 6 = Sunday."))],
+        help_text=_(
+            "The days the carrier takes parcels, as digits: 0 = Monday … 6 = Sunday (012345: Monday to Saturday)."
+        ),
     )
     rates_source = models.CharField(_("source of the rates"), max_length=200, blank=True)
     rates_as_of = models.DateField(_("rates as of"), null=True, blank=True)
@@ -186,6 +197,7 @@ class Shipment(TimeStampedModel):
     cod_amount = models.DecimalField(
         _("cash on delivery (THB)"), max_digits=12, decimal_places=2, default=Decimal("0.00")
     )
+    cod_fee = models.DecimalField(_("COD fee (THB)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     weight_grams = models.PositiveIntegerField(_("parcel weight (g)"))
     box = models.ForeignKey(
         BoxSize, verbose_name=_("box"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -197,6 +209,18 @@ class Shipment(TimeStampedModel):
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
     needs_attention = models.BooleanField(_("needs staff attention"), default=False, db_index=True)
     packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
+    ships_on = models.DateField(
+        _("leaves on"), null=True, blank=True, help_text=_("Booked after the carrier's cut-off: the next pickup day.")
+    )
+    return_received_at = models.DateTimeField(_("return received at"), null=True, blank=True)
+    return_received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("return received by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("shipment")
@@ -235,3 +259,86 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class PickupRequest(models.Model):
+    """A courier asked to come for the day's parcels through the carrier's API (Flash's `notify`)."""
+
+    carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("pickup day"))
+    parcels = models.PositiveIntegerField(_("parcels"))
+    ticket = models.CharField(_("carrier's pickup number"), max_length=60)
+    courier_name = models.CharField(_("courier"), max_length=100, blank=True)
+    courier_phone = models.CharField(_("courier's phone"), max_length=20, blank=True)
+    message = models.CharField(_("carrier's message"), max_length=300, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pickup request")
+        verbose_name_plural = _("pickup requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_id} {self.day} {self.ticket}"
+
+
+class CodRemittance(models.Model):
+    """One remittance file a carrier sent for the cash it collected on delivery, imported once."""
+
+    carrier = models.ForeignKey(Carrier, verbose_name=_("carrier"), on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("file"), max_length=200)
+    file_sha256 = models.CharField(_("file's SHA-256"), max_length=64, unique=True)
+    total = models.DecimalField(_("total remitted (THB)"), max_digits=14, decimal_places=2)
+    imported_at = models.DateTimeField(_("imported at"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("COD remittance")
+        verbose_name_plural = _("COD remittances")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class CodRemittanceLine(models.Model):
+    """One parcel of a remittance: matched (its order paid) or held for staff with the reason."""
+
+    class Outcome(models.TextChoices):
+        PAID = "paid", _("Matched: order paid")
+        HELD = "held", _("Held for staff")
+        RESOLVED = "resolved", _("Resolved by staff")
+
+    remittance = models.ForeignKey(CodRemittance, on_delete=models.CASCADE, related_name="lines")
+    row = models.PositiveIntegerField(_("row"))
+    tracking_number = models.CharField(_("tracking number"), max_length=40)
+    amount = models.DecimalField(_("amount (THB)"), max_digits=12, decimal_places=2)
+    shipment = models.ForeignKey(
+        Shipment, verbose_name=_("shipment"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, db_index=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    resolved_note = models.CharField(_("staff's note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("COD remittance line")
+        verbose_name_plural = _("COD remittance lines")
+        ordering = ["remittance", "row"]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.amount}"

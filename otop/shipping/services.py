@@ -6,9 +6,13 @@ Carriers' APIs are called outside any transaction; the result is written under a
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import re
 from collections import Counter
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
@@ -17,14 +21,32 @@ from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
 from otop.core.selectors import center_profile
+from otop.core.services import record_audit_event
+from otop.inventory import services as inventory
 from otop.notifications.services import notify_by_email
 from otop.orders import services as orders
-from otop.orders.errors import TransitionNotAllowed
+from otop.orders.errors import RemittanceRefused, TransitionNotAllowed
 from otop.orders.models import Order
 from otop.shipping.carriers import flash, thailandpost
 from otop.shipping.carriers.base import CarrierEvent
-from otop.shipping.errors import BookingNotAllowed, CarrierUnavailable, PackingMismatch
-from otop.shipping.models import Carrier, Shipment, ShippingSettings, TrackingEvent
+from otop.shipping.errors import (
+    BookingNotAllowed,
+    CarrierUnavailable,
+    PackingMismatch,
+    PickupNotAllowed,
+    RemittanceFileInvalid,
+    ReturnNotAllowed,
+)
+from otop.shipping.models import (
+    Carrier,
+    CodRemittance,
+    CodRemittanceLine,
+    PickupRequest,
+    Shipment,
+    ShippingSettings,
+    TrackingEvent,
+)
+from otop.shipping.rates import leaves_on
 
 Status = Shipment.Status
 
@@ -77,11 +99,10 @@ def finish_packing(*, order: Order, scanned: list[str], actor: User | None, now:
 # --- booking ------------------------------------------------------------------------------------
 
 
-def _flash_addresses(shipment: Shipment) -> tuple[flash.Address, flash.Address]:
-    order = shipment.order
+def _sender() -> flash.Address:
     center = center_profile()
     config = ShippingSettings.objects.get_or_create(pk=ShippingSettings.SINGLETON_ID)[0]
-    sender = flash.Address(
+    return flash.Address(
         name=center.name_th,
         phone=center.phone,
         province=center.province.name_th,
@@ -89,6 +110,11 @@ def _flash_addresses(shipment: Shipment) -> tuple[flash.Address, flash.Address]:
         postcode=config.sender_postcode,
         detail=center.address_th,
     )
+
+
+def _flash_addresses(shipment: Shipment) -> tuple[flash.Address, flash.Address]:
+    order = shipment.order
+    sender = _sender()
     recipient = flash.Address(
         name=order.customer_name,
         phone=order.phone,
@@ -143,7 +169,8 @@ def book_shipment(
         locked.tracking_number = tracking_number
         locked.status = Status.BOOKED
         locked.booked_at = now
-        locked.save(update_fields=["tracking_number", "status", "booked_at", "updated_at"])
+        locked.ships_on = leaves_on(carrier, now)
+        locked.save(update_fields=["tracking_number", "status", "booked_at", "ships_on", "updated_at"])
         note = f"{carrier.name_th} {tracking_number}"
         orders.change_status(order=shipment.order, to_status=Order.Status.SHIPPED, actor=actor, note=note, now=now)
     return locked
@@ -244,3 +271,234 @@ def poll_open_parcels() -> int:
         return poll_thailand_post()
     except CarrierUnavailable:
         return 0
+
+
+# --- pickup -------------------------------------------------------------------------------------
+
+
+def request_pickup(*, carrier: Carrier, actor: User | None, now: datetime | None = None) -> PickupRequest:
+    """Ask the carrier's courier to come for its booked parcels (Flash's `notify`), once a pickup day.
+
+    The day is the one the parcels leave on (after the cut-off, the next pickup day). Raises
+    PickupNotAllowed (nothing asked) or CarrierUnavailable.
+    """
+    now = now or timezone.now()
+    if carrier.kind != Carrier.Kind.FLASH:
+        raise PickupNotAllowed(_("This carrier has no pickup request in its API: take the parcels to it."))
+    day = leaves_on(carrier, now)
+    asked = PickupRequest.objects.filter(carrier=carrier, day=day).first()
+    if asked is not None:
+        raise PickupNotAllowed(
+            _("A courier is asked already for this day (pickup number %(ticket)s).") % {"ticket": asked.ticket}
+        )
+    parcels = Shipment.objects.filter(service__carrier=carrier, status=Status.BOOKED).count()
+    if not parcels:
+        raise PickupNotAllowed(_("No booked parcels are waiting for this carrier."))
+    answer = flash.notify_courier(sender=_sender(), parcels=parcels, remark=f"OTOP {day.isoformat()}")
+    with transaction.atomic():
+        pickup = PickupRequest.objects.create(
+            carrier=carrier,
+            day=day,
+            parcels=parcels,
+            ticket=answer.ticket,
+            courier_name=answer.courier_name,
+            courier_phone=answer.courier_phone,
+            message=answer.message,
+            requested_at=now,
+            requested_by=actor,
+        )
+        record_audit_event(
+            actor=actor, action="shipping.pickup_requested", target=pickup, summary=f"{carrier.code} {answer.ticket}"
+        )
+    return pickup
+
+
+# --- returns ------------------------------------------------------------------------------------
+
+RETURNABLE = {Status.RETURNED, Status.FAILED}
+
+
+def receive_return(*, shipment: Shipment, actor: User | None, now: datetime | None = None) -> Shipment:
+    """Staff have a parcel the carrier brought back in hand: its goods go back into stock where they were
+    sold from, and the order ends — cancelled when it was cash on delivery and never paid, refunded when it
+    was paid (its credit note and the producers' settlements follow). Once per parcel; refused otherwise.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
+        if locked.return_received_at is not None:
+            raise ReturnNotAllowed(_("This parcel was received back already."))
+        if locked.status not in RETURNABLE:
+            raise ReturnNotAllowed(_("Only a parcel the carrier returned or could not deliver can be received back."))
+        order = locked.order
+        note = _("Parcel %(tracking)s returned to the center and received") % {"tracking": locked.tracking_number}
+        moves = inventory.return_sold_reservation(
+            reservation_reference=order.reservation_reference, actor=actor, reference=f"return:{order.number}"
+        )
+        if order.status == Order.Status.SHIPPED:
+            unpaid = order.cash_on_delivery and order.paid_at is None
+            ending = Order.Status.CANCELLED if unpaid else Order.Status.REFUNDED
+            orders.change_status(order=order, to_status=ending, actor=actor, note=note, now=now)
+        locked.return_received_at = now
+        locked.return_received_by = actor
+        locked.needs_attention = False
+        locked.status = Status.RETURNED
+        locked.save(
+            update_fields=["return_received_at", "return_received_by", "needs_attention", "status", "updated_at"]
+        )
+        record_audit_event(
+            actor=actor,
+            action="shipping.return_received",
+            target=locked,
+            summary=f"{order.number} {locked.tracking_number}",
+            data={"units_back": sum(move.quantity for move in moves)},
+        )
+    return locked
+
+
+# --- cash on delivery remittances ---------------------------------------------------------------
+
+MAX_REMITTANCE_BYTES = 2 * 1024 * 1024
+MAX_REMITTANCE_ROWS = 5000
+TRACKING_HEADERS = {"pno", "tracking_number", "tracking number", "tracking no", "เลขพัสดุ", "หมายเลขพัสดุ"}
+AMOUNT_HEADERS = {"cod_amount", "cod amount", "amount", "codamount", "ยอดเก็บเงินปลายทาง", "ยอด cod", "ยอดcod"}
+AMOUNT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
+
+
+def _remittance_rows(data: bytes) -> list[tuple[int, str, str]]:
+    """(row number, tracking number, amount text) of a remittance CSV; RemittanceFileInvalid when unreadable."""
+    if len(data) > MAX_REMITTANCE_BYTES:
+        raise RemittanceFileInvalid(_("The file is larger than 2 MB."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RemittanceFileInvalid(_("The file is not UTF-8 text (save it as CSV UTF-8).")) from None
+    reader = csv.reader(io.StringIO(text))
+    header = [name.strip().lower() for name in next(reader, [])]
+    tracking_at = next((i for i, name in enumerate(header) if name in TRACKING_HEADERS), None)
+    amount_at = next((i for i, name in enumerate(header) if name in AMOUNT_HEADERS), None)
+    if tracking_at is None or amount_at is None:
+        raise RemittanceFileInvalid(
+            _(
+                "The file needs a tracking number column (pno, tracking_number or เลขพัสดุ) and an amount column "
+                "(cod_amount, amount or ยอดเก็บเงินปลายทาง)."
+            )
+        )
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(rows) >= MAX_REMITTANCE_ROWS:
+            raise RemittanceFileInvalid(_("At most %(count)s parcels per file.") % {"count": MAX_REMITTANCE_ROWS})
+        cells = [cell.strip() for cell in row] + ["", ""]
+        rows.append(
+            (number, cells[min(tracking_at, len(row))].upper()[:40], cells[min(amount_at, len(row))].replace(",", ""))
+        )
+    if not rows:
+        raise RemittanceFileInvalid(_("The file lists no parcels."))
+    return rows
+
+
+def import_cod_remittance(
+    *, carrier: Carrier, data: bytes, file_name: str, actor: User | None, now: datetime | None = None
+) -> CodRemittance:
+    """Import a carrier's remittance CSV: each parcel matched to its cash-on-delivery order is paid; any
+    other line (unknown parcel, not COD, wrong amount, paid already, listed twice) is held with the reason.
+
+    The same file twice is refused (RemittanceFileInvalid), as is a file without the columns.
+    """
+    now = now or timezone.now()
+    rows = _remittance_rows(data)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        earlier = CodRemittance.objects.filter(file_sha256=digest).first()
+        if earlier is not None:
+            raise RemittanceFileInvalid(_("This file was imported already (%(name)s).") % {"name": earlier.file_name})
+        remittance = CodRemittance.objects.create(
+            carrier=carrier,
+            file_name=file_name[:200],
+            file_sha256=digest,
+            total=Decimal("0.00"),
+            imported_at=now,
+            imported_by=actor,
+        )
+        shipments = {
+            s.tracking_number: s
+            for s in Shipment.objects.select_related("order").filter(
+                service__carrier=carrier, tracking_number__in={tracking for _row, tracking, _amount in rows}
+            )
+        }
+        seen: Counter[str] = Counter(tracking for _row, tracking, _amount in rows)
+        lines = []
+        total = Decimal("0.00")
+        note = _("Cash on delivery remitted by %(carrier)s (%(file)s)") % {
+            "carrier": carrier.name_th,
+            "file": remittance.file_name,
+        }
+        for row, tracking, amount_text in rows:
+            line = CodRemittanceLine(
+                remittance=remittance, row=row, tracking_number=tracking, outcome=CodRemittanceLine.Outcome.HELD
+            )
+            lines.append(line)
+            try:
+                amount = Decimal(amount_text) if AMOUNT.match(amount_text) else None
+            except InvalidOperation:
+                amount = None
+            line.amount = amount if amount is not None else Decimal("0.00")
+            if amount is None:
+                line.reason = _("The amount %(text)s is not baht and satang.") % {"text": amount_text[:20]}
+                continue
+            total += amount
+            shipment = shipments.get(tracking)
+            line.shipment = shipment
+            if seen[tracking] > 1:
+                line.reason = _("This parcel is listed more than once in the file.")
+            elif shipment is None:
+                line.reason = _("No parcel of %(carrier)s has this tracking number.") % {"carrier": carrier.name_th}
+            elif not shipment.cod_amount:
+                line.reason = _("This parcel was not sent cash on delivery.")
+            else:
+                try:
+                    with transaction.atomic():
+                        orders.settle_cash_on_delivery(
+                            order=shipment.order,
+                            amount=amount,
+                            reference=f"{carrier.code}:{tracking}",
+                            actor=actor,
+                            note=note,
+                            now=now,
+                        )
+                except RemittanceRefused as error:
+                    line.reason = error.message[:300]
+                else:
+                    line.outcome = CodRemittanceLine.Outcome.PAID
+        CodRemittanceLine.objects.bulk_create(lines)
+        CodRemittance.objects.filter(pk=remittance.pk).update(total=total)
+        remittance.total = total
+        held = sum(1 for line in lines if line.outcome == CodRemittanceLine.Outcome.HELD)
+        record_audit_event(
+            actor=actor,
+            action="shipping.cod_remittance_imported",
+            target=remittance,
+            summary=f"{remittance.file_name}: {len(lines) - held} paid, {held} held",
+            data={"total": str(total), "paid": len(lines) - held, "held": held},
+        )
+    return remittance
+
+
+@transaction.atomic
+def resolve_remittance_line(*, line: CodRemittanceLine, note: str, actor: User | None) -> CodRemittanceLine:
+    """Staff dealt with a held line (e.g. asked the carrier, refunded the buyer): it leaves the list, with the note."""
+    line = CodRemittanceLine.objects.select_for_update().get(pk=line.pk)
+    note = note.strip()[:300]
+    if line.outcome != CodRemittanceLine.Outcome.HELD:
+        raise RemittanceFileInvalid(_("This line is not held."))
+    if not note:
+        raise RemittanceFileInvalid(
+            _("Write what was done about it."), fields={"note": [_("Write what was done about it.")]}
+        )
+    line.outcome = CodRemittanceLine.Outcome.RESOLVED
+    line.resolved_note = note
+    line.save(update_fields=["outcome", "resolved_note"])
+    record_audit_event(actor=actor, action="shipping.cod_line_resolved", target=line, summary=note)
+    return line

@@ -15,8 +15,8 @@ from otop.core.pages import pdf_response, staff_only
 from otop.orders import selectors as order_selectors
 from otop.orders.models import Order
 from otop.shipping import selectors, services
-from otop.shipping.labels import render_labels_pdf
-from otop.shipping.models import Carrier, Shipment
+from otop.shipping.labels import render_labels_pdf, render_packing_slip_pdf
+from otop.shipping.models import Carrier, CodRemittanceLine, PickupRequest, Shipment
 
 MAX_SCANS = 500
 
@@ -27,10 +27,15 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
     shipments = list(
         Shipment.objects.select_related("order", "service__carrier")
         .exclude(status__in=[Shipment.Status.DELIVERED, Shipment.Status.CANCELLED])
+        .exclude(return_received_at__isnull=False)
         .order_by("-needs_attention", "created_at")[:300]
     )
     context = {
-        "to_pack": [s for s in shipments if s.order.status == Order.Status.PAID],
+        "pickups": list(PickupRequest.objects.filter(day__gte=timezone.localdate()).select_related("carrier")[:10]),
+        "pickup_carriers": list(Carrier.objects.filter(is_enabled=True, kind=Carrier.Kind.FLASH)),
+        "returnable": services.RETURNABLE,
+        "held_remittances": CodRemittanceLine.objects.filter(outcome=CodRemittanceLine.Outcome.HELD).count(),
+        "to_pack": [s for s in shipments if order_selectors.awaits_fulfilment(s.order)],
         "to_book": [s for s in shipments if s.order.status == Order.Status.PACKED],
         "on_the_way": [s for s in shipments if s.status != Shipment.Status.AWAITING_BOOKING],
         "flash_kind": Carrier.Kind.FLASH,
@@ -86,7 +91,7 @@ def pack(request: HttpRequest, number: str) -> HttpResponse:
         "order": order,
         "rows": rows,
         "unknown": unknown,
-        "can_finish": not differences and order.status == Order.Status.PAID,
+        "can_finish": not differences and order_selectors.awaits_fulfilment(order),
         "scans": scans,
     }
     template = "shipping/pack.html#scan-table" if request.htmx else "shipping/pack.html"
@@ -139,3 +144,101 @@ def batch_labels(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("No parcels were booked today."))
         return redirect("shipping:list")
     return pdf_response(render_labels_pdf(shipments), f"labels-{today:%Y%m%d}.pdf")
+
+
+@require_GET
+@staff_only("shipping.view_shipment")
+def packing_slip(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_selectors.order_by_number(number=number)
+    if order is None or order.delivery_method != Order.Delivery.PARCEL:
+        raise Http404
+    return pdf_response(render_packing_slip_pdf(order, selectors.shipment_of(order)), f"packing-{order.number}.pdf")
+
+
+@require_POST
+@staff_only("shipping.change_shipment")
+def request_pickup(request: HttpRequest, carrier_id: int) -> HttpResponse:
+    carrier = get_object_or_404(Carrier, pk=carrier_id, is_enabled=True)
+    try:
+        pickup = services.request_pickup(carrier=carrier, actor=acting_user(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Courier asked for %(count)s parcels: pickup number %(ticket)s.")
+            % {"count": pickup.parcels, "ticket": pickup.ticket},
+        )
+    return redirect("shipping:list")
+
+
+@require_POST
+@staff_only("shipping.change_shipment")
+def receive_return(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    shipment = get_object_or_404(Shipment, pk=shipment_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick that the parcel is in your hands before receiving it back."))
+        return redirect("shipping:list")
+    try:
+        received = services.receive_return(shipment=shipment, actor=acting_user(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Parcel %(tracking)s received back: its goods are in stock again and order %(number)s is %(status)s.")
+            % {
+                "tracking": received.tracking_number,
+                "number": received.order.number,
+                "status": received.order.get_status_display(),
+            },
+        )
+    return redirect("shipping:list")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only("orders.confirm_payment")
+def cod_remittances(request: HttpRequest) -> HttpResponse:
+    """Import a carrier's COD remittance CSV; the lines held for staff, each with its reason."""
+    carriers = list(Carrier.objects.filter(offers_cod=True))
+    if request.method == "POST":
+        carrier = next((c for c in carriers if str(c.pk) == request.POST.get("carrier", "")), None)
+        upload = request.FILES.get("file")
+        if carrier is None or upload is None:
+            messages.error(request, _("Choose the carrier and the remittance file (CSV)."))
+        elif upload.size > services.MAX_REMITTANCE_BYTES:
+            messages.error(request, _("The file is larger than 2 MB."))
+        else:
+            try:
+                remittance = services.import_cod_remittance(
+                    carrier=carrier, data=upload.read(), file_name=upload.name, actor=acting_user(request)
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                counts = selectors.remittance_counts(remittance)
+                messages.success(
+                    request,
+                    _("Imported %(file)s: %(paid)s orders paid, %(held)s lines held for you.")
+                    % {"file": remittance.file_name, "paid": counts["paid"], "held": counts["held"]},
+                )
+            return redirect("shipping:cod")
+    context = {
+        "carriers": carriers,
+        "held": selectors.held_remittance_lines(),
+        "recent": selectors.recent_remittances(),
+    }
+    return render(request, "shipping/cod.html", context)
+
+
+@require_POST
+@staff_only("orders.confirm_payment")
+def resolve_remittance_line(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = get_object_or_404(CodRemittanceLine, pk=line_id)
+    try:
+        services.resolve_remittance_line(line=line, note=request.POST.get("note", ""), actor=acting_user(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Line resolved."))
+    return redirect("shipping:cod")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from otop.catalog.models import Category, Product
 from otop.catalog.selectors import attach_card_photos, categories_with_listed_counts
+from otop.core.collation import order_by_name
 from otop.core.models import OpeningException
 from otop.core.selectors import OpeningHours, center_profile, opening_hours_on, upcoming_opening_exceptions
 from otop.geo.models import District
@@ -59,11 +60,10 @@ def featured_products(*, limit: int = 8) -> list[Product]:
 def districts_with_products() -> list[District]:
     """The center's province's districts, with how many listed products come from each."""
     province = center_profile().province_id
-    return list(
-        District.objects.filter(province_id=province)
-        .annotate(listed_count=Count("producers__products", filter=Q(producers__products__status="listed")))
-        .order_by("name_th")
+    districts = District.objects.filter(province_id=province).annotate(
+        listed_count=Count("producers__products", filter=Q(producers__products__status="listed"))
     )
+    return list(order_by_name(districts))
 
 
 HOME_CACHE_SECONDS = 30

@@ -24,6 +24,17 @@ urlpatterns = [
     path("orders/track/", views.track, name="track"),
     path("orders/track/<str:number>/<str:token>/", views.tracked_order, name="tracked-order"),
     path("orders/track/<str:number>/<str:token>/slip/", views.tracked_order_slip, name="tracked-order-slip"),
+    path("orders/track/<str:number>/<str:token>/pay/", views.tracked_order_gateway, name="tracked-order-gateway"),
+    path(
+        "orders/track/<str:number>/<str:token>/tax-invoice/",
+        views.tracked_order_tax_invoice,
+        name="tracked-order-tax-invoice",
+    ),
+    path(
+        "orders/track/<str:number>/<str:token>/tax/<uuid:public_id>.pdf",
+        views.tracked_order_tax_document,
+        name="tracked-order-tax-document",
+    ),
     path("account/orders/", views.my_orders, name="my-orders"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from otop.channels.services import record_attribution
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
+from otop.core.pages import pdf_response
 from otop.core.selectors import center_profile
 from otop.core.throttle import hit as throttle_hit
 from otop.core.throttle import peek as throttle_peek
@@ -36,6 +38,8 @@ from otop.shipping.selectors import delivery_quotes, shipment_of, timeline
 from otop.storefront import cart, meta_checkout
 from otop.storefront.forms import AddToCartForm, CartLineForm, CheckoutForm, ListingForm
 from otop.storefront.selectors import ListingFilters, home_page, product_listing, sitemap_codes
+from otop.tax import documents as tax_pdfs
+from otop.tax.forms import BuyerForm
 
 SEARCH_PAGE_SIZE = 24
 PLACED_ORDERS_KEY = "placed_orders"
@@ -202,9 +206,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = _checkout_form(request)
         form.initial["coupon"] = request.session.get(meta_checkout.COUPON_KEY, "")
+        tax_form = BuyerForm()
     else:
         form = _checkout_form(request, request.POST)
-        if form.is_valid():
+        tax_form = BuyerForm(request.POST)
+        if form.is_valid() and not tax_form.is_valid():
+            form.add_error(None, _("Please check the details for the full tax invoice."))
+        if form.is_valid() and tax_form.is_valid():
             data = form.cleaned_data
             try:
                 order = order_services.place_order(
@@ -228,9 +236,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     delivery_option=data["delivery_option"],
                     channel=meta["channel"] if meta else Order.Channel.WEB,
                     coupon=data["coupon"],
+                    tax_invoice=tax_form.buyer(),
+                    payment=data["payment"] or Order.Payment.PROMPTPAY,
                 )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
+                tax_form.add_service_error(error)
             else:
                 if meta:
                     record_attribution(order=order, cart_origin=meta["cart_origin"], utm=meta["utm"])
@@ -247,6 +258,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     discount = quote.discount if quote else Decimal("0.00")
     context = {
         "form": form,
+        "tax_form": tax_form,
         "cart": current,
         "delivery": delivery,
         "discount": discount,
@@ -264,6 +276,7 @@ def _quotes(current: cart.CartView, postcode: str, form: CheckoutForm):
         postcode=postcode,
         subtotal=current.subtotal,
         chosen=form.data.get("delivery_option", "") if form.is_bound else "",
+        payment=form.data.get("payment", "") if form.is_bound else "",
     )
 
 
@@ -271,7 +284,7 @@ def _checkout_totals(subtotal, delivery, *, chosen) -> list[dict]:
     """Goods, delivery and grand total for each delivery method (the page shows the chosen method's; its
     script only switches which one is shown). Pickup is free; a parcel costs the chosen carrier's quote,
     computed on the server, and is unknown (None) until the address gives quotes."""
-    parcel_fee = next((quote.fee for quote in delivery.quotes if quote.option == delivery.chosen), None)
+    parcel_fee = delivery.fee  # the chosen quote, with its COD fee when the carrier collects the money
     rows = []
     for method in Order.Delivery.values:
         fee = parcel_fee if method == Order.Delivery.PARCEL else Decimal("0.00")
@@ -305,6 +318,7 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
         postcode=values["postcode"],
         subtotal=current.subtotal,
         chosen=request.GET.get("delivery_option", ""),
+        payment=request.GET.get("payment", ""),
     )
     # The address is asked only for a parcel: the totals come back too (out of band) with its quote.
     quote, _error = cart.coupon_quote(current, request.GET.get("coupon", "")[:40])
@@ -372,6 +386,14 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
     order = order_selectors.order_for_tracking_token(number=number, token=token)
     if order is None:
         raise Http404
+    if request.GET.get("paid") == "gateway" and order.status == "pending_payment":
+        # Back from the gateway (3-D Secure, the wallet's app): its charge is fetched, never taken from the address.
+        for charge_id in payment_services.waiting_card_charges(order):
+            try:
+                payment_services.apply_card_charge(charge_id=charge_id)
+            except payment_services.GatewayUnavailable:
+                messages.info(request, _("Your card payment is being confirmed; this page will show it soon."))
+        order.refresh_from_db()
     payment = payment_selectors.promptpay_payment_for(order)
     waiting = payment is not None and order.status == "pending_payment"
     shipment = shipment_of(order)
@@ -383,9 +405,70 @@ def tracked_order(request: HttpRequest, number: str, token: str) -> HttpResponse
         "payment": payment,
         "qr_url": payment_selectors.qr_path(payment) if waiting else "",
         "slip_upload": waiting and payment_services.slips_are_checked(),
+        "wallets": payment_services.WALLET_SOURCES.items() if waiting and payment_services.cards_are_taken() else [],
         "token": token,
+        **_tax_context(order, BuyerForm()),
     }
     return render(request, "storefront/track.html", context)
+
+
+def _tax_context(order: Order, tax_form: BuyerForm) -> dict:
+    return {
+        "tax_documents": order_selectors.tax_documents_of(order),
+        "tax_chance": order_selectors.full_invoice_chance(order),
+        "tax_form": tax_form,
+    }
+
+
+@require_POST
+@throttle("storefront.tax_invoice", "10/m")
+def tracked_order_tax_invoice(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The buyer asks for a full tax invoice from the order page (within the month it was paid in)."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    tax_form = BuyerForm(request.POST)
+    if tax_form.is_valid() and tax_form.buyer() is None:
+        tax_form.add_error("name", _("Give the buyer's name."))
+    if tax_form.is_valid():
+        try:
+            invoice = order_services.ask_for_full_tax_invoice(
+                order=order, buyer=tax_form.buyer(), actor=acting_user(request)
+            )
+        except DomainError as error:
+            if not tax_form.add_service_error(error):
+                messages.error(request, error.message)
+                return redirect("storefront:tracked-order", number=order.number, token=token)
+        else:
+            if invoice is None:
+                messages.success(request, _("Thank you: the full tax invoice will be issued when the order is paid."))
+            else:
+                messages.success(request, _("Your full tax invoice %(code)s is ready.") % {"code": invoice.code})
+            return redirect("storefront:tracked-order", number=order.number, token=token)
+    payment = payment_selectors.promptpay_payment_for(order)
+    shipment = shipment_of(order)
+    context = {
+        "order": order,
+        "shipment": shipment,
+        "timeline": timeline(shipment) if shipment else [],
+        "number": order.number,
+        "payment": payment,
+        "token": token,
+        **_tax_context(order, tax_form),
+    }
+    return render(request, "storefront/track.html", context, status=400)
+
+
+@require_GET
+def tracked_order_tax_document(request: HttpRequest, number: str, token: str, public_id: uuid.UUID) -> HttpResponse:
+    """One of the order's tax documents as a PDF for the buyer (Thai, or the English copy with ?lang=en)."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    document = order_selectors.tax_document_of(order, public_id=public_id) if order else None
+    if document is None:
+        raise Http404
+    language = "en" if request.GET.get("lang") == "en" else "th"
+    suffix = "-en" if language == "en" else ""
+    return pdf_response(tax_pdfs.document_pdf(document, language=language), f"{document.code}{suffix}.pdf")
 
 
 @require_POST
@@ -406,6 +489,37 @@ def tracked_order_slip(request: HttpRequest, number: str, token: str) -> HttpRes
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("storefront:tracked-order", number=order.number, token=token)
+
+
+@require_POST
+@throttle("storefront.gateway", "10/m")
+def tracked_order_gateway(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """Pay a waiting order through the gateway: a card token (from the gateway's own card form) or an
+    e-wallet; the buyer is sent to the gateway (3-D Secure, the wallet) and comes back to the tracking page."""
+    order = order_selectors.order_for_tracking_token(number=number, token=token)
+    if order is None:
+        raise Http404
+    back = reverse("storefront:tracked-order", kwargs={"number": order.number, "token": token})
+    source = request.POST.get("source", "")
+    card_token = request.POST.get("card_token", "").strip()
+    if order.status != "pending_payment" or not (card_token or source in payment_services.WALLET_SOURCES):
+        messages.error(request, _("This order cannot be paid that way."))
+        return redirect(back)
+    try:
+        started = payment_services.start_card_payment(
+            paid_for=order,
+            amount=order.total,
+            reference=order.number,
+            return_uri=request.build_absolute_uri(back + "?paid=gateway"),
+            card_token=card_token,
+            source_type="" if card_token else source,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    if started.authorize_uri.startswith(("https://", "http://")):
+        return redirect(started.authorize_uri)
+    return redirect(back)
 
 
 MY_ORDERS_SHOWN = 50

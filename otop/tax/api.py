@@ -32,6 +32,7 @@ class LineOut(Schema):
     unit_price: Money
     total: Money
     vat_exempt: bool
+    credits_position: int | None = None  # a credit note's line: the position of the invoice line it credits
 
 
 class DocumentOut(Schema):
@@ -54,6 +55,7 @@ class DocumentOut(Schema):
     vat_exempt_value: Money
     total: Money
     refers_to: uuid.UUID | None
+    replaces: uuid.UUID | None
     reason: str
     original_value: Money | None
     corrected_value: Money | None
@@ -91,6 +93,7 @@ def document_out(document: TaxDocument) -> DocumentOut:
                 unit_price=line.unit_price,
                 total=line.total,
                 vat_exempt=line.vat_exempt,
+                credits_position=line.credits_line.position if line.credits_line_id else None,
             )  # fmt: skip
             for line in document.lines.all()
         ],
@@ -100,6 +103,7 @@ def document_out(document: TaxDocument) -> DocumentOut:
         vat_exempt_value=document.exempt_total,
         total=document.total,
         refers_to=document.refers_to.public_id if document.refers_to else None,
+        replaces=document.replaces.public_id if document.replaces else None,
         reason=document.reason,
         original_value=document.original_value,
         corrected_value=document.corrected_value,

@@ -119,6 +119,10 @@ class TaxDocument(models.Model):
     vat = models.DecimalField(_("VAT"), **MONEY)
 
     refers_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
+    # A full tax invoice asked for after the sale replaces its abbreviated one (cancelled, kept, referred to).
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("replaces")
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     original_value = models.DecimalField(_("original value"), null=True, blank=True, **MONEY)
     corrected_value = models.DecimalField(_("corrected value"), null=True, blank=True, **MONEY)
@@ -206,6 +210,10 @@ class TaxDocumentLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     total = models.DecimalField(_("amount"), **MONEY)
     vat_exempt = models.BooleanField(_("VAT exempt"), default=False)
+    # A credit note's line: the invoice line it credits (units returned, or an amount taken off that line).
+    credits_line = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credited_by", verbose_name=_("credits")
+    )
 
     class Meta:
         ordering = ["document", "position"]

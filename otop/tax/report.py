@@ -75,6 +75,8 @@ def _row(position: int, document: TaxDocument) -> Row:
         notes.append(f"ใบลดหนี้ อ้างถึง {document.refers_to.code}" if document.refers_to else "ใบลดหนี้")
     elif document.kind == DocumentKind.ABBREVIATED:
         notes.append("ใบกำกับภาษีอย่างย่อ")
+    if document.replaces_id:
+        notes.append(f"แทน {document.replaces.code}")
     if document.exempt_total:
         notes.append(f"ยกเว้นภาษี {document.exempt_total:,.2f}")
     if document.is_cancelled:

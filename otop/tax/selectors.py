@@ -11,7 +11,11 @@ from otop.tax.models import DocumentKind, TaxDocument
 
 
 def documents_of(*, source_type: str, source_id: str | int) -> QuerySet[TaxDocument]:
-    return TaxDocument.objects.filter(source_type=source_type, source_id=str(source_id)).order_by("issued_at", "id")
+    return (
+        TaxDocument.objects.filter(source_type=source_type, source_id=str(source_id))
+        .select_related("refers_to", "replaces")
+        .order_by("issued_at", "id")
+    )
 
 
 def live_invoice_of(*, source_type: str, source_id: str | int, kind: str = DocumentKind.FULL) -> TaxDocument | None:
@@ -23,7 +27,12 @@ def live_invoice_of(*, source_type: str, source_id: str | int, kind: str = Docum
 
 
 def document_by_public_id(public_id) -> TaxDocument | None:
-    return TaxDocument.objects.select_related("refers_to").prefetch_related("lines").filter(public_id=public_id).first()
+    return (
+        TaxDocument.objects.select_related("refers_to", "replaces")
+        .prefetch_related("lines__credits_line")
+        .filter(public_id=public_id)
+        .first()
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -40,6 +49,6 @@ def documents_of_month(year: int, month: int) -> QuerySet[TaxDocument]:
     start, end = month_bounds(year, month)
     return (
         TaxDocument.objects.filter(issued_at__gte=start, issued_at__lt=end)
-        .select_related("refers_to")
+        .select_related("refers_to", "replaces")
         .order_by("issued_at", "code")
     )

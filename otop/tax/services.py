@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +57,28 @@ class SoldLine:
     total: Decimal
     product_id: int | None = None
     vat_exempt: bool = False
+    credits_line_id: int | None = None  # a credit note's line: the invoice line it takes from
+
+
+@dataclass(frozen=True)
+class LineCredit:
+    """What a credit note takes off one line of an invoice (by its position): units returned, or an amount
+    (a price reduction), or both (units returned for a given amount)."""
+
+    position: int
+    quantity: int = 0
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class LineLeft:
+    """An invoice line and what is left of it to credit: its value (its total less its share of the bill
+    discount) and its units, less what credit notes already took."""
+
+    line: TaxDocumentLine
+    value: Decimal
+    value_left: Decimal
+    quantity_left: int
 
 
 @dataclass(frozen=True)
@@ -207,6 +229,7 @@ def _create(
     reason: str = "",
     original_value: Decimal | None = None,
     numbered: tuple[DocumentSeries, int] | None = None,
+    replaces: TaxDocument | None = None,
 ) -> TaxDocument:
     exempt = exempt_product_ids(line.product_id for line in lines)
     marked = [
@@ -217,6 +240,7 @@ def _create(
             total=to_satang(line.total),
             product_id=line.product_id,
             vat_exempt=line.vat_exempt or (line.product_id in exempt),
+            credits_line_id=line.credits_line_id,
         )
         for line in lines
     ]
@@ -258,6 +282,7 @@ def _create(
         net=parts.net,
         vat=parts.vat,
         refers_to=refers_to,
+        replaces=replaces,
         reason=reason,
         original_value=original_value,
         corrected_value=None if original_value is None else original_value - parts.total,
@@ -271,6 +296,7 @@ def _create(
             unit_price=line.unit_price,
             total=line.total,
             vat_exempt=line.vat_exempt,
+            credits_line_id=line.credits_line_id,
         )
         for position, line in enumerate(marked, start=1)
     )
@@ -373,6 +399,160 @@ def credited_total(invoice: TaxDocument) -> Decimal:
     return sum((note.total for note in credit_notes), ZERO)
 
 
+def lines_left(invoice: TaxDocument) -> list[LineLeft]:
+    """Each line of an invoice with what is left of it to credit.
+
+    A line's value is its total less its share of the bill discount; the shares are split at the running
+    total and rounded to the satang there, so the values add up to the invoice's total exactly.
+    """
+    lines = list(invoice.lines.order_by("position"))
+    gross = sum((line.total for line in lines), ZERO)
+    taken = {
+        row["credits_line"]: (row["value"] or ZERO, row["units"] or 0)
+        for row in TaxDocumentLine.objects.filter(
+            credits_line__document=invoice, document__status=TaxDocument.Status.ISSUED
+        )
+        .values("credits_line")
+        .annotate(value=Sum("total"), units=Sum("quantity"))
+    }
+    result, running, shared = [], ZERO, ZERO
+    for line in lines:
+        running += line.total
+        share = (to_satang(invoice.discount * running / gross) if gross else ZERO) - shared
+        shared += share
+        value = line.total - share
+        credited_value, credited_units = taken.get(line.pk, (ZERO, 0))
+        result.append(
+            LineLeft(
+                line=line,
+                value=value,
+                value_left=value - credited_value,
+                quantity_left=max(line.quantity - credited_units, 0),
+            )
+        )
+    return result
+
+
+@transaction.atomic
+def credit_invoice_lines(
+    *,
+    invoice: TaxDocument,
+    credits: Sequence[LineCredit],
+    reason: str,
+    source_type: str = "",
+    source_id: str | int = "",
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> TaxDocument:
+    """Issue a credit note for part of an invoice, line by line (a partial refund): per line, units returned
+    (credited at the line's value per unit; the last units take what is left, so nothing is lost to rounding)
+    or an amount. Each credit note line refers to the invoice line it credits; a line is never credited
+    beyond its units or its value. Refused as a whole (InvalidTaxDocument with a field per line)."""
+    invoice = TaxDocument.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind == DocumentKind.CREDIT_NOTE:
+        raise InvalidTaxDocument(_("A credit note is issued against an invoice."))
+    if invoice.is_cancelled:
+        raise DocumentCancelled(_("This document is cancelled."))
+    left = {entry.line.position: entry for entry in lines_left(invoice)}
+    errors: dict[str, list[str]] = {}
+    sold: list[SoldLine] = []
+    seen: set[int] = set()
+    for credit in credits:
+        field = f"lines.{credit.position}"
+        entry = left.get(credit.position)
+        if entry is None or credit.position in seen:
+            errors[field] = [_("The invoice has no such line, or it is named twice.")]
+            continue
+        seen.add(credit.position)
+        line = entry.line
+        if credit.quantity < 0 or (credit.amount is not None and credit.amount <= 0):
+            errors[field] = [_("A quantity or an amount is more than zero.")]
+            continue
+        if credit.quantity == 0 and credit.amount is None:
+            errors[field] = [_("Give the units returned or the amount to take off.")]
+            continue
+        if credit.quantity > entry.quantity_left:
+            errors[field] = [_("Only %(count)s of this line are left to credit.") % {"count": entry.quantity_left}]
+            continue
+        if credit.amount is not None:
+            amount = to_satang(credit.amount)
+        elif credit.quantity == entry.quantity_left:
+            amount = entry.value_left
+        else:
+            amount = min(to_satang(entry.value * credit.quantity / line.quantity), entry.value_left)
+        if amount <= 0 or amount > entry.value_left:
+            errors[field] = [
+                _("At most %(amount)s is left to credit on this line.") % {"amount": f"{entry.value_left:,.2f}"}
+            ]
+            continue
+        sold.append(
+            SoldLine(
+                name=line.name,
+                quantity=credit.quantity,
+                unit_price=to_satang(amount / credit.quantity) if credit.quantity else amount,
+                total=amount,
+                vat_exempt=line.vat_exempt,
+                credits_line_id=line.pk,
+            )
+        )
+    if not credits:
+        errors["lines"] = [_("Choose at least one line to credit.")]
+    if errors:
+        raise InvalidTaxDocument(_("Check the lines to credit."), fields=errors)
+    return issue_credit_note(
+        invoice=invoice, lines=sold, reason=reason, source_type=source_type, source_id=source_id, actor=actor, now=now
+    )
+
+
+@transaction.atomic
+def credit_the_rest(
+    *,
+    invoice: TaxDocument,
+    reason: str,
+    source_type: str = "",
+    source_id: str | int = "",
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> TaxDocument | None:
+    """Credit everything still left of an invoice (a refund of the whole sale, a void after its day), line by
+    line; None when nothing is left."""
+    invoice = TaxDocument.objects.select_for_update().get(pk=invoice.pk)
+    remaining = invoice.total - credited_total(invoice)
+    if remaining <= 0:
+        return None
+    entries = [entry for entry in lines_left(invoice) if entry.value_left > 0]
+    if sum((entry.value_left for entry in entries), ZERO) == remaining:
+        credits = [
+            LineCredit(
+                position=entry.line.position,
+                quantity=entry.quantity_left,
+                amount=None if entry.quantity_left else entry.value_left,
+            )
+            for entry in entries
+        ]
+        return credit_invoice_lines(
+            invoice=invoice, credits=credits, reason=reason, source_type=source_type, source_id=source_id,
+            actor=actor, now=now,
+        )  # fmt: skip
+    # Earlier credit notes took amounts off the whole invoice, not off its lines: credit what is left of it as
+    # one amount, its exempt part apart while the exempt goods are untouched.
+    exempt = invoice.exempt_total if remaining == invoice.total else ZERO
+    name = _("Refund of %(code)s") % {"code": invoice.source_code or invoice.code}
+    return issue_credit_note(
+        invoice=invoice,
+        lines=[
+            SoldLine(name=name, quantity=1, unit_price=amount, total=amount, vat_exempt=exempt_part)
+            for amount, exempt_part in ((remaining - exempt, False), (exempt, True))
+            if amount > 0
+        ],
+        reason=reason,
+        source_type=source_type,
+        source_id=source_id,
+        actor=actor,
+        now=now,
+    )
+
+
 @transaction.atomic
 def cancel_document(
     *, document: TaxDocument, reason: str, actor: User | None, now: datetime | None = None
@@ -400,6 +580,85 @@ def cancel_documents_of(
         source_type=source_type, source_id=str(source_id), status=TaxDocument.Status.ISSUED
     ).exclude(kind=DocumentKind.CREDIT_NOTE)
     return [cancel_document(document=document, reason=reason, actor=actor) for document in documents]
+
+
+def void_documents_of(
+    *, source_type: str, source_id: str | int, reason: str, actor: User | None, now: datetime | None = None
+) -> list[TaxDocument]:
+    """A sale or an order is voided: each live invoice of it is cancelled on the business day it was issued
+    (kept, its number not reused); after that day, or once credited, a credit note takes back what is left
+    of it. Returns the documents cancelled and the credit notes issued."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    done = []
+    invoices = TaxDocument.objects.filter(
+        source_type=source_type, source_id=str(source_id), status=TaxDocument.Status.ISSUED
+    ).exclude(kind=DocumentKind.CREDIT_NOTE)
+    for invoice in invoices:
+        credited = invoice.credit_notes.filter(status=TaxDocument.Status.ISSUED).exists()
+        if timezone.localdate(invoice.issued_at) == today and not credited:
+            done.append(cancel_document(document=invoice, reason=reason, actor=actor, now=now))
+            continue
+        note = credit_the_rest(invoice=invoice, reason=reason, actor=actor, now=now)
+        if note is not None:
+            done.append(note)
+    return done
+
+
+@transaction.atomic
+def replace_with_full_invoice(
+    *,
+    source_type: str,
+    source_id: str | int,
+    lines: Sequence[SoldLine],
+    buyer: Buyer,
+    discount: Decimal = ZERO,
+    register_code: str = "",
+    source_code: str = "",
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> TaxDocument:
+    """Issue the full tax invoice of a sale that already has its abbreviated one (the buyer asked after
+    paying, at the till or from the order page): the abbreviated invoice is cancelled, kept and referred to
+    by the full one, which says which it replaces. Once per sale; a refusal (bad buyer, a credited invoice)
+    changes nothing."""
+    buyer = buyer.cleaned()
+    source_id = str(source_id)
+    existing = TaxDocument.objects.filter(
+        kind=DocumentKind.FULL, source_type=source_type, source_id=source_id, status=TaxDocument.Status.ISSUED
+    ).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    abbreviated = list(
+        TaxDocument.objects.select_for_update().filter(
+            kind=DocumentKind.ABBREVIATED, source_type=source_type, source_id=source_id,
+            status=TaxDocument.Status.ISSUED,
+        )
+    )  # fmt: skip
+    if any(document.credit_notes.filter(status=TaxDocument.Status.ISSUED).exists() for document in abbreviated):
+        raise InvalidTaxDocument(_("This sale has credit notes: its invoice cannot be replaced any more."))
+    for document in abbreviated:
+        cancel_document(document=document, reason=_("Replaced by a full tax invoice"), actor=actor, now=now)
+    full = issue_document(
+        kind=DocumentKind.FULL,
+        source_type=source_type,
+        source_id=source_id,
+        source_code=source_code,
+        register_code=register_code,
+        lines=lines,
+        discount=discount,
+        buyer=buyer,
+        actor=actor,
+        now=now,
+    )
+    if abbreviated:
+        full.replaces = abbreviated[0]
+        full.save(update_fields=["replaces"])
+        for document in abbreviated:
+            document.cancel_reason = (_("Replaced by full tax invoice %(code)s") % {"code": full.code})[:300]
+            document.save(update_fields=["cancel_reason"])
+    return full
 
 
 # --- requests made before payment --------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from otop.core.collation import NameOrderedModelChoiceField
 from otop.core.selectors import center_profile
 from otop.core.validators import normalize_thai_phone, validate_thai_phone
 from otop.payments.models import Payment
@@ -31,6 +32,18 @@ def grid_times(space: Space) -> list[tuple[str, str]]:
     return options
 
 
+def default_end(start: str, *, space: Space, times: list[str]) -> str:
+    """The end a booking form offers for a start: the space's shortest booking later, on the grid, and
+    always after the start (the last time of the day when the shortest booking does not fit)."""
+    try:
+        hour, minute = (int(part) for part in start.split(":"))
+    except ValueError:
+        return times[-1] if times else ""
+    wanted = hour * 60 + minute + max(space.minimum_minutes, space.slot_minutes)
+    later = [t for t in times if int(t[:2]) * 60 + int(t[3:]) >= wanted]
+    return later[0] if later else (times[-1] if times else "")
+
+
 class TimeRangeForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start = forms.ChoiceField(label=pgettext_lazy("booking start time", "From"))
@@ -39,8 +52,11 @@ class TimeRangeForm(forms.Form):
     def __init__(self, *args, space: Space, **kwargs):
         super().__init__(*args, **kwargs)
         self.space = space
-        self.fields["start"].choices = grid_times(space)
-        self.fields["end"].choices = grid_times(space)
+        times = grid_times(space)
+        self.fields["start"].choices = times
+        self.fields["end"].choices = times
+        if not self.is_bound and "start" in self.initial and "end" not in self.initial:
+            self.initial["end"] = default_end(str(self.initial["start"]), space=space, times=[t for t, _l in times])
 
     def times(self) -> tuple[datetime, datetime]:
         day = self.cleaned_data["day"]
@@ -73,7 +89,7 @@ class PaymentForm(forms.Form):
 
 
 class WifiForm(forms.Form):
-    space = forms.ModelChoiceField(label=_("Space"), queryset=Space.objects.filter(is_active=True))
+    space = NameOrderedModelChoiceField(label=_("Space"), queryset=Space.objects.filter(is_active=True))
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     password = forms.CharField(
         label=_("New password"), max_length=64, required=False, help_text=_("Leave empty for a random password.")

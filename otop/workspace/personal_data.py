@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from otop.core.personal_data import PersonalDataHandler, register_personal_data
+from otop.core.retention import MONTHS, RetentionTarget, register_retention_target
 from otop.workspace.models import Booking
 
 
@@ -28,5 +32,29 @@ def erase(user) -> str:
     return f"contact details taken off {erased} booking(s)"
 
 
+def _old_contacts(cutoff: datetime):
+    """Bookings that ended before the cutoff and still carry a contact."""
+    return Booking.objects.filter(ends_at__lt=cutoff).exclude(name="", phone="", email="", purpose="")
+
+
+def count_old_contacts(cutoff: datetime) -> int:
+    return _old_contacts(cutoff).count()
+
+
+def forget_old_contacts(cutoff: datetime) -> int:
+    """Retention: the contact leaves the booking; the slot, amount and payments stay."""
+    return _old_contacts(cutoff).update(name="", phone="", email="", purpose="")
+
+
 def register() -> None:
     register_personal_data(PersonalDataHandler(app="workspace", export=export, erase=erase))
+    register_retention_target(
+        RetentionTarget(
+            key="booking_contacts",
+            label=_("Room bookings: name, phone, e-mail and purpose"),
+            keep_for=6,
+            unit=MONTHS,
+            count=count_old_contacts,
+            forget=forget_old_contacts,
+        )
+    )

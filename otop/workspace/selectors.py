@@ -130,6 +130,14 @@ def wifi_for_booking(booking: Booking) -> WifiCredential | None:
     return WifiCredential.objects.filter(space_id=booking.space_id, day=day, booking__isnull=True).first()
 
 
+def wifi_for_guest(booking: Booking) -> WifiCredential | None:
+    """The WiFi a guest may see on their booking page and calendar entry: only for a live booking that is
+    paid (or free of charge); staff see it on their own pages to hand it over at the desk."""
+    if not booking.is_active or booking.payment_status == Booking.PaymentStatus.UNPAID:
+        return None
+    return wifi_for_booking(booking)
+
+
 def paid_total(booking: Booking) -> Decimal:
     return sum(
         (payment.amount for payment in booking.payments.all() if payment.status == Payment.Status.CONFIRMED),

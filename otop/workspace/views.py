@@ -28,7 +28,7 @@ from otop.workspace.selectors import (
     change_deadline,
     day_availability,
     week_availability,
-    wifi_for_booking,
+    wifi_for_guest,
 )
 from otop.workspace.services import cancel_booking, create_booking, move_booking
 
@@ -79,13 +79,6 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
         initial.update(name=user.get_full_name() or user.username, phone=user.phone, email=user.email)
-    if "start" in request.GET:
-        try:
-            hour, minute = (int(part) for part in request.GET["start"].split(":"))
-            end = (hour * 60 + minute + space.minimum_minutes) // 60, (hour * 60 + minute + space.minimum_minutes) % 60
-            initial["end"] = f"{end[0]:02d}:{end[1]:02d}"
-        except ValueError:
-            pass
     return _space_page(request, space, BookingForm(initial=initial, space=space))
 
 
@@ -137,7 +130,7 @@ def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "booking": booking,
         "space": booking.space,
-        "wifi": wifi_for_booking(booking) if booking.is_active else None,
+        "wifi": wifi_for_guest(booking),
         "outstanding": amount_outstanding(booking),
         "qr": promptpay_qr(booking),
         "can_change": can_customer_change(booking),
@@ -150,13 +143,13 @@ def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def booking_calendar_text(booking: Booking, *, link: str) -> str:
-    wifi = wifi_for_booking(booking)
+    wifi = wifi_for_guest(booking)
     description = [
         _("Booking %(reference)s for %(name)s") % {"reference": booking.reference, "name": booking.name},
     ]
     if booking.purpose:
         description.append(booking.purpose)
-    if wifi is not None and booking.is_active:
+    if wifi is not None:
         description.append(
             _("WiFi: %(network)s, password %(password)s") % {"network": wifi.network_name, "password": wifi.password}
         )

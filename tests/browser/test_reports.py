@@ -29,6 +29,10 @@ def test_the_province_officer_reads_the_dashboard_on_a_phone(live_server, phone,
     year = current_buddhist_year()
     net = DailySales.objects.filter(day__year=gregorian_year(year)).aggregate(n=Sum("net"))["n"] or Decimal(0)
 
+    refused = []
+    phone.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     _sign_in(phone, live_server.url, "/reports/", "officer")
     expect(phone.locator("h1")).to_contain_text(f"ยอดขายเทียบเป้าหมาย พ.ศ. {year}")
     expect(phone.locator('[data-figure="net"]')).to_have_text(f"฿{net:,.2f}")
@@ -38,6 +42,16 @@ def test_the_province_officer_reads_the_dashboard_on_a_phone(live_server, phone,
     expect(phone.locator("svg.chart").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "dashboard")
+
+    # The district map: 26 squares, each named for screen readers, fitting the phone's width.
+    district_map = phone.locator("svg.district-map")
+    district_map.scroll_into_view_if_needed()
+    expect(district_map).to_be_visible()
+    assert district_map.locator("a").count() == 26
+    assert district_map.bounding_box()["width"] <= 390
+    expect(district_map.get_by_role("link", name="เมืองขอนแก่น: ฿", exact=False)).to_have_count(1)
+    screenshot(phone, "district-map")
+    assert refused == []
 
     phone.locator("#by-district ~ .chart-and-table table tbody tr th a").first.click()
     expect(phone.locator("h1")).to_contain_text("อำเภอ")

@@ -86,7 +86,7 @@ def test_flash_parcel_from_quote_to_delivery(live_server, phone, desktop, make_u
         page.locator("#id_subdistrict").select_option("400101")
         expect(page.locator("#id_postcode")).to_have_value("40000")
         # 1400 g of goods + a 60 g box = 1460 g: registered ≤ 2 kg 35.00, Flash 55.00, EMS ≤ 1.5 kg 82.00.
-        options = page.locator("#delivery-options input[type=radio]")
+        options = page.locator("#delivery-options input[name=delivery_option]")
         expect(options).to_have_count(3)
         assert [options.nth(i).get_attribute("value") for i in range(3)] == [
             "thailandpost:registered",
@@ -96,6 +96,8 @@ def test_flash_parcel_from_quote_to_delivery(live_server, phone, desktop, make_u
         expect(page.locator("#delivery-options")).to_contain_text("฿55.00")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.locator("#delivery-options input[value='flash:standard']").check()
+        _settle(page)
+        expect(page.locator(".checkout-total [data-delivery=parcel]")).to_have_text("฿1,385.75")
         screenshot(page, "quotes")
         page.locator("button[type=submit]").last.click()
         expect(page.locator(".order-number")).to_have_text(re.compile(r"^OTOP-25\d\d-000001$"))
@@ -165,6 +167,84 @@ def test_flash_parcel_from_quote_to_delivery(live_server, phone, desktop, make_u
         expect(page.locator(".timeline li")).to_have_count(1)
         expect(page.locator(".parcel-status")).to_have_text("นำจ่ายสำเร็จ")
         screenshot(page, "tracking")
+
+
+def test_cash_on_delivery_from_checkout_to_the_carriers_remittance(
+    live_server, phone, desktop, make_user, settings, screenshot, tmp_path
+):
+    """A phone buyer picks Flash with cash on delivery (its fee in the total), no QR to scan; staff pack the unpaid
+    order, book it with the COD amount, and the carrier's remittance file pays it."""
+    silk = listed_product(name_th="ผ้าไหมมัดหมี่", name_en="Mudmee silk", price="1250.50", sku="SILK-1", weight_grams=400)
+    inventory.receive_stock(
+        variant=silk.variants.get(), location=stock.location(Location.Code.ONLINE), quantity=5, actor=None
+    )
+    make_user("staff", username="packer")
+    CenterProfile.objects.filter(pk=CenterProfile.SINGLETON_ID).update(promptpay_id="0812345678")
+    cache.clear()
+    with FakeFlash() as fake:
+        settings.FLASH_API_BASE_URL, settings.FLASH_MCH_ID, settings.FLASH_API_KEY = fake.url, fake.mch_id, fake.key
+        Carrier.objects.filter(code="flash").update(is_enabled=True, offers_cod=True, cod_fee=Decimal("25.00"))
+        fake.price_satang = 5500
+
+        page = phone
+        page.goto(live_server.url + f"/products/{silk.code}/")
+        page.locator(".add-to-cart button").first.click()
+        expect(page.locator("#cart-count")).not_to_have_text("0")
+        page.goto(live_server.url + "/checkout/")
+        page.locator("#id_name").fill("สมหญิง ใจดี")
+        page.locator("#id_phone").fill("0812223333")
+        page.locator("#id_delivery_method_1").check()
+        page.locator("#id_line1").fill("99 หมู่ 1 ถนนมิตรภาพ")
+        page.locator("#id_district").select_option("4001")
+        expect(page.locator("#id_subdistrict option")).not_to_have_count(1)
+        _settle(page)
+        page.locator("#id_subdistrict").select_option("400101")
+        expect(page.locator("#id_postcode")).to_have_value("40000")
+        page.locator("#delivery-options input[value='flash:standard']").check()
+        expect(page.locator("#payment-cod")).to_be_visible()
+        _settle(page)
+        page.locator("#payment-cod").check()
+        expect(page.locator(".cod-note")).to_be_visible()
+        _settle(page)
+        # 1,250.50 goods + 55.00 Flash + 25.00 COD fee.
+        expect(page.locator(".checkout-delivery [data-delivery=parcel]")).to_have_text("฿80.00")
+        expect(page.locator(".checkout-total [data-delivery=parcel]")).to_have_text("฿1,330.50")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.locator("#payment-cod").scroll_into_view_if_needed()
+        screenshot(page, "checkout-cod")
+        page.locator("button[type=submit]").last.click()
+        expect(page.locator(".order-number")).to_have_text(re.compile(r"^OTOP-25\d\d-000001$"))
+        expect(page.locator(".cod-note")).to_contain_text("฿1,330.50")
+        expect(page.locator("img[src*='/payments/qr/']")).to_have_count(0)
+        order = Order.objects.get()
+        assert order.cash_on_delivery and order.total == Decimal("1330.50") and order.expires_at is None
+
+        staff = desktop
+        staff.goto(live_server.url + "/shipping/")
+        staff.locator("#id_username").fill("packer")
+        staff.locator("#id_password").fill(PASSWORD)
+        staff.locator("button[type=submit]").click()
+        staff.locator(f"a[href='/shipping/pack/{order.number}/']").click()
+        staff.locator("#scan-code").fill("SILK-1")
+        staff.locator("#scan-code").press("Enter")
+        expect(staff.locator("#scan-table[data-scans='1']")).to_have_count(1)
+        _settle(staff)
+        staff.locator("button[value=finish]").click()
+        staff.locator("form[action$='/book/'] button").click()
+        expect(staff.locator("body")).to_contain_text("TH014000000001")
+        assert fake.requests[-1][1]["codAmount"] == "133050"
+
+        remittance = tmp_path / "flash-cod.csv"
+        remittance.write_text("pno,cod_amount\nTH014000000001,1330.50\nTH0140UNKNOWN,99.00\n", encoding="utf-8")
+        staff.goto(live_server.url + "/shipping/cod/")
+        staff.locator("#cod-carrier").select_option(str(Carrier.objects.get(code="flash").pk))
+        staff.locator("#cod-file").set_input_files(str(remittance))
+        staff.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+        expect(staff.locator("table.cod-held tbody tr")).to_have_count(1)
+        expect(staff.locator("table.cod-held")).to_contain_text("TH0140UNKNOWN")
+        screenshot(staff, "cod-remittance")
+        order.refresh_from_db()
+        assert order.status == Order.Status.COMPLETED and order.paid_at is not None
 
 
 def test_a_thailand_post_poll_puts_buddhist_era_dates_on_the_right_days(live_server, desktop, make_user, settings):

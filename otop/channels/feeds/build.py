@@ -1,8 +1,8 @@
 """Building the feed files: one pass over the catalogue writes all four into the default storage.
 
 A build remembers the catalogue's fingerprint (products, producers, photos, stock moves, reservations,
-the parcel rate, the site's address); when the fingerprint changes the feeds are built again — by the
-periodic job (`channels/schedule.py`, every minute), by `manage.py build_feeds`, or by a task queued when
+the parcel rate, the carriers' rates, the site's address); when the fingerprint changes the feeds are built
+again — by the periodic job (`channels/schedule.py`, every minute), by `manage.py build_feeds`, or by a task queued when
 a feed is asked for and is out of date (the previous file is served meanwhile).
 """
 
@@ -29,6 +29,7 @@ from otop.core.selectors import center_profile
 from otop.inventory.models import Reservation, StockMove
 from otop.orders.services import shop_settings
 from otop.producers.models import Producer
+from otop.shipping.rates import item_rates, rates_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def catalogue_fingerprint() -> str:
         reservations["open"],
         reservations["closed"],
         shop_settings().parcel_rate,
+        rates_fingerprint(),
         settings.SITE_URL,
     ]
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
@@ -91,7 +93,7 @@ def build_feeds(*, now: datetime | None = None) -> list[FeedBuild]:
         MetaCsv(texts["meta.csv"]),
         MetaXml(texts["meta.xml"], **channel),
         MetaEnglishCsv(texts["meta-en.csv"]),
-        GoogleXml(texts["google.xml"], parcel_rate=shop_settings().parcel_rate, **channel),
+        GoogleXml(texts["google.xml"], parcel_rate=shop_settings().parcel_rate, rates=item_rates(), **channel),
     ]
     rows = 0
     try:

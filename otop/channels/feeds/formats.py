@@ -3,7 +3,8 @@
 - `meta.csv` / `meta.xml`: Meta's catalogue (CSV with a header row; RSS 2.0 with the `g:` namespace).
 - `meta-en.csv`: Meta's language override feed (`id,override,title,description,link`, override `en_XX`).
 - `google.xml`: Google Merchant Center (RSS 2.0, `g:` attributes, availability `in_stock`/`out_of_stock`,
-  `g:shipping` with the shop's parcel rate to Thailand).
+  a `g:shipping` per carrier service from the carriers' rate tables for the item's weight (the shop's
+  parcel rate when no table-priced carrier is enabled or the weight is not recorded)).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape
 
 from otop.channels.feeds.rows import FeedRow, price_text
+from otop.shipping.rates import ItemRates
 
 META_COLUMNS = [
     "id",
@@ -115,11 +117,34 @@ class MetaXml(_Rss):
 
 
 class GoogleXml(_Rss):
-    def __init__(self, out: TextIO, *, parcel_rate: Decimal, **channel: str) -> None:
+    def __init__(self, out: TextIO, *, parcel_rate: Decimal, rates: ItemRates | None = None, **channel: str) -> None:
         super().__init__(out, **channel)
-        self.shipping = (
-            f"<g:shipping><g:country>TH</g:country><g:service>{escape('พัสดุ')}</g:service>"
-            f"<g:price>{price_text(parcel_rate)}</g:price></g:shipping>"
+        self.rates = rates
+        self.parcel_shipping = self._shipping(escape("พัสดุ"), parcel_rate, None, None)
+
+    @staticmethod
+    def _shipping(service: str, price: Decimal, days_min: int | None, days_max: int | None) -> str:
+        transit = (
+            f"<g:min_transit_time>{days_min}</g:min_transit_time><g:max_transit_time>{days_max}</g:max_transit_time>"
+            if days_min is not None
+            else ""
+        )
+        return (
+            f"<g:shipping><g:country>TH</g:country><g:service>{service}</g:service>"
+            f"<g:price>{price_text(price)}</g:price>{transit}</g:shipping>"
+        )
+
+    def shipping(self, row: FeedRow) -> str:
+        """One g:shipping per carrier service that takes one unit, from its rate table; else the parcel rate."""
+        quotes = (
+            self.rates.quotes(content_grams=row.weight_grams, volume_cm3=row.volume_cm3, price=row.price)
+            if self.rates
+            else ()
+        )
+        if not quotes:
+            return self.parcel_shipping
+        return "".join(
+            self._shipping(escape(quote.service_name), quote.fee, quote.days_min, quote.days_max) for quote in quotes
         )
 
     def write(self, row: FeedRow) -> None:
@@ -144,6 +169,8 @@ class GoogleXml(_Rss):
         ]
         parts = ["<item>"]
         parts += [_element(name, value) for name, value in fields if value != ""]
-        parts.append(self.shipping)
+        parts.append(self.shipping(row))
+        if row.weight_grams:
+            parts.append(f"<g:shipping_weight>{row.weight_grams} g</g:shipping_weight>")
         parts.append("</item>\n")
         self.out.write("".join(parts))

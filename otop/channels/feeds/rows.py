@@ -97,6 +97,8 @@ class FeedRow:
     district: str
     stars: str
     gtin: str = ""
+    weight_grams: int | None = None  # one unit's, for the shipping rate (None: not recorded)
+    volume_cm3: int = 0
 
     @property
     def price_text(self) -> str:
@@ -158,6 +160,11 @@ VARIANT_FIELDS = (
     "product__category__name_th",
     "product__producer__name_th",
     "product__producer__district__name_th",
+    "weight_grams",
+    "product__weight_grams",
+    "product__length_mm",
+    "product__width_mm",
+    "product__height_mm",
 )
 
 
@@ -244,4 +251,12 @@ def _row(row: dict, links: _Links, variant_counts: dict, photos: dict, available
         stars=f"OTOP {stars} ดาว" if stars else "",
         # Barcodes starting with 2 are the center's own (in-store numbers), not GTINs shops may list.
         gtin=row["barcode"] if row["barcode"] and not row["barcode"].startswith("2") else "",
+        weight_grams=row["weight_grams"] or row["product__weight_grams"] or None,
+        volume_cm3=_volume_cm3(row),
     )
+
+
+def _volume_cm3(row: dict) -> int:
+    """The parcel size of one unit (as otop.shipping.parcels measures it), 0 when not recorded."""
+    length, width, height = row["product__length_mm"], row["product__width_mm"], row["product__height_mm"]
+    return max(1, length * width * height // 1000) if length and width and height else 0

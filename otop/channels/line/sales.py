@@ -15,6 +15,7 @@ from otop.channels.line.outbox import LineChannel
 from otop.channels.models import ChatContact, Platform, PushKind, SalesPushCursor
 from otop.channels.selectors import push_enabled
 from otop.channels.services import start_sales_cursor
+from otop.core.collation import collate
 from otop.core.i18n import localized
 from otop.core.money import ZERO
 from otop.inventory.models import SoldItem
@@ -67,7 +68,7 @@ def _push_digest(producer: Producer, *, now: datetime) -> bool:
                 "name": localized(variant.product, "name", language),
                 "quantity": quantity,
                 "amount": amount,
-                "channels": ", ".join(sorted(_channel_label(channel, language) for channel in channels)),
+                "channels": ", ".join(collate(_channel_label(channel, language) for channel in channels)),
             }
             for variant, quantity, amount, channels in totals.values()
         ]

@@ -36,6 +36,16 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "otop.example"}, "SECRET_KEY"),
         ({"DJANGO_ENV": "production", "SECRET_KEY": "x" * 60}, "SECRET_KEY"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "FIELD_ENCRYPTION_KEYS"),
+        (
+            {
+                "DJANGO_ENV": "production",
+                "SECRET_KEY": "p9Jx!2vQ#mL7sT0wZ4yB8nR1cF6hK3dG5aE_uI9oP2lS7jW0qX4zV",
+                "ALLOWED_HOSTS": "otop.example",
+                "DATABASE_URL": "sqlite:///x.sqlite3",
+            },
+            "FIELD_ENCRYPTION_KEYS",
+        ),
     ],
 )
 def test_a_bad_setting_stops_the_start_with_one_line_naming_it(env, named):
@@ -57,6 +67,7 @@ def test_production_settings_pass_the_deploy_check():
         SECRET_KEY="p9Jx!2vQ#mL7sT0wZ4yB8nR1cF6hK3dG5aE_uI9oP2lS7jW0qX4zV",
         ALLOWED_HOSTS="otop.example",
         SITE_URL="https://otop.example",
+        FIELD_ENCRYPTION_KEYS="yN1tLgNl1B0m1zQ6D0hJr2nIu4vJm8mH1c4gEJ0Ebqs=,ZmllbGQtZW5jcnlwdGlvbi1vbGQta2V5LTMyYnl0ZXM=",
         DATABASE_URL=f"sqlite:///{ROOT / 'var' / 'deploy-check.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -71,3 +71,25 @@ def test_the_demo_home_and_listing_show_a_picture_on_every_card(db, client, monk
         cards = html.count('<li class="product-card">')
         assert cards >= 3, path
         assert html.count('<picture class="product-picture"><source type="image/webp"') == cards, path
+
+
+def test_the_thai_and_english_demo_stories_say_the_same_thing(db):
+    import random
+    import re
+
+    from otop.demo import services as demo
+    from otop.demo.data import ITEMS
+    from otop.geo.models import Province
+
+    # The demo's own builders, without the feature apps' data (seed_demo would take minutes here).
+    demo._seed_producers(Province.objects.get(code="40"), random.Random(2569))
+    producers = list(Producer.objects.select_related("district").order_by("otop_registration_number"))
+    categories = {c.code: c for c in Category.objects.all()}
+    catalogue = [(code, item) for code in ITEMS for item in ITEMS[code]]
+    products = [demo._demo_product(index, 2569, catalogue, categories, producers)[0] for index in range(60)]
+    numbers = re.compile(r"\d+")
+    stories = [(p.story_th, p.story_en, p.district) for p in producers]
+    stories += [(p.story_th, p.story_en, p.producer.district) for p in products]
+    for story_th, story_en, district in stories:
+        assert numbers.findall(story_th) == numbers.findall(story_en), (story_th, story_en)
+        assert district.name_th in story_th and district.name_en in story_en, (story_th, story_en)

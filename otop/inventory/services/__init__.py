@@ -17,7 +17,12 @@ from otop.inventory.services.sales import (
     record_sale_lines,
     set_product_commission,
 )
-from otop.inventory.services.settlements import create_settlement, mark_settlement_paid, settle_month
+from otop.inventory.services.settlements import (
+    create_settlement,
+    mark_settlement_paid,
+    record_payout_file_export,
+    settle_month,
+)
 from otop.inventory.services.stock import (
     REMOVAL_REASONS,
     SaleResult,
@@ -56,6 +61,7 @@ __all__ = [
     "create_settlement",
     "expire_reservations",
     "mark_settlement_paid",
+    "record_payout_file_export",
     "receive_stock",
     "receive_stock_in_bulk",
     "record_intake",

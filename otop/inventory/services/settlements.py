@@ -175,3 +175,12 @@ def mark_settlement_paid(
     settlement.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
     record_audit_event(actor=actor, action="inventory.settlement_paid", target=settlement, summary=settlement.number)
     return settlement
+
+
+def record_payout_file_export(*, settlements: list[Settlement], actor: User | None) -> None:
+    """The bank-transfer file holds full account and ID numbers: each download is in the audit log, once per
+    settlement it lists."""
+    for settlement in settlements:
+        record_audit_event(
+            actor=actor, action="inventory.payout_file_exported", target=settlement, summary=settlement.number
+        )

@@ -11,6 +11,8 @@ MATRIX = {
     "/privacy/my/data.json": ["login", "in", "in", "in", "in", "in", "in"],
     "/privacy/notices/": ["login", "403", "403", "403", "403", "403", "in"],
     "/privacy/requests/": ["login", "403", "403", "403", "403", "403", "in"],
+    "/privacy/retention/": ["login", "403", "403", "403", "403", "403", "in"],
+    "/privacy/breaches/": ["login", "403", "403", "403", "403", "403", "in"],
 }
 CASES = matrix_cases(MATRIX)
 # Rows of 7 answers: the province officer (the 8th role) gets what a customer gets (tests/role_matrix.py).

@@ -44,12 +44,16 @@ def test_a_producer_cannot_change_its_star_level_through_the_api(two_producers):
     assert mine.otop_stars is None
 
 
-def test_staff_see_bank_details(two_producers, client_for):
+def test_staff_see_bank_details_masked_and_in_full_on_request(two_producers, client_for):
     mine, _other, _client = two_producers
     staff = client_for("staff")
-    assert b"1111111111" in staff.get(f"/backoffice/producers/{mine.pk}/").content
+    page = staff.get(f"/backoffice/producers/{mine.pk}/").content.decode()
+    assert "••••••1111" in page and "1111111111" not in page
     body = staff.get(f"/api/v1/producers/{mine.pk}").json()
-    assert body["bank_accounts"][0]["account_number"] == "1111111111"
+    assert body["bank_accounts"][0]["account_number"] == "••••••1111"
+    account = mine.bank_accounts.get()
+    revealed = staff.post(f"/backoffice/producers/{mine.pk}/reveal/", {"what": "account", "account": account.pk})
+    assert "1111111111" in revealed.content.decode()
 
 
 def test_a_producer_cannot_confirm_its_own_new_bank_account(two_producers):

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from otop.accounts.services import create_user
 from otop.producers.models import Producer
 from otop.reports import services
+from otop.reports.charts import map_classes
 from otop.reports.models import DailySales, OutsideSales, Target
 from otop.reports.rollup import roll_up_new_documents
 from otop.reports.selectors import current_buddhist_year
@@ -176,3 +177,43 @@ def test_a_producer_sees_this_months_sales_and_reports_outside_sales(sold, clien
     assert summary.net == sum(oracle.net_by_day_and_channel().values(), Decimal(0))
     assert summary.outside == Decimal("4500.00")
     assert summary.province_total == summary.net + Decimal("4500.00")
+
+
+def test_the_district_map_shades_every_district_and_links_to_its_producers(sold, client):
+    client.force_login(sold.manager)
+    response = client.get("/reports/", {"year": current_buddhist_year()})
+    page = response.content.decode()
+    svg = page[page.index('<svg class="chart district-map"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert svg.count('<a href="/reports/districts/') == 26
+    assert " style=" not in svg  # the CSP allows no inline styles
+    ranked = [row for row in response.context["districts"] if row.key not in ("", "other")]
+    best = ranked[0]
+    assert best.net > 0
+    # The district selling most is in the darkest shade; one with no sales in the "none" shade.
+    best_tile = svg[svg.index(f"/reports/districts/{best.key}/") :]
+    assert 'class="map-tile map-5"' in best_tile[: best_tile.index("</a>")]
+    quiet = next(row for row in ranked if not row.net)
+    quiet_tile = svg[svg.index(f"/reports/districts/{quiet.key}/") :]
+    assert 'class="map-tile map-0"' in quiet_tile[: quiet_tile.index("</a>")]
+    assert f'aria-label="{quiet.label}: ฿0"' in quiet_tile
+
+
+def test_the_shade_classes_split_selling_districts_by_rank():
+    assert map_classes([Decimal(v) for v in (0, 1, 2, 3, 4, 5, -3)]) == [0, 1, 2, 3, 4, 5, 0]
+    assert map_classes([Decimal(v) for v in (0, 10, 900)]) == [0, 1, 5]
+    assert map_classes([Decimal(7)] * 3) == [1, 1, 1]
+
+
+def test_cached_figures_change_as_soon_as_sales_or_targets_do(sold, client):
+    client.force_login(sold.manager)
+    before = client.get("/reports/").context["summary"]
+    assert client.get("/reports/").context["summary"].net == before.net  # answered from the cache
+    sold.till_sale([(sold.rice, 2, Decimal("0"))])
+    roll_up_new_documents()
+    assert client.get("/reports/").context["summary"].net == before.net + Decimal("179.00")
+    services.set_target(year=current_buddhist_year(), scope="center", dimension="total", amount="250000",
+                        actor=None)  # fmt: skip
+    assert client.get("/reports/").context["summary"].target == Decimal("250000.00")
+    api = client.get("/api/v1/reports/sales", {"year": current_buddhist_year(), "group_by": "channel"}).json()
+    assert Decimal(api["net"]) == before.net + Decimal("179.00")

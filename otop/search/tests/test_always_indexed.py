@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from otop.catalog import services as catalog_services
 from otop.catalog.csvio import COLUMNS
@@ -14,6 +14,7 @@ from otop.catalog.tests.factories import ProducerFactory
 from otop.search import signals
 from otop.search.models import ListingEntry, ProductDocument
 from otop.search.selectors import search_products
+from otop.search.services import names_rowid
 
 CSV = (
     ",".join(COLUMNS) + "\n"
@@ -124,3 +125,33 @@ def test_a_change_in_a_rolled_back_savepoint_does_not_lose_a_later_one(db, djang
             catalog_services.update_product(product=rice, actor=None, name_th="ข้าวเหนียว")
     assert skus("ข้าวเหนียว") == ["RICE"]
     assert skus("ข้าวกล้อง") == []
+
+
+def test_a_rename_that_changes_the_word_count_moves_the_product_in_the_ranked_names(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        long_name = _create("LONG", "ข้าวหอมมะลิ ปลอดสาร ข้าวใหม่")
+        short_name = _create("SHORT", "ข้าวหอมมะลิ ปลอดสาร")
+    assert skus("หอมมะลิ") == ["SHORT", "LONG"]  # fewer words in the name first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.update_product(product=long_name, actor=None, name_th="ข้าวหอมมะลิ")
+    assert skus("หอมมะลิ") == ["LONG", "SHORT"]
+    assert skus("ข้าวใหม่") == []
+    _assert_one_ranked_name_per_document()
+    with django_capture_on_commit_callbacks(execute=True):
+        short_name.delete()
+    assert skus("หอมมะลิ") == ["LONG"]
+    _assert_one_ranked_name_per_document()
+
+
+def _assert_one_ranked_name_per_document() -> None:
+    """SQLite's ranked name index has one row per document, at its current rank."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM search_names ORDER BY rowid")
+        rowids = [row[0] for row in cursor.fetchall()]
+    documents = ProductDocument.objects.all()
+    assert rowids == sorted(names_rowid(product_id=d.product_id, name_words=d.name_words) for d in documents)

@@ -142,6 +142,41 @@ def create_order(
     return pno
 
 
+@dataclass(frozen=True)
+class PickupTicket:
+    ticket: str
+    courier_name: str = ""
+    courier_phone: str = ""
+    message: str = ""
+
+
+def notify_courier(*, sender: Address, parcels: int, remark: str = "") -> PickupTicket:
+    """Ask Flash to send a courier for the parcels (`/open/v1/notify`); returns its pickup ticket."""
+    data = _call(
+        "/open/v1/notify",
+        {
+            "srcName": sender.name,
+            "srcPhone": sender.phone,
+            "srcProvinceName": sender.province,
+            "srcCityName": sender.district,
+            "srcPostalCode": sender.postcode,
+            "srcDetailAddress": sender.detail,
+            "estimateParcelNumber": str(parcels),
+            "remark": remark,
+        },
+        timeout=BOOKING_TIMEOUT_SECONDS,
+    )
+    ticket = str(data.get("ticketPickupId") or "")
+    if not ticket:
+        raise CarrierUnavailable("Flash sent no pickup number")
+    return PickupTicket(
+        ticket=ticket[:60],
+        courier_name=str(data.get("staffInfoName") or "")[:100],
+        courier_phone=str(data.get("staffInfoPhone") or "")[:20],
+        message=" ".join(str(data.get(key) or "") for key in ("timeoutAtText", "ticketMessage")).strip()[:300],
+    )
+
+
 def cancel_order(pno: str) -> None:
     _call(f"/open/v1/orders/{pno}/cancel", {}, timeout=BOOKING_TIMEOUT_SECONDS)
 

@@ -20,6 +20,7 @@ class FakeFlash:
         self.price_satang = 4500
         self.mode = "ok"  # "ok", "down" (HTTP 500), "slow" (answers after 3 s)
         self.next_pno = 1
+        self.next_ticket = 3300
         self.routes: dict[str, list[dict]] = {}
         fake = self
 
@@ -63,6 +64,17 @@ class FakeFlash:
             pno = f"TH0140{self.next_pno:08d}"
             self.next_pno += 1
             return {"pno": pno, "mchId": self.mch_id, "outTradeNo": params.get("outTradeNo")}
+        if path == "/open/v1/notify":
+            self.next_ticket += 1
+            return {
+                "ticketPickupId": self.next_ticket,
+                "staffInfoId": 10001,
+                "staffInfoName": "สมหมาย ขยันส่ง",
+                "staffInfoPhone": "0811110000",
+                "timeoutAtText": "เข้ารับภายในวันนี้ 18:00",
+                "ticketMessage": "",
+                "upCountryNote": "",
+            }
         if path.endswith("/routes"):
             pno = path.split("/")[-2]
             return {"pno": pno, "routes": self.routes.get(pno, [])}

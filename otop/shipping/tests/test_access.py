@@ -11,6 +11,8 @@ MATRIX = {
     "/shipping/": [*NO, "in", "in"],
     "/shipping/pack/OTOP-2569-000001/": [*NO, "in", "in"],
     "/shipping/pick-list/": [*NO, "in", "in"],
+    "/shipping/cod/": [*NO, "in", "in"],
+    "/shipping/pack/OTOP-2569-000001/slip.pdf": [*NO, "in", "in"],
     "/shipping/flash/webhook": ["405"] * 7,
 }
 

@@ -19,8 +19,9 @@ NOW = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
 def same_glyphs(text: str) -> str:
     """Sarabun draws sara am (ำ) as nikhahit + the glyph of sara aa (า), and the PDF's text map gives that
     one glyph back as ำ wherever it stands; compare text with both vowels folded into one. The extracted
-    text also breaks lines around some combining vowels: compare without white space."""
-    return "".join(text.replace("\u02f8", "").replace("\u0e4d", "").replace("ำ", "า").split())
+    text also breaks lines around some combining vowels: compare without white space. A hyphen where a line
+    could break comes back as U+FFFE."""
+    return "".join(text.replace("\ufffe", "-").replace("\u02f8", "").replace("\u0e4d", "").replace("ำ", "า").split())
 
 
 def pdf_text(pdf: bytes) -> str:

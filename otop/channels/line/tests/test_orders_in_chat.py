@@ -27,6 +27,7 @@ from otop.notifications.services import MAX_ATTEMPTS, send_due_messages
 from otop.orders import services as order_services
 from otop.orders.models import Coupon, Order
 from otop.payments.services import promptpay_qr
+from otop.tax.models import TaxDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +394,34 @@ def test_a_coupon_at_the_chat_checkout_takes_its_discount_off_the_line_order(fak
     Client().post(path, {**PICKUP, "coupon": "line50"})
     order = Order.objects.get()
     assert (order.channel, order.discount, order.total) == ("line", Decimal("50.00"), Decimal("300.00"))
+
+
+COMPANY_FIELDS = {
+    "tax_invoice-name": "บริษัท ตะกร้าของขวัญ จำกัด",
+    "tax_invoice-address": "99 ถนนมิตรภาพ ขอนแก่น 40000",
+    "tax_invoice-tax_id": "0-1055-51234-56-7",
+    "tax_invoice-branch_kind": "branch",
+    "tax_invoice-branch_number": "00002",
+}
+
+
+def test_a_full_tax_invoice_asked_at_the_chat_checkout_is_checked_and_issued_when_paid(fake_line, promptpay):
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", price="535.00", quantity=1)
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    path = checkout_path(fake_line, user_id)
+    assert 'id="tax-invoice"' in Client().get(path).content.decode()
+
+    refused = Client().post(path, {**PICKUP, **COMPANY_FIELDS, "tax_invoice-tax_id": "0105551234568"})
+    assert refused.status_code == 200
+    assert "หลักตรวจสอบ" in str(refused.context["tax_form"].errors["tax_id"])
+    assert not Order.objects.exists() and CheckoutLink.objects.get().used_at is None
+    assert ChatCartLine.objects.get().quantity == 1
+
+    Client().post(path, {**PICKUP, **COMPANY_FIELDS})
+    order = Order.objects.get()
+    assert order.channel == "line"
+    confirm(order)
+    invoice = TaxDocument.objects.get(source_id=str(order.pk), status="issued")
+    assert (invoice.kind, invoice.buyer_tax_id, invoice.buyer_branch_label) == ("full", "0105551234567", "สาขาที่ 00002")
+    assert invoice.total == Decimal("535.00") and invoice.vat == Decimal("35.00")

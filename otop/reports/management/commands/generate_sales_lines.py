@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from otop.reports.generate import generate_till_lines
+from otop.reports.generate import generate_lines
 from otop.reports.rollup import rebuild_sales_rollup
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, lines: int, days: int, no_rollup: bool, **options):
         started = time.monotonic()
-        written = generate_till_lines(lines=lines, days=days)
+        written = generate_lines(lines=lines, days=days)
         self.stdout.write(f"{written} sold lines written in {time.monotonic() - started:.1f} s")
         if not no_rollup:
             started = time.monotonic()
