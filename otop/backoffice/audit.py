@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "inventory.commission_set": pgettext_lazy("audit log", "Commission set"),
     "inventory.settlement_created": pgettext_lazy("audit log", "Producer settlement drawn up"),
     "inventory.settlement_paid": pgettext_lazy("audit log", "Producer settlement paid"),
+    "inventory.payout_file_exported": pgettext_lazy("audit log", "Bank payout file exported"),
     # orders (one code per status an order moves to)
     "orders.pending_payment": pgettext_lazy("audit log", "Order waiting for payment"),
     "orders.paid": pgettext_lazy("audit log", "Order paid"),
@@ -54,6 +55,7 @@ ACTION_LABELS = {
     "orders.completed": pgettext_lazy("audit log", "Order completed"),
     "orders.cancelled": pgettext_lazy("audit log", "Order cancelled"),
     "orders.refunded": pgettext_lazy("audit log", "Order refunded"),
+    "orders.refunded_in_part": pgettext_lazy("audit log", "Part of an order refunded"),
     # payments
     "payments.bank_transfer.matched": pgettext_lazy("audit log", "Bank transfer matched to a payment"),
     "payments.bank_transfer.unmatched": pgettext_lazy("audit log", "Bank transfer without a payment"),
@@ -63,6 +65,9 @@ ACTION_LABELS = {
     "payments.slip.unmatched": pgettext_lazy("audit log", "Transfer slip without a payment"),
     "payments.slip.held": pgettext_lazy("audit log", "Transfer slip held for staff"),
     "payments.slip.refund_due": pgettext_lazy("audit log", "Transfer slip to be refunded"),
+    "payments.refund": pgettext_lazy("audit log", "Money given back"),
+    "payments.card.refund_failed": pgettext_lazy("audit log", "Card refund failed"),
+    "payments.statement_imported": pgettext_lazy("audit log", "Bank statement imported"),
     # the till
     "pos.shift_opened": pgettext_lazy("audit log", "Shift opened"),
     "pos.shift_closed": pgettext_lazy("audit log", "Shift closed"),
@@ -79,6 +84,13 @@ ACTION_LABELS = {
     "privacy.request_closed": pgettext_lazy("audit log", "Personal data request closed"),
     "privacy.data_exported": pgettext_lazy("audit log", "Personal data exported"),
     "privacy.erased": pgettext_lazy("audit log", "Personal data erased"),
+    "privacy.retention_changed": pgettext_lazy("audit log", "Retention rule changed"),
+    "privacy.retention_applied": pgettext_lazy("audit log", "Personal data past its keeping time deleted"),
+    "privacy.breach_recorded": pgettext_lazy("audit log", "Data breach recorded"),
+    "privacy.breach_affected_exported": pgettext_lazy("audit log", "People affected by a breach downloaded"),
+    "privacy.breach_pdpc_notified": pgettext_lazy("audit log", "Data breach reported to the PDPC"),
+    "privacy.breach_people_notified": pgettext_lazy("audit log", "People told of a data breach"),
+    "privacy.breach_closed": pgettext_lazy("audit log", "Data breach closed"),
     # producers
     "producers.registered": pgettext_lazy("audit log", "Producer registered"),
     "producers.profile_updated": pgettext_lazy("audit log", "Producer profile changed"),
@@ -90,6 +102,8 @@ ACTION_LABELS = {
     "producers.bank_account_submitted": pgettext_lazy("audit log", "Bank account submitted"),
     "producers.bank_account_confirmed": pgettext_lazy("audit log", "Bank account confirmed"),
     "producers.bank_account_rejected": pgettext_lazy("audit log", "Bank account rejected"),
+    "producers.bank_account_viewed": pgettext_lazy("audit log", "Producer's bank account number shown"),
+    "producers.national_id_viewed": pgettext_lazy("audit log", "Producer's national ID number shown"),
     # reports
     "reports.target_set": pgettext_lazy("audit log", "Sales target set"),
     "reports.target_removed": pgettext_lazy("audit log", "Sales target removed"),
@@ -107,6 +121,11 @@ ACTION_LABELS = {
     "selection.criterion_saved": pgettext_lazy("audit log", "Scoring criterion saved"),
     "selection.rule_changed": pgettext_lazy("audit log", "Decision rule changed"),
     "selection.product_delisted": pgettext_lazy("audit log", "Product delisted"),
+    # shipping
+    "shipping.pickup_requested": pgettext_lazy("audit log", "Carrier pickup requested"),
+    "shipping.return_received": pgettext_lazy("audit log", "Returned parcel received"),
+    "shipping.cod_remittance_imported": pgettext_lazy("audit log", "Cash-on-delivery remittance imported"),
+    "shipping.cod_line_resolved": pgettext_lazy("audit log", "Cash-on-delivery remittance line resolved"),
     # tax documents (one code per kind issued)
     "tax.abbreviated_issued": pgettext_lazy("audit log", "Abbreviated tax invoice issued"),
     "tax.full_issued": pgettext_lazy("audit log", "Full tax invoice issued"),

@@ -4,7 +4,7 @@ from otop.accounts.models import User
 from otop.catalog import demo as catalog_demo
 from otop.catalog.barcodes import is_valid_ean13
 from otop.catalog.models import Category, Product, ProductPhoto, Variant
-from otop.geo.models import District
+from otop.geo.models import District, Province
 from otop.producers.models import Producer
 
 
@@ -79,7 +79,6 @@ def test_the_thai_and_english_demo_stories_say_the_same_thing(db):
 
     from otop.demo import services as demo
     from otop.demo.data import ITEMS
-    from otop.geo.models import Province
 
     # The demo's own builders, without the feature apps' data (seed_demo would take minutes here).
     demo._seed_producers(Province.objects.get(code="40"), random.Random(2569))

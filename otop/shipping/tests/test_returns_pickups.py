@@ -13,6 +13,7 @@ from otop.core.models import AuditEvent
 from otop.inventory import selectors as stock
 from otop.orders import services as orders
 from otop.orders.models import Order, OrderEvent
+from otop.orders.selectors import tracking_token
 from otop.shipping import services
 from otop.shipping.carriers.base import CarrierEvent
 from otop.shipping.errors import PickupNotAllowed, ReturnNotAllowed
@@ -115,8 +116,6 @@ def test_booking_after_the_cut_off_shows_the_buyer_the_next_day(client, paid_par
         shipment=order.shipment, actor=None, tracking_number="EF582568151TH", now=friday_evening
     )
     assert shipment.ships_on == date(2026, 12, 5)
-    from otop.orders.selectors import tracking_token
-
     page = client.get(f"/orders/track/{order.number}/{tracking_token(order.number)}/").content.decode()
     assert "ships-on" in page and "2569" in page.split("ships-on")[1][:300]
 
