@@ -4,6 +4,7 @@ with deploy/nginx/otop.conf in front — each a real process, stopped when the t
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import signal
@@ -87,6 +88,8 @@ class Cluster:
                 "DJANGO_ENV": "production",
                 "DEBUG": "false",
                 "SECRET_KEY": "cluster-test-secret-" + "k3y-" * 12,
+                # One Fernet key (32 bytes, url-safe base64) for the encrypted personal-data fields.
+                "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(b"cluster-test-field-key-32-bytes!").decode(),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "CSRF_TRUSTED_ORIGINS": self.site,
                 "SITE_URL": self.site,
