@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-_STAFF = ["payments.view_payment", "payments.view_banktransfer", "payments.view_statementline"]
+_STAFF = ["payments.view_payment", "payments.view_banktransfer", "payments.view_statementline", "payments.add_refund"]
 
 ROLE_PERMISSIONS = {"manager": [*_STAFF, "payments.add_statementimport"], "staff": _STAFF}
 

@@ -9,10 +9,12 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import models
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from otop.core.models import AuditEvent
 from otop.core.money import ZERO
 from otop.payments.models import BankTransfer, Payment, StatementLine
 
@@ -71,6 +73,36 @@ def transfers_for_staff(*, all_outcomes: bool = False) -> QuerySet[BankTransfer]
     if all_outcomes:
         return transfers
     return transfers.exclude(outcome=BankTransfer.Outcome.MATCHED).filter(resolved_at__isnull=True)
+
+
+# The audit action recorded when money the gateway took for something no longer for sale could not be given back.
+CARD_REFUND_FAILED = "payments.card.refund_failed"
+
+
+def card_refunds_due() -> QuerySet[Payment]:
+    """Card payments whose automatic refund failed and that are not yet fully given back (staff retry them),
+    oldest first, each with `refunded` (what went back so far) and `reason` (why it is to be refunded)."""
+    failed = AuditEvent.objects.filter(action=CARD_REFUND_FAILED, target_type=Payment._meta.label_lower)
+    ids = {int(target) for target in failed.values_list("target_id", flat=True) if target.isdigit()}
+    return (
+        Payment.objects.filter(pk__in=ids, status=Payment.Status.CONFIRMED)
+        .annotate(refunded=Coalesce(Sum("refunds__amount"), Value(ZERO)))
+        .filter(refunded__lt=F("amount"))
+        .select_related("content_type")
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def card_refund_reason(payment: Payment) -> str:
+    """Why the payment's money is to go back, as the failed automatic refund recorded it."""
+    event = (
+        AuditEvent.objects.filter(
+            action=CARD_REFUND_FAILED, target_type=Payment._meta.label_lower, target_id=str(payment.pk)
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return str(event.data.get("reason", "")) if event else ""
 
 
 @dataclass(frozen=True)

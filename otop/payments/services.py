@@ -26,6 +26,7 @@ from otop.core.errors import Conflict, DomainError
 from otop.core.money import format_baht, to_satang
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
+from otop.payments import selectors
 from otop.payments.bank import PROVIDER, BankTransaction, BankUnavailable, bank_client, bank_config
 from otop.payments.gateway import PROVIDER as GATEWAY_PROVIDER
 from otop.payments.gateway import Charge, GatewayRefused, GatewayUnavailable, gateway_client, gateway_config
@@ -656,7 +657,7 @@ def _apply_charge(charge: Charge, *, now: datetime) -> Payment | None:
         except RefundRefused as error:  # the money stays received: staff refund it from the audit log's entry
             record_audit_event(
                 actor=None,
-                action="payments.card.refund_failed",
+                action=selectors.CARD_REFUND_FAILED,
                 target=payment,
                 summary=f"{charge.id} {charge.amount}",
                 data={"reason": refund_reason, "error": error.message},
@@ -669,6 +670,19 @@ def _apply_charge(charge: Charge, *, now: datetime) -> Payment | None:
 
 class RefundRefused(Conflict):
     code = "refund_refused"
+
+
+def retry_card_refund(*, payment: Payment, actor: User | None, now: datetime | None = None) -> Refund:
+    """Staff give back, through the gateway, what is left of a card payment whose automatic refund failed
+    (`selectors.card_refunds_due`). RefundRefused (nothing kept) when it is not one of those or the gateway
+    refuses again."""
+    due = selectors.card_refunds_due().filter(pk=payment.pk).first()
+    if due is None:
+        raise RefundRefused(_("This card payment has nothing left to give back."))
+    reason = selectors.card_refund_reason(due) or _("Refund")
+    return refund_payment(
+        payment=due, amount=due.amount - due.refunded, method=Refund.Method.GATEWAY, reason=reason, actor=actor, now=now
+    )
 
 
 def refunded_total(payment: Payment) -> Decimal:

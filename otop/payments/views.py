@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from otop.accounts.actors import acting_user
 from otop.core.errors import DomainError
 from otop.payments import services
+from otop.payments.models import Payment
 from otop.payments.promptpay import qr_png, qr_svg
-from otop.payments.selectors import daily_close, payment_for_qr_token, transfers_for_staff
+from otop.payments.selectors import card_refunds_due, daily_close, payment_for_qr_token, transfers_for_staff
 from otop.payments.statements import MAX_STATEMENT_BYTES
 
 
@@ -48,7 +49,32 @@ def bank_transfers(request: HttpRequest) -> HttpResponse:
     """Money the bank reported that staff must look at: wrong amounts, unknown references, refunds due."""
     show_all = request.GET.get("all") == "1"
     transfers = list(transfers_for_staff(all_outcomes=show_all)[:200])
-    return render(request, "payments/bank_transfers.html", {"transfers": transfers, "show_all": show_all})
+    refunds_due = [(payment, payment.amount - payment.refunded) for payment in card_refunds_due()[:200]]
+    return render(
+        request,
+        "payments/bank_transfers.html",
+        {"transfers": transfers, "show_all": show_all, "refunds_due": refunds_due},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("payments.add_refund", raise_exception=True)
+def retry_card_refund(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the gateway again to give back a card payment whose automatic refund failed."""
+    payment = Payment.objects.filter(pk=pk).first()
+    if payment is None:
+        raise Http404
+    try:
+        refund = services.retry_card_refund(payment=payment, actor=acting_user(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(amount)s given back through the gateway (%(id)s).")
+            % {"amount": f"฿{refund.amount:,.2f}", "id": refund.provider_refund_id},
+        )  # fmt: skip
+    return redirect("payments:bank-transfers")
 
 
 def _day(text: str) -> date:

@@ -240,3 +240,32 @@ def test_concurrent_webhooks_and_the_buyers_return_pay_once(shop, gateway):
     assert SoldItem.objects.filter(reference=f"order:{order.number}").count() == 1
     assert order.payments.filter(method=Payment.Method.CARD, status=Payment.Status.CONFIRMED).count() == 1
     assert not Refund.objects.exists()
+
+
+def test_a_failed_automatic_refund_waits_on_the_staff_page_until_staff_refund_it(shop, gateway, client_for):
+    order = _place()
+    started = _charge(order, "tokn_test_3ds")
+    services.confirm_promptpay_payment(order=order, actor=None)  # paid another way: the card money must go back
+    charge_id = started.payment.provider_transaction_id
+    gateway.complete(charge_id)
+    gateway.fail_next(f"/charges/{charge_id}/refunds", 503)
+    payment = payments.apply_card_charge(charge_id=charge_id)
+    assert payment.status == Payment.Status.CONFIRMED and not Refund.objects.exists()
+    staff = client_for("staff")
+    page = staff.get("/en/payments/bank/").content.decode()
+    assert "card-refunds-due" in page and charge_id in page
+    retry = f"/en/payments/card-refunds/{payment.pk}/retry/"
+    assert client_for("cashier").post(retry).status_code == 403
+    assert client_for("customer").post(retry).status_code == 403
+    assert not Refund.objects.exists()
+    gateway.fail_next(f"/charges/{charge_id}/refunds", 400)  # refused again: nothing kept, still listed
+    staff.post(retry)
+    assert not Refund.objects.exists() and charge_id in staff.get("/en/payments/bank/").content.decode()
+    answer = staff.post(retry)
+    assert answer.status_code == 302
+    refund = Refund.objects.get(payment=payment)
+    assert refund.amount == order.total and refund.provider_refund_id.startswith("rfnd_test_")
+    assert gateway.state.charges[charge_id]["refunded_amount"] == int(order.total * 100)
+    assert charge_id not in staff.get("/en/payments/bank/").content.decode()
+    staff.post(retry)  # nothing left: no second refund
+    assert Refund.objects.count() == 1

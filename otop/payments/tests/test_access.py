@@ -9,6 +9,8 @@ MATRIX = {
     "/payments/bank/?all=1": ["login", "403", "403", "403", "403", "in", "in"],
     # The bank's confirmation takes only POSTs (and answers 404 while the bank is not set up).
     "/payments/callback/bank/": ["405"] * 7,
+    # Staff retry a failed card refund from the bank page: POST only.
+    "/payments/card-refunds/1/retry/": ["405"] * 7,
     # The buyer's slip for a waiting order (storefront): POST only, behind the order's signed tracking link.
     "/orders/track/OTOP-2569-000001/not-a-token/slip/": ["405"] * 7,
 }
