@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 
-from django.db import transaction
+from django.db import connections, transaction
 
-from otop.search.services import index_products
+from otop.search.services import RANK_SHIFT, index_products
 
 _pending = threading.local()
 
@@ -70,3 +70,16 @@ def producer_saved(sender, instance, created: bool = False, update_fields=None, 
 def category_saved(sender, instance, created: bool = False, update_fields=None, **kwargs) -> None:
     if not created and (update_fields is None or CATEGORY_FIELDS & set(update_fields)):
         reindex_after_commit(instance.products.values_list("pk", flat=True))
+
+
+def drop_orphaned_fts_rows(sender=None, using: str = "default", **kwargs) -> None:
+    """Delete SQLite full-text rows whose product has no search document (PostgreSQL keeps none apart)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite" or "search_names" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT product_id FROM search_productdocument)")
+        cursor.execute(
+            f"DELETE FROM search_names WHERE (rowid & {RANK_SHIFT - 1}) "
+            "NOT IN (SELECT product_id FROM search_productdocument)"
+        )

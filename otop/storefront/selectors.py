@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from otop.catalog.models import Category, Product
 from otop.catalog.selectors import attach_card_photos, categories_with_listed_counts
@@ -70,9 +71,10 @@ HOME_CACHE_SECONDS = 30
 
 
 def home_page() -> HomePage:
-    """The home page's data, cached for half a minute (counts and featured products may lag that much)."""
+    """The home page's data, cached for half a minute (counts and featured products may lag that much), per
+    language: lists are in the reader's order (Thai dictionary order, or English order by English name)."""
     today = timezone.localdate()
-    key = f"storefront:home:{today.isoformat()}"
+    key = f"storefront:home:{get_language() or 'th'}:{today.isoformat()}"
     page = cache.get(key)
     if page is None:
         page = _home_page(today)

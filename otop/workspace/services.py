@@ -440,9 +440,12 @@ def record_booking_payment(
         received=[payment_services.ReceivedMoney(method=method, amount=amount, provider_transaction_id=reference)],
         actor=actor,
     )
+    was = booking.payment_status
     booking.payment_status = _payment_status(booking)
     booking.save(update_fields=["payment_status", "updated_at"])
     _record(booking, "paid", actor, method=method, amount=str(amount), reference=reference)
+    if was != Booking.PaymentStatus.PAID and booking.payment_status == Booking.PaymentStatus.PAID:
+        _notify(booking, "workspace_booking_paid")  # with the WiFi password, now that it may be given
     return payment
 
 
@@ -513,7 +516,7 @@ def booking_link(booking: Booking) -> str:
 
 
 def _notify(booking: Booking, event: str) -> None:
-    from otop.workspace.selectors import wifi_for_booking
+    from otop.workspace.selectors import wifi_for_guest
 
     if not booking.email:
         return
@@ -525,7 +528,7 @@ def _notify(booking: Booking, event: str) -> None:
             "booking": booking,
             "space": booking.space,
             "link": booking_link(booking),
-            "wifi": wifi_for_booking(booking),
+            "wifi": wifi_for_guest(booking),  # the password only once the booking is paid (or free)
         },
     )
 

@@ -29,6 +29,20 @@ def test_english_home_page(client):
 
 
 @pytest.mark.django_db
+def test_home_page_lists_categories_in_each_readers_order_whichever_language_came_first(client):
+    def order(html: str, names: list[str]) -> list[str]:
+        return sorted(names, key=html.index)
+
+    thai = ["อาหารและเครื่องดื่ม", "ผ้าและเครื่องแต่งกาย", "ของใช้และของตกแต่ง", "ของที่ระลึก", "สมุนไพรที่ไม่ใช่อาหาร"]
+    english = ["Food and drinks", "Textiles and apparel", "Household items and decorations", "Souvenirs",
+               "Non-food herbal products"]  # fmt: skip
+    first = client.get("/").content.decode()  # cached for the Thai reader
+    assert order(first, thai) == ["ของใช้และของตกแต่ง", "ของที่ระลึก", "ผ้าและเครื่องแต่งกาย",
+                                  "สมุนไพรที่ไม่ใช่อาหาร", "อาหารและเครื่องดื่ม"]  # fmt: skip
+    assert order(client.get("/en/").content.decode(), english) == sorted(english)
+
+
+@pytest.mark.django_db
 def test_opening_exception_shows_with_a_buddhist_era_date(client, settings):
     from django.utils import timezone
 

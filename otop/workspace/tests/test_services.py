@@ -48,7 +48,8 @@ def test_booking_tomorrow_holds_the_time_prices_it_and_queues_the_confirmation(
     assert len(wifi.password) == 10
     message = OutboundMessage.objects.get(event="workspace_booking_confirmed")
     assert message.recipient == "somying@example.com"
-    assert wifi.password in message.body
+    assert wifi.password not in message.body  # given once the booking is paid
+    assert "once the booking is paid" in message.body or "เมื่อชำระเงินแล้ว" in message.body
     assert f"/workspace/b/{booking.token}/" in message.body
     assert "10:00–12:00" in message.body
     assert list(BookingEvent.objects.values_list("action", flat=True)) == ["created"]
@@ -190,6 +191,9 @@ def test_only_staff_record_payments_and_never_more_than_is_due(room, make_user):
     booking.refresh_from_db()
     assert booking.payment_status == Booking.PaymentStatus.PAID
     assert [p.amount for p in booking.payments.all()] == [Decimal("200.00"), Decimal("400.00")]
+    # Paid in full (not before): the guest gets the WiFi password by e-mail, once.
+    (paid,) = OutboundMessage.objects.filter(event="workspace_booking_paid")
+    assert wifi_for_booking(booking).password in paid.body and paid.recipient == "somying@example.com"
 
 
 def test_manager_rotates_the_wifi_per_day_and_per_booking(room, manager):
