@@ -513,7 +513,7 @@ def booking_link(booking: Booking) -> str:
 
 
 def _notify(booking: Booking, event: str) -> None:
-    from otop.workspace.selectors import wifi_for_booking
+    from otop.workspace.selectors import wifi_for_guest
 
     if not booking.email:
         return
@@ -525,7 +525,8 @@ def _notify(booking: Booking, event: str) -> None:
             "booking": booking,
             "space": booking.space,
             "link": booking_link(booking),
-            "wifi": wifi_for_booking(booking),
+            # As on the booking page: the password only once the booking is paid (or free).
+            "wifi": wifi_for_guest(booking),
         },
     )
 

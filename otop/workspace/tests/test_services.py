@@ -48,7 +48,8 @@ def test_booking_tomorrow_holds_the_time_prices_it_and_queues_the_confirmation(
     assert len(wifi.password) == 10
     message = OutboundMessage.objects.get(event="workspace_booking_confirmed")
     assert message.recipient == "somying@example.com"
-    assert wifi.password in message.body
+    assert wifi.password not in message.body  # not before it is paid, as on the booking page
+    assert "รหัส WiFi จะแสดงในหน้าการจองเมื่อชำระเงินแล้ว" in message.body
     assert f"/workspace/b/{booking.token}/" in message.body
     assert "10:00–12:00" in message.body
     assert list(BookingEvent.objects.values_list("action", flat=True)) == ["created"]
@@ -58,6 +59,8 @@ def test_producers_book_at_the_member_price(room, make_user):
     producer = make_user("producer")
     booking = book(room, at(TOMORROW, 10), at(TOMORROW, 12), user=producer)
     assert booking.amount_due == Decimal("0.00")
+    message = OutboundMessage.objects.get(event="workspace_booking_confirmed")
+    assert wifi_for_booking(booking).password in message.body  # free of charge: the WiFi comes at once
     assert booking.payment_status == Booking.PaymentStatus.FREE
 
 
