@@ -19,6 +19,7 @@ def roles_of(user: User) -> list[str]:
 class Area:
     label: str
     url: str
+    name: str = ""  # the URL's name, e.g. "orders:list"
 
 
 # (permission or None for everyone signed in, url name, label). Features add their areas here.
@@ -45,7 +46,7 @@ def areas_for(user: User) -> list[Area]:
     for permission, url_name, label in all_areas():
         if permission is None or user.has_perm(permission):
             try:
-                areas.append(Area(label=str(label), url=reverse(url_name)))
+                areas.append(Area(label=str(label), url=reverse(url_name), name=url_name))
             except NoReverseMatch:
                 continue
     return areas

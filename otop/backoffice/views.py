@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from otop.accounts.actors import acting_user
-from otop.accounts.selectors import areas_for, people_with_roles
+from otop.accounts.selectors import people_with_roles
 from otop.backoffice.audit import audit_rows
 from otop.backoffice.forms import CenterProfileForm
+from otop.backoffice.selectors import grouped_links, manager_day
 from otop.core.models import CenterProfile
 from otop.core.pages import staff_only
 from otop.core.services import update_center_profile
@@ -18,7 +20,13 @@ from otop.core.services import update_center_profile
 @require_GET
 @staff_only("accounts.access_backoffice")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/dashboard.html", {"areas": areas_for(request.user)})
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "panels": manager_day(request.user, today=today),
+        "link_groups": grouped_links(request.user),
+    }
+    return render(request, "backoffice/dashboard.html", context)
 
 
 @require_http_methods(["GET", "POST"])

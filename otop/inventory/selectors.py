@@ -196,6 +196,11 @@ def low_stock_items():
     )
 
 
+def low_stock_count() -> int:
+    """How many items are at or below their threshold (one query): the length of the low-stock page's list."""
+    return low_stock_items().order_by().count()
+
+
 def producer_stock(*, producer) -> list[dict]:
     """A producer's items at the center: on hand and held, summed over the locations."""
     rows = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core import signing
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 
 from otop.accounts.models import User
@@ -79,6 +79,18 @@ def orders_for_staff(*, status: str = "") -> QuerySet[Order]:
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-placed_at")
+
+
+# The steps where a web order waits for the staff, in the order it passes them (the back-office home).
+WAITING_STATUSES = (Order.Status.PENDING_PAYMENT, Order.Status.PAID, Order.Status.PACKED)
+
+
+def orders_waiting() -> dict[str, int]:
+    """How many orders are at each of WAITING_STATUSES (one query), as the staff's list filtered by status shows."""
+    counts = Order.objects.filter(status__in=WAITING_STATUSES).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in WAITING_STATUSES}
+    )
+    return {status: counts[status] or 0 for status in WAITING_STATUSES}
 
 
 def orders_of_user(*, user) -> QuerySet[Order]:

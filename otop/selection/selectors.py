@@ -83,6 +83,18 @@ def waiting_applications() -> QuerySet[Application]:
     )
 
 
+# Applications the committee has still to decide: not yet on a meeting, and on one.
+BEFORE_THE_COMMITTEE = (Application.Status.SUBMITTED, Application.Status.UNDER_REVIEW)
+
+
+def applications_before_committee() -> dict[str, int]:
+    """How many applications are at each of BEFORE_THE_COMMITTEE (one query)."""
+    counts = Application.objects.filter(status__in=BEFORE_THE_COMMITTEE).aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in BEFORE_THE_COMMITTEE}
+    )
+    return {status: counts[status] or 0 for status in BEFORE_THE_COMMITTEE}
+
+
 def meetings() -> QuerySet[Meeting]:
     return Meeting.objects.select_related("chair").annotate(application_count=Count("applications"))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from otop.core.errors import DomainError
@@ -119,6 +119,30 @@ def bookings_for_calendar(*, starts_on: date, days: int, space: Space | None = N
     if space is not None:
         bookings = bookings.filter(space=space)
     return bookings.order_by("starts_at", "space__position")
+
+
+@dataclass(frozen=True)
+class DayBookings:
+    """A day's bookings of the spaces (blocks and cancelled bookings left out)."""
+
+    total: int
+    checked_in: int
+    unpaid: int
+
+
+def bookings_on(day: date) -> DayBookings:
+    """How many bookings start on a Bangkok business day, checked in and still to be paid among them (one query)."""
+    start, end = local_day_bounds(day)
+    counts = (
+        Booking.objects.filter(kind=Booking.Kind.BOOKING, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Booking.Status.CANCELLED)
+        .aggregate(
+            total=Count("pk"),
+            checked_in=Count("pk", filter=Q(status=Booking.Status.CHECKED_IN)),
+            unpaid=Count("pk", filter=Q(payment_status=Booking.PaymentStatus.UNPAID)),
+        )
+    )
+    return DayBookings(total=counts["total"], checked_in=counts["checked_in"], unpaid=counts["unpaid"])
 
 
 def wifi_for_booking(booking: Booking) -> WifiCredential | None:
