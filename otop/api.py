@@ -21,7 +21,7 @@ from ninja.renderers import JSONRenderer
 
 from otop.accounts.api_auth import anonymous
 from otop.core.apitypes import ERROR_DESCRIPTIONS, ErrorOut
-from otop.core.errors import DomainError
+from otop.core.errors import DomainError, TooManyTries
 
 logger = logging.getLogger("django.request")
 
@@ -158,7 +158,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     # The schema has already refused malformed input with a 400; a business rule that says no to a
     # well-formed request (an unknown SKU, an address that does not match its district) is a 409.
     status = 409 if exc.status == 400 else exc.status
-    return error_response(request, status=status, code=exc.code, message=exc.message, fields=exc.fields)
+    response = error_response(request, status=status, code=exc.code, message=exc.message, fields=exc.fields)
+    if isinstance(exc, TooManyTries):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -54,8 +54,9 @@ from otop.tax.services import Buyer
 # --- contacts ----------------------------------------------------------------------------------
 
 
-def contact_for(*, platform: str, external_id: str, now: datetime | None = None) -> ChatContact:
-    """The contact of this platform user (made on first sight), marked as seen now."""
+def meet_contact(*, platform: str, external_id: str, now: datetime | None = None) -> tuple[ChatContact, bool]:
+    """The contact of this platform user, marked as seen now, and whether this is the first sight of them
+    (true for exactly one caller: the row is unique per platform user)."""
     now = now or timezone.now()
     contact, created = ChatContact.objects.get_or_create(
         platform=platform, external_id=external_id, defaults={"last_seen_at": now, "followed_at": now}
@@ -63,7 +64,12 @@ def contact_for(*, platform: str, external_id: str, now: datetime | None = None)
     if not created:
         ChatContact.objects.filter(pk=contact.pk).update(last_seen_at=now)
         contact.last_seen_at = now
-    return contact
+    return contact, created
+
+
+def contact_for(*, platform: str, external_id: str, now: datetime | None = None) -> ChatContact:
+    """The contact of this platform user (made on first sight), marked as seen now."""
+    return meet_contact(platform=platform, external_id=external_id, now=now)[0]
 
 
 def record_follow(*, contact: ChatContact, now: datetime | None = None) -> None:

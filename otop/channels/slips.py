@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from otop.channels.models import ChatContact
 from otop.channels.selectors import orders_of_contact
+from otop.core.errors import TooManyTries
 from otop.orders.models import Order
 from otop.payments import services as payments
 from otop.payments.models import Payment
@@ -22,6 +23,10 @@ def answer_slip_photo(contact: ChatContact, content: bytes) -> list[str] | None:
     waiting = [order for order in orders_of_contact(contact) if order.status == Order.Status.PENDING_PAYMENT]
     if not waiting:
         return [_("Thank you for the slip. None of your orders is waiting for payment; our staff will look at it.")]
+    try:
+        payments.count_slip_try(target=f"chat:{contact.platform}:{contact.external_id}")
+    except TooManyTries as error:
+        return [error.message]
     refused: payments.SlipRefused | None = None
     for order in waiting:  # newest first: a slip of another order's amount is tried on the next one
         payment = promptpay_payment_for(order)

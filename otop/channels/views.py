@@ -18,8 +18,10 @@ from otop.channels.models import CheckoutLink
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.selectors import center_profile
+from otop.core.throttle import client_address
 from otop.geo.models import District, Subdistrict
 from otop.orders import services as order_services
+from otop.orders.coupons import client_tries
 from otop.payments.selectors import promptpay_payment_for, qr_path
 from otop.shipping.selectors import DeliveryChoice, delivery_quotes
 from otop.tax.forms import BuyerForm
@@ -72,24 +74,25 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST" and form.is_valid() and tax_form.is_valid():
             data = form.cleaned_data
             try:
-                services.place_chat_order(
-                    link=link,
-                    customer=order_services.CustomerDetails(
-                        name=data["name"], phone=data["phone"], email=data["email"]
-                    ),
-                    delivery_method=data["delivery_method"],
-                    address=order_services.AddressDetails(
-                        line1=data["line1"],
-                        line2=data["line2"],
-                        subdistrict=data["subdistrict"],
-                        district=data["district"],
-                        province=data["province"],
-                        postcode=data["postcode"],
-                    ),
-                    delivery_option=data["delivery_option"],
-                    coupon=data["coupon"],
-                    tax_invoice=tax_form.buyer(),
-                )
+                with client_tries(client_address(request), data["coupon"]):
+                    services.place_chat_order(
+                        link=link,
+                        customer=order_services.CustomerDetails(
+                            name=data["name"], phone=data["phone"], email=data["email"]
+                        ),
+                        delivery_method=data["delivery_method"],
+                        address=order_services.AddressDetails(
+                            line1=data["line1"],
+                            line2=data["line2"],
+                            subdistrict=data["subdistrict"],
+                            district=data["district"],
+                            province=data["province"],
+                            postcode=data["postcode"],
+                        ),
+                        delivery_option=data["delivery_option"],
+                        coupon=data["coupon"],
+                        tax_invoice=tax_form.buyer(),
+                    )
             except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
                 add_domain_error(form, error, field_for=_field)
                 tax_form.add_service_error(error)

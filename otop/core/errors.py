@@ -18,6 +18,18 @@ class DomainError(Exception):
         self.details = details
 
 
+class TooManyTries(DomainError):
+    """A per-client or per-target limit was reached: nothing was done; `retry_after` is in seconds
+    (the API answers 429 with Retry-After)."""
+
+    code = "throttled"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, fields: dict[str, list[str]] | None = None):
+        super().__init__(message, fields=fields)
+        self.retry_after = max(1, int(retry_after))
+
+
 class NotAllowed(DomainError):
     code = "forbidden"
     status = 403

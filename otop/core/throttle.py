@@ -2,7 +2,9 @@
 
 One small helper for every surface that can be hammered (ordering, tracking, sign-in help, webhooks,
 slip uploads, coupon checks): `hit(scope, key, rate)` counts one request in a fixed window and says
-whether it is allowed. `client_address(request)` is the key for anonymous callers; it reads
+whether it is allowed; `over` asks without counting (to count only failures, as for coupon codes);
+`hit_once` counts each different item once (the different coupon codes a client tried).
+`client_address(request)` is the key for anonymous callers; it reads
 X-Forwarded-For only as far as `TRUSTED_PROXY_COUNT` proxies of ours vouch for it, so a client cannot
 pick its own bucket by sending the header.
 """
@@ -103,6 +105,31 @@ def peek(scope: str, key: str, rate: Rate | str, *, now: float | None = None) ->
     rate = Rate.parse(rate) if isinstance(rate, str) else rate
     now = time.time() if now is None else now
     return int(cache.get(_cache_key(scope, key, int(now // rate.seconds)), 0))
+
+
+def over(scope: str, key: str, rate: Rate | str, *, now: float | None = None) -> Verdict | None:
+    """Without counting: the verdict when `key` already used up its `rate` in this window, else None."""
+    rate = Rate.parse(rate) if isinstance(rate, str) else rate
+    now = time.time() if now is None else now
+    count = peek(scope, key, rate, now=now)
+    if count < rate.count:
+        return None
+    window = int(now // rate.seconds)
+    return Verdict(allowed=False, count=count, retry_after=max(1, int((window + 1) * rate.seconds - now + 0.999)))
+
+
+def hit_once(scope: str, key: str, item: str, rate: Rate | str, *, now: float | None = None) -> Verdict:
+    """Count `item` (a coupon code, say) once per `key` and window however often it comes: how many
+    different items a client tried, not how often it repeated one."""
+    rate = Rate.parse(rate) if isinstance(rate, str) else rate
+    now = time.time() if now is None else now
+    window = int(now // rate.seconds)
+    if cache.add(_cache_key(f"{scope}:seen", f"{key}\n{item}", window), 1, timeout=rate.seconds + 1):
+        return hit(scope, key, rate, now=now)
+    count = peek(scope, key, rate, now=now)
+    return Verdict(
+        allowed=count <= rate.count, count=count, retry_after=max(1, int((window + 1) * rate.seconds - now + 0.999))
+    )
 
 
 def throttled_page(request: HttpRequest, verdict: Verdict) -> HttpResponse:

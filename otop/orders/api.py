@@ -27,8 +27,8 @@ from otop.core import idempotency, throttle
 from otop.core.apitypes import NOT_BLANK, Email, Phone, Quantity, Text, errors
 from otop.core.errors import DomainError
 from otop.core.i18n import localized
-from otop.core.throttle import ApiThrottle
-from otop.orders import selectors, services, tax_documents
+from otop.core.throttle import ApiThrottle, client_address
+from otop.orders import coupons, selectors, services, tax_documents
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
 
@@ -86,7 +86,13 @@ class OrderIn(Schema):
         description="`cod`: cash on delivery (a parcel whose carrier offers it, see `cod_fee` in POST "
         "/shipping/quotes); the fee includes the COD fee and the order is paid when the carrier remits"
     )
-    coupon: Text(30) = Field("", description="A coupon code; one that does not apply answers 409 naming `coupon`.")
+    coupon: Text(30) = Field(
+        "",
+        description=(
+            "A coupon code; one that does not apply answers 409 naming `coupon`. After 10 different codes that do "
+            "not apply within 15 minutes, a client's codes answer 429 (`throttled`, with Retry-After) until then."
+        ),
+    )
     tax_invoice: TaxInvoiceIn | None = None
 
 
@@ -202,14 +208,18 @@ def create_order(
         )
         return 201, created.model_dump(mode="json")
 
+    def guarded() -> tuple[int, dict]:
+        with coupons.client_tries(client_address(request), payload.coupon):
+            return place()
+
     if idempotency_key is None:
-        status, body = place()
+        status, body = guarded()
         return Status(status, body)
     outcome = idempotency.run_once(
         scope="orders.create",
         key=idempotency_key,
         request_hash=idempotency.fingerprint(_caller(request), payload.dict()),
-        work=place,
+        work=guarded,
     )
     if outcome.replayed:
         response["Idempotent-Replayed"] = "true"

@@ -9,6 +9,8 @@ producer's statement can tell the discount on each of its lines.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.catalog.models import Variant
-from otop.core.errors import DomainError
+from otop.core import throttle
+from otop.core.errors import DomainError, TooManyTries
 from otop.core.money import ZERO, to_satang
 from otop.core.thaidates import format_datetime
 from otop.core.validators import normalize_thai_phone
@@ -41,6 +44,42 @@ class CouponQuote:
 
 def normalize_code(code: str) -> str:
     return (code or "").strip().upper()[:CODE_MAX]
+
+
+# Guessing codes: a client (its address) may be refused this many different codes in the window; then no
+# code of theirs is checked until the window ends. Codes that apply, and the same wrong code again (the
+# checkout page asks again as the address changes), do not count.
+WRONG_CODES_PER_CLIENT = throttle.Rate(count=10, seconds=15 * 60)
+WRONG_CODES_SCOPE = "orders.coupon.wrong"
+
+
+def refuse_if_guessing(client: str) -> None:
+    """TooManyTries (on the field "coupon") when this client was refused too many codes just now."""
+    verdict = throttle.over(WRONG_CODES_SCOPE, client, WRONG_CODES_PER_CLIENT)
+    if verdict is not None:
+        minutes = -(-verdict.retry_after // 60)
+        message = _(
+            "Too many coupon codes that do not apply were tried from your connection. "
+            "Please wait %(minutes)s minutes and try again."
+        ) % {"minutes": minutes}
+        raise TooManyTries(message, retry_after=verdict.retry_after, fields={"coupon": [message]})
+
+
+@contextmanager
+def client_tries(client: str, code: str) -> Iterator[None]:
+    """Around anything that checks a customer's code (a quote, placing an order): refused beforehand when
+    the client is guessing; a refusal of the code (an error on the field "coupon") counts as one wrong code."""
+    code = normalize_code(code)
+    if not code:
+        yield
+        return
+    refuse_if_guessing(client)
+    try:
+        yield
+    except DomainError as error:
+        if "coupon" in error.fields or isinstance(error, InvalidCoupon):
+            throttle.hit_once(WRONG_CODES_SCOPE, client, code, WRONG_CODES_PER_CLIENT)
+        raise
 
 
 def _counted_uses(coupon: Coupon):

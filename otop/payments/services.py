@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from otop.accounts.models import User
-from otop.core.errors import Conflict, DomainError
+from otop.core import throttle
+from otop.core.errors import Conflict, DomainError, TooManyTries
 from otop.core.money import format_baht, to_satang
 from otop.core.selectors import center_profile
 from otop.core.services import record_audit_event
@@ -500,6 +501,21 @@ def pay_by_slip(
 
 
 MAX_SLIP_BYTES = 5 * 1024 * 1024
+
+# Each slip sent asks the bank; a buyer sends one or two. Counted per order (the page) or per chat.
+SLIP_TRIES = throttle.Rate(count=5, seconds=3600)
+
+
+def count_slip_try(*, target: str) -> None:
+    """Count one slip sent for `target` ("order:<number>", "chat:<platform>:<id>"); TooManyTries, with
+    nothing asked of the bank, once the target sent SLIP_TRIES slips in the hour."""
+    verdict = throttle.hit("payments.slip", target, SLIP_TRIES)
+    if not verdict.allowed:
+        raise TooManyTries(
+            _("Too many slips were sent for this order. Please wait %(minutes)s minutes, or contact the center.")
+            % {"minutes": -(-verdict.retry_after // 60)},
+            retry_after=verdict.retry_after,
+        )
 
 
 def pay_by_slip_image(*, payment: Payment, image: bytes, actor: User | None = None) -> BankTransfer:

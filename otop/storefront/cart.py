@@ -12,11 +12,12 @@ from django.http import HttpRequest
 
 from otop.catalog.models import Variant
 from otop.catalog.selectors import attach_card_photos, sellable_variants
+from otop.core.errors import TooManyTries
 from otop.core.money import ZERO, line_total
 from otop.inventory.selectors import available_quantities
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
-from otop.orders.coupons import CouponQuote, InvalidCoupon, quote_coupon
+from otop.orders.coupons import CouponQuote, InvalidCoupon, client_tries, quote_coupon
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
@@ -129,11 +130,13 @@ def view(request: HttpRequest) -> CartView:
     return CartView(items=items)
 
 
-def coupon_quote(current: CartView, code: str, *, phone: str = "") -> tuple[CouponQuote | None, str]:
-    """The coupon's discount on this cart, or the reason it does not apply (no code: neither)."""
+def coupon_quote(current: CartView, code: str, *, client: str, phone: str = "") -> tuple[CouponQuote | None, str]:
+    """The coupon's discount on this cart, or the reason it does not apply (no code: neither). `client`
+    (core.throttle.client_address) is refused for a while after too many wrong codes (coupons.client_tries)."""
     if not code.strip() or not current.items:
         return None, ""
     try:
-        return quote_coupon(code=code, lines=[(i.variant, i.line_total) for i in current.items], phone=phone), ""
-    except InvalidCoupon as error:
+        with client_tries(client, code):
+            return quote_coupon(code=code, lines=[(i.variant, i.line_total) for i in current.items], phone=phone), ""
+    except (InvalidCoupon, TooManyTries) as error:
         return None, error.message

@@ -23,12 +23,13 @@ from otop.core.forms import add_domain_error
 from otop.core.i18n import localized
 from otop.core.pages import pdf_response
 from otop.core.selectors import center_profile
+from otop.core.throttle import client_address, throttle, throttled_page
 from otop.core.throttle import hit as throttle_hit
 from otop.core.throttle import peek as throttle_peek
-from otop.core.throttle import throttle, throttled_page
 from otop.geo.models import District, Subdistrict
 from otop.orders import selectors as order_selectors
 from otop.orders import services as order_services
+from otop.orders.coupons import client_tries
 from otop.orders.models import Order
 from otop.payments import selectors as payment_selectors
 from otop.payments import services as payment_services
@@ -215,30 +216,31 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and tax_form.is_valid():
             data = form.cleaned_data
             try:
-                order = order_services.place_order(
-                    items=[(item.variant.sku, item.quantity) for item in current.items],
-                    customer=order_services.CustomerDetails(
-                        name=data["name"],
-                        phone=data["phone"],
-                        email=data["email"],
-                    ),
-                    delivery_method=data["delivery_method"],
-                    address=order_services.AddressDetails(
-                        line1=data["line1"],
-                        line2=data["line2"],
-                        subdistrict=data["subdistrict"],
-                        district=data["district"],
-                        province=data["province"],
-                        postcode=data["postcode"],
-                    ),
-                    user=acting_user(request),
-                    language=(get_language() or "th")[:2],
-                    delivery_option=data["delivery_option"],
-                    channel=meta["channel"] if meta else Order.Channel.WEB,
-                    coupon=data["coupon"],
-                    tax_invoice=tax_form.buyer(),
-                    payment=data["payment"] or Order.Payment.PROMPTPAY,
-                )
+                with client_tries(client_address(request), data["coupon"]):
+                    order = order_services.place_order(
+                        items=[(item.variant.sku, item.quantity) for item in current.items],
+                        customer=order_services.CustomerDetails(
+                            name=data["name"],
+                            phone=data["phone"],
+                            email=data["email"],
+                        ),
+                        delivery_method=data["delivery_method"],
+                        address=order_services.AddressDetails(
+                            line1=data["line1"],
+                            line2=data["line2"],
+                            subdistrict=data["subdistrict"],
+                            district=data["district"],
+                            province=data["province"],
+                            postcode=data["postcode"],
+                        ),
+                        user=acting_user(request),
+                        language=(get_language() or "th")[:2],
+                        delivery_option=data["delivery_option"],
+                        channel=meta["channel"] if meta else Order.Channel.WEB,
+                        coupon=data["coupon"],
+                        tax_invoice=tax_form.buyer(),
+                        payment=data["payment"] or Order.Payment.PROMPTPAY,
+                    )
             except DomainError as error:  # InvalidOrder (per field), OutOfStock, PromptPay not set up
                 add_domain_error(form, error, field_for=_checkout_field)
                 tax_form.add_service_error(error)
@@ -254,7 +256,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     postcode = form.data.get("postcode", "") if form.is_bound else ""
     delivery = _quotes(current, postcode, form)
     code = form["coupon"].value() or ""
-    quote, coupon_error = cart.coupon_quote(current, code)
+    quote, coupon_error = cart.coupon_quote(current, code, client=client_address(request))
     discount = quote.discount if quote else Decimal("0.00")
     context = {
         "form": form,
@@ -321,7 +323,7 @@ def checkout_address(request: HttpRequest) -> HttpResponse:
         payment=request.GET.get("payment", ""),
     )
     # The address is asked only for a parcel: the totals come back too (out of band) with its quote.
-    quote, _error = cart.coupon_quote(current, request.GET.get("coupon", "")[:40])
+    quote, _error = cart.coupon_quote(current, request.GET.get("coupon", "")[:40], client=client_address(request))
     discount = quote.discount if quote else Decimal("0.00")
     totals = _checkout_totals(current.subtotal - discount, delivery, chosen=Order.Delivery.PARCEL)
     context = {
@@ -484,6 +486,7 @@ def tracked_order_slip(request: HttpRequest, number: str, token: str) -> HttpRes
         messages.error(request, _("Please choose the picture of the transfer slip."))
     else:
         try:
+            payment_services.count_slip_try(target=f"order:{order.number}")
             payment_services.pay_by_slip_image(payment=payment, image=upload.read(payment_services.MAX_SLIP_BYTES + 1))
             messages.success(request, _("Thank you: the bank confirmed your transfer."))
         except DomainError as error:

@@ -1,4 +1,6 @@
-"""What the bot does with each Messenger message, in the worker: a text is a product search (the site's
+"""What the bot does with each Messenger message, in the worker: a person's first message is greeted once
+with what we keep and why, how to stop news ("หยุด") and the privacy notice's address; "หยุด" (stop)
+withdraws the consent to news and promotions in chats; a text is a product search (the site's
 search) answered with a generic-template carousel (≤ 10 products: picture, name, price, "ดูสินค้า" to the
 story page and "ซื้อเลย" to Meta's checkout link with the product in the cart); what it cannot answer,
 and anything said while a person is on the case, goes to the staff inbox (/backoffice/line/).
@@ -19,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from otop.catalog.selectors import sellable_variants
 from otop.channels import intents, selectors, services, share
+from otop.channels.line.messages import privacy_notice_url
 from otop.channels.messenger.outbox import answer, text_message
 from otop.channels.models import ChatContact, Conversation, InboundEvent, Platform
 from otop.core.i18n import localized
 from otop.core.money import format_baht
+from otop.core.selectors import center_profile
 from otop.inventory.selectors import available_quantities
 from otop.search.selectors import search_products
 
@@ -61,7 +65,10 @@ def handle_event(event: InboundEvent, *, now: datetime | None = None) -> None:
     sender = str((event.payload.get("sender") or {}).get("id") or "")[:100]
     if not sender:
         return
-    contact = services.contact_for(platform=Platform.MESSENGER, external_id=sender, now=now)
+    contact, first = services.meet_contact(platform=Platform.MESSENGER, external_id=sender, now=now)
+    if first:  # before anything else, once: what we keep and why, how to stop, the privacy notice
+        with translation.override(contact.language):
+            answer(contact, text_message(greeting_text()), event="messenger/greeting")
     if event.kind == "postback":
         postback = event.payload.get("postback") or {}
         said = str(postback.get("title") or postback.get("payload") or "")
@@ -83,7 +90,33 @@ def handle_event(event: InboundEvent, *, now: datetime | None = None) -> None:
         _on_text(contact, said[:1000], now=now)
 
 
+def greeting_text() -> str:
+    """Said to a person's first message: what is kept and why, how to stop news, the privacy notice."""
+    text = _(
+        "Welcome to %(center)s! Type the name of a product to search our OTOP goods (for example ผ้าไหม). "
+        "Your Messenger name, your messages and your orders are kept to answer you and deliver your orders; "
+        "type หยุด (stop) at any time to receive no news or promotions."
+    ) % {"center": localized(center_profile(), "name")}
+    url = privacy_notice_url()
+    if url:
+        text += "\n" + _("How we handle your personal data: %(url)s") % {"url": url}
+    return text
+
+
 def _on_text(contact: ChatContact, said: str, *, now: datetime) -> None:
+    if intents.command_in(said) == "stop":
+        services.stop_marketing(contact=contact)
+        answer(
+            contact,
+            text_message(
+                _(
+                    "Done: we will send no more news or promotions to this chat. "
+                    "Answers to your messages and news of your orders still come."
+                )
+            ),
+            event="messenger/stop",
+        )
+        return
     waiting = selectors.waiting_conversation_of(contact)
     if waiting is not None or intents.command_in(said) == "staff":
         services.record_incoming_message(contact=contact, reason=Conversation.Reason.ASKED, text=said, now=now)

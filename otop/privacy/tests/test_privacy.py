@@ -11,6 +11,7 @@ from django.test import Client
 from otop.accounts import roles
 from otop.channels import intents
 from otop.channels import services as channels
+from otop.channels.messenger.tests import test_messenger as messenger
 from otop.channels.models import ChatContact, Platform
 from otop.core import consent
 from otop.core.errors import Conflict, DomainError
@@ -212,3 +213,20 @@ def test_marketing_messages_are_not_sent_to_anyone_who_never_answered(make_user)
     notify_marketing(recipient=recipient, event="center_news", context={"title": "t", "text": "x"})
     assert not OutboundMessage.objects.filter(recipient="silent@example.com").exists()
     assert mail.outbox == []
+
+
+def test_stop_in_messenger_withdraws_chat_marketing_through_the_webhook(graph, make_user):
+    customer = make_user(roles.CUSTOMER)
+    ChatContact.objects.create(platform=Platform.MESSENGER, external_id="PSID-STOP", user=customer)
+    subject = consent.chat_subject(Platform.MESSENGER, "PSID-STOP")
+    services.give_consent(subject=subject, purpose=consent.MARKETING_CHAT, channel="messenger")
+    services.set_consents(user=customer, choices={consent.MARKETING_CHAT: True})
+    subjects = consent.subjects_for(user_id=customer.pk, extra=[subject])
+    assert consent.has_consent(subjects=subjects, purpose=consent.MARKETING_CHAT)
+
+    body = messenger.body_of("PSID-STOP", "หยุด")
+    assert messenger.post(body, messenger.sign(body)).status_code == 200
+    assert not consent.has_consent(subjects=subjects, purpose=consent.MARKETING_CHAT)
+    withdrawn = ConsentRecord.objects.filter(subject=subject, purpose=consent.MARKETING_CHAT).latest("pk")
+    assert (withdrawn.granted, withdrawn.channel) == (False, "messenger")
+    assert "ข่าวสาร" in graph.sent_to("PSID-STOP")[-1]["text"]

@@ -1,5 +1,6 @@
 """Messenger against a fake Graph API: Meta's verification, signed messages answered once with a product
-carousel, tampered or unsigned ones doing nothing, the unknown going to the staff inbox, off without config."""
+carousel, a first message greeted once with the privacy notice, "หยุด" answered, tampered or unsigned ones
+doing nothing, the unknown going to the staff inbox, off without config."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from otop.channels.line.tests.helpers import committed
+from otop.channels.messenger.handlers import greeting_text
 from otop.channels.messenger.tests.fake_graph import PAGE_TOKEN, VERSION, FakeGraph
-from otop.channels.models import ChatMessage, Conversation, InboundEvent
+from otop.channels.models import ChatContact, ChatMessage, Conversation, InboundEvent
 from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
@@ -82,7 +85,8 @@ def test_a_signed_search_gets_a_carousel_of_at_most_ten_once(graph):
     assert post(body, sign(body)).status_code == 200
     assert post(body, sign(body)).status_code == 200  # Meta delivers again: answered once
 
-    (message,) = graph.sent_to("PSID-1")
+    greeting, message = graph.sent_to("PSID-1")  # a first message: the greeting, then the answer
+    assert "https://otop.example/privacy/" in greeting["text"] and "หยุด" in greeting["text"]
     assert graph.calls[0].path == f"/{VERSION}/me/messages" and graph.calls[0].query["access_token"] == PAGE_TOKEN
     payload = message["attachment"]["payload"]
     assert payload["template_type"] == "generic"
@@ -103,7 +107,10 @@ def test_a_signed_search_gets_a_carousel_of_at_most_ten_once(graph):
     assert any(len(element["buttons"]) == 2 for element in elements)
     assert any(len(element["buttons"]) == 1 for element in elements)  # sold out: no "buy now"
     assert InboundEvent.objects.get(event_id="m_once").status == "done"
-    assert OutboundMessage.objects.get(channel="messenger").status == "sent"
+    assert list(OutboundMessage.objects.filter(channel="messenger").order_by("pk").values_list("event", "status")) == [
+        ("messenger/greeting", "sent"),
+        ("messenger/search", "sent"),
+    ]
 
 
 @pytest.mark.parametrize("signature", [None, "", "sha256=" + "0" * 64, "tampered"])
@@ -121,7 +128,7 @@ def test_what_the_bot_cannot_answer_goes_to_the_staff_inbox_and_staff_answer_thr
     post(body, sign(body))
     conversation = Conversation.objects.get(contact__platform="messenger")
     assert conversation.messages.get().text == "ส่งต่างประเทศได้ไหมคะ"
-    assert "เจ้าหน้าที่" in graph.sent_to("PSID-3")[0]["text"]
+    assert "เจ้าหน้าที่" in graph.sent_to("PSID-3")[1]["text"]  # after the greeting
 
     staff = make_user("staff")
     client = Client()
@@ -133,6 +140,37 @@ def test_what_the_bot_cannot_answer_goes_to_the_staff_inbox_and_staff_answer_thr
     assert ChatMessage.objects.filter(conversation=conversation, direction="out").exists()
 
 
+def test_the_greeting_comes_once_in_the_persons_language_and_stop_is_answered_not_searched(graph):
+    listed_product(name_th="ผ้าไหมมัดหมี่", price="350.00", sku="SILK-1")
+    for text in ("สวัสดีค่ะ", "หยุด", "STOP"):
+        body = body_of("PSID-7", text)
+        assert post(body, sign(body)).status_code == 200
+    greeting, unanswered, stopped, stopped_again = graph.sent_to("PSID-7")
+    assert greeting["text"].startswith("ยินดีต้อนรับ") and "ข้อมูลส่วนบุคคล" in greeting["text"]
+    assert "https://otop.example/privacy/" in greeting["text"]
+    assert "เจ้าหน้าที่" in unanswered["text"]
+    assert "ข่าวสาร" in stopped["text"] and stopped == stopped_again  # no carousel, no staff hand-over
+    assert list(OutboundMessage.objects.filter(recipient="PSID-7").order_by("pk").values_list("event", flat=True)) == [
+        "messenger/greeting",
+        "messenger/unanswered",
+        "messenger/stop",
+        "messenger/stop",
+    ]
+    assert Conversation.objects.get(contact__external_id="PSID-7").messages.count() == 1  # "หยุด" is not staff's
+
+    ChatContact.objects.create(platform="messenger", external_id="PSID-8", language="en")
+    body = body_of("PSID-8", "hello")
+    post(body, sign(body))
+    # Seen before (made here as by an earlier message): not greeted again
+    assert all("privacy" not in message.get("text", "") for message in graph.sent_to("PSID-8"))
+
+
+def test_an_english_speakers_greeting_is_in_english(graph):
+    with translation.override("en"):
+        text = greeting_text()
+    assert text.startswith("Welcome to") and "หยุด (stop)" in text and "https://otop.example/en/privacy/" in text
+
+
 def test_without_configuration_messenger_is_off(db, settings):
     settings.FACEBOOK_APP_SECRET = ""
     body = body_of("PSID-4", "ผ้าไหม")
@@ -142,6 +180,8 @@ def test_without_configuration_messenger_is_off(db, settings):
 
 def test_a_graph_rate_limit_is_tried_again_later_and_a_refusal_is_not(graph):
     listed_product(name_th="ผ้าไหมมัดหมี่", price="350.00", sku="SILK-1")
+    for psid in ("PSID-5", "PSID-6"):  # people seen before: the search's answer is the only message
+        ChatContact.objects.create(platform="messenger", external_id=psid)
     graph.answer_next(
         400, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}
     )
