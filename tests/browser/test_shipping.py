@@ -211,6 +211,25 @@ def test_cash_on_delivery_from_checkout_to_the_carriers_remittance(
         # 1,250.50 goods + 55.00 Flash + 25.00 COD fee.
         expect(page.locator(".checkout-delivery [data-delivery=parcel]")).to_have_text("฿80.00")
         expect(page.locator(".checkout-total [data-delivery=parcel]")).to_have_text("฿1,330.50")
+        # The payment line says what was chosen, and follows the choice (htmx, no inline script).
+        payment_line = page.locator("#payment-line p:visible")
+        expect(payment_line).to_have_count(1)
+        expect(payment_line).to_have_attribute("data-payment", "cod")
+        expect(payment_line).to_contain_text("เก็บเงินปลายทาง")
+        expect(payment_line).to_contain_text("฿1,330.50")
+        expect(payment_line).not_to_contain_text("พร้อมเพย์")
+        page.locator("#payment-promptpay").check()
+        _settle(page)
+        expect(payment_line).to_have_attribute("data-payment", "promptpay")
+        expect(payment_line).to_contain_text("พร้อมเพย์")
+        page.locator("#id_delivery_method_0").check()  # pickup: PromptPay only
+        expect(payment_line).to_have_attribute("data-payment", "promptpay")
+        expect(page.locator(".checkout-total [data-delivery=pickup]")).to_have_text("฿1,250.50")
+        page.locator("#id_delivery_method_1").check()
+        page.locator("#payment-cod").check()
+        _settle(page)
+        expect(payment_line).to_have_attribute("data-payment", "cod")
+        expect(page.locator(".checkout-total [data-delivery=parcel]")).to_have_text("฿1,330.50")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.locator("#payment-cod").scroll_into_view_if_needed()
         screenshot(page, "checkout-cod")
