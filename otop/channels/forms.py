@@ -25,6 +25,9 @@ class ChatCheckoutForm(forms.Form):
         label=_("Delivery"), choices=Order.Delivery.choices, widget=forms.RadioSelect, initial=Order.Delivery.PICKUP
     )
     delivery_option = forms.CharField(label=_("Parcel delivery option"), max_length=61, required=False)
+    payment = forms.ChoiceField(
+        label=_("Payment"), choices=Order.Payment.choices, initial=Order.Payment.PROMPTPAY, required=False
+    )
     line1 = forms.CharField(label=_("House number, village, road"), max_length=300, required=False)
     line2 = forms.CharField(label=_("More address details"), max_length=300, required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)

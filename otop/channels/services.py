@@ -191,10 +191,13 @@ def place_chat_order(
     delivery_option: str = "",
     coupon: str = "",
     tax_invoice: Buyer | None = None,
+    payment: str = Order.Payment.PROMPTPAY,
 ) -> Order:
     """Place the order of a chat's cart through its one-time link (once), then tell the chat.
 
     `tax_invoice`: the buyer asks for a full tax invoice (checked by the tax service, issued when paid).
+    `payment`: PromptPay, or cash on delivery where the chosen carrier collects it (place_order checks it
+    and adds the carrier's COD fee, as on the website).
 
     The order goes through orders.services.place_order like the website's; its refusals (InvalidOrder,
     OutOfStock) leave the link, the cart and everything else as they were.
@@ -222,6 +225,7 @@ def place_chat_order(
             delivery_option=delivery_option,
             coupon=coupon,
             tax_invoice=tax_invoice,
+            payment=payment,
         )
         CheckoutLink.objects.filter(pk=link.pk).update(used_at=now, order=order)
         clear_cart(contact=contact)

@@ -22,6 +22,7 @@ from otop.core.throttle import client_address
 from otop.geo.models import District, Subdistrict
 from otop.orders import services as order_services
 from otop.orders.coupons import client_tries
+from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
 from otop.shipping.selectors import DeliveryChoice, delivery_quotes
 from otop.tax.forms import BuyerForm
@@ -32,6 +33,7 @@ FIELD_NAMES = {
     "customer.email": "email",
     "delivery.method": "delivery_method",
     "delivery.option": "delivery_option",
+    "payment": "payment",
 }
 
 
@@ -92,6 +94,7 @@ def checkout(request: HttpRequest, token: str) -> HttpResponse:
                         delivery_option=data["delivery_option"],
                         coupon=data["coupon"],
                         tax_invoice=tax_form.buyer(),
+                        payment=data["payment"] or Order.Payment.PROMPTPAY,
                     )
             except DomainError as error:  # InvalidOrder per field, OutOfStock, a used link, an empty cart
                 add_domain_error(form, error, field_for=_field)
@@ -142,7 +145,8 @@ def checkout_address(request: HttpRequest, token: str) -> HttpResponse:
             values["district"] = values["subdistrict"] = ""
         form.initial.update(values)
         delivery = _quotes(selectors.chat_cart(link.contact), {**request.GET.dict(), **values})
-        return render(request, "channels/checkout.html#address", {"form": form, "token": token, "delivery": delivery})
+        context = {"form": form, "token": token, "delivery": delivery, "oob_payment": True}
+        return render(request, "channels/checkout.html#address", context)
 
 
 def _quotes(cart, source) -> DeliveryChoice:
@@ -152,4 +156,5 @@ def _quotes(cart, source) -> DeliveryChoice:
         postcode=source.get("postcode", ""),
         subtotal=cart.subtotal,
         chosen=source.get("delivery_option", ""),
+        payment=source.get("payment", ""),
     )

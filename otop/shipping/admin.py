@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from otop.shipping.models import BoxSize, Carrier, RateBand, RemoteArea, Service, Shipment, ShippingSettings
+from otop.shipping.models import (
+    BoxSize,
+    Carrier,
+    CarrierPush,
+    RateBand,
+    RemoteArea,
+    Service,
+    Shipment,
+    ShippingSettings,
+)
 
 
 class ServiceInline(admin.TabularInline):
@@ -49,3 +58,18 @@ class ShipmentAdmin(admin.ModelAdmin):
     list_filter = ("status", "needs_attention")
     search_fields = ("tracking_number", "order__number")
     raw_id_fields = ("order",)
+
+
+@admin.register(CarrierPush)
+class CarrierPushAdmin(admin.ModelAdmin):
+    """What carriers pushed to the webhook and what the check with the carrier found (read only)."""
+
+    list_display = ("received_at", "carrier_kind", "tracking_number", "checked_at", "new_events", "error")
+    list_filter = ("carrier_kind",)
+    search_fields = ("tracking_number", "key")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -29,6 +29,15 @@ class CarrierUnavailable(DomainError):
     status = 409
 
 
+class CarrierRefused(CarrierUnavailable):
+    """The carrier answered, with a business error about this request (e.g. Flash's 1006 "order not found"):
+    asking again about the same thing will not help, but other requests may still work."""
+
+    def __init__(self, message: str, *, carrier_code: int | None = None):
+        super().__init__(message)
+        self.carrier_code = carrier_code
+
+
 class BookingNotAllowed(Conflict):
     code = "booking_not_allowed"
 

@@ -261,6 +261,30 @@ class TrackingEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.status}"
 
 
+class CarrierPush(models.Model):
+    """One status push a carrier sent to our webhook, kept once under its key (the parcel, the state it
+    claims and the time of that state) and checked with the carrier by the worker; its body is never
+    trusted for the parcel's state."""
+
+    carrier_kind = models.CharField(_("carrier"), max_length=20, choices=Carrier.Kind.choices)
+    key = models.CharField(_("key"), max_length=120)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, db_index=True)
+    payload = models.JSONField(_("what the carrier sent"))
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    checked_at = models.DateTimeField(_("checked with the carrier at"), null=True, blank=True)
+    new_events = models.PositiveIntegerField(_("new scans"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("carrier status push")
+        verbose_name_plural = _("carrier status pushes")
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["carrier_kind", "key"], name="carrier_push_once")]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_kind} {self.key}"
+
+
 class PickupRequest(models.Model):
     """A courier asked to come for the day's parcels through the carrier's API (Flash's `notify`)."""
 

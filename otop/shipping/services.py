@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,7 @@ from otop.shipping.carriers import flash, thailandpost
 from otop.shipping.carriers.base import CarrierEvent
 from otop.shipping.errors import (
     BookingNotAllowed,
+    CarrierRefused,
     CarrierUnavailable,
     PackingMismatch,
     PickupNotAllowed,
@@ -39,6 +41,7 @@ from otop.shipping.errors import (
 )
 from otop.shipping.models import (
     Carrier,
+    CarrierPush,
     CodRemittance,
     CodRemittanceLine,
     PickupRequest,
@@ -228,17 +231,73 @@ def record_tracking_events(*, shipment: Shipment, events: list[CarrierEvent], no
     return len(new)
 
 
-def handle_flash_webhook(params: dict[str, str]) -> bool:
-    """A status webhook from Flash: verified by its signature first; False (nothing done) when it fails."""
-    if not flash.is_configured() or not flash.is_signed(params, _flash_key()):
-        return False
+class FlashPush:
+    """What became of a status push from Flash (the webhook answers from it)."""
+
+    REFUSED = "refused"  # wrong signature or merchant: nothing kept, nothing asked
+    IGNORED = "ignored"  # signed, but not about one of our parcels' states: nothing to do
+    QUEUED = "queued"  # kept, and its parcel is checked with Flash by the worker
+    REPEATED = "repeated"  # kept already: Flash sent it again, nothing more is done
+
+
+def handle_flash_webhook(params: dict[str, str], *, now: datetime | None = None) -> str:
+    """A status push from Flash (a FlashPush value).
+
+    The signature is checked first, in constant time; then the push is kept once under its key and the
+    parcel is queued for `sync_flash_push`, which reads the parcel's routes from Flash: the state the push
+    claims is never written as such (a push that Flash's own routes contradict records what Flash says).
+    """
+    if not flash.is_configured() or params.get("mchId") != settings.FLASH_MCH_ID:
+        return FlashPush.REFUSED
+    if not flash.is_signed(params, _flash_key()):
+        return FlashPush.REFUSED
     update = flash.read_status_webhook(params)
     if update is None:
-        return True  # signed but not about a parcel's state: acknowledged, nothing to do
-    shipment = Shipment.objects.filter(tracking_number=update.pno, service__carrier__kind=Carrier.Kind.FLASH).first()
-    if shipment is not None:
-        record_tracking_events(shipment=shipment, events=[update.event])
-    return True
+        return FlashPush.IGNORED
+    if not Shipment.objects.filter(tracking_number=update.pno, service__carrier__kind=Carrier.Kind.FLASH).exists():
+        return FlashPush.IGNORED
+    with transaction.atomic():
+        push, created = CarrierPush.objects.get_or_create(
+            carrier_kind=Carrier.Kind.FLASH,
+            key=flash.push_key(update),
+            defaults={
+                "tracking_number": update.pno,
+                "payload": {key: value for key, value in params.items() if key != "sign"},
+                "received_at": now or timezone.now(),
+            },
+        )
+        if not created:
+            return FlashPush.REPEATED
+        from otop.shipping.tasks import sync_flash_push  # the task module imports these services
+
+        transaction.on_commit(partial(sync_flash_push.enqueue, push_id=push.pk))
+    return FlashPush.QUEUED
+
+
+def sync_flash_push(*, push_id: int, now: datetime | None = None) -> int:
+    """The worker's half of a push: ask Flash for the parcel's routes; returns how many scans were new.
+
+    Flash down or refusing: the push keeps the error and the periodic poll asks again later.
+    """
+    push = CarrierPush.objects.filter(pk=push_id, checked_at__isnull=True).first()
+    if push is None:
+        return 0
+    try:
+        added = sync_flash_parcel(pno=push.tracking_number, now=now)
+        error = ""
+    except CarrierUnavailable as problem:
+        added, error = 0, str(problem)[:300]
+    CarrierPush.objects.filter(pk=push.pk).update(checked_at=now or timezone.now(), new_events=added, error=error)
+    return added
+
+
+def sync_flash_parcel(*, pno: str, now: datetime | None = None) -> int:
+    """Add the new scans of one Flash parcel as Flash's routes list them (raises CarrierUnavailable)."""
+    shipment = Shipment.objects.filter(tracking_number=pno, service__carrier__kind=Carrier.Kind.FLASH).first()
+    if shipment is None:
+        return 0
+    events = flash.routes(pno)
+    return record_tracking_events(shipment=shipment, events=events, now=now) if events else 0
 
 
 def _flash_key() -> str:
@@ -265,12 +324,36 @@ def poll_thailand_post(*, now: datetime | None = None) -> int:
     return added
 
 
-def poll_open_parcels() -> int:
-    """The periodic job: a carrier that is down is tried again at the next run."""
-    try:
-        return poll_thailand_post()
-    except CarrierUnavailable:
+def poll_flash(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Ask Flash for the routes of its open parcels (a push missed, or Flash down when it came)."""
+    if not flash.is_configured():
         return 0
+    pnos = (
+        Shipment.objects.filter(status__in=OPEN, service__carrier__kind=Carrier.Kind.FLASH)
+        .exclude(tracking_number="")
+        .order_by("updated_at", "pk")
+        .values_list("tracking_number", flat=True)[:limit]
+    )
+    added = 0
+    for pno in pnos:
+        try:
+            added += sync_flash_parcel(pno=pno, now=now)
+        except CarrierRefused:
+            continue  # Flash answered about this parcel only: the others are still asked
+        except CarrierUnavailable:
+            break  # Flash is down: every parcel is asked again at the next run
+    return added
+
+
+def poll_open_parcels() -> int:
+    """The periodic job: Thailand Post's and Flash's open parcels; a carrier that is down is tried again
+    at the next run."""
+    added = 0
+    try:
+        added += poll_thailand_post()
+    except CarrierUnavailable:
+        pass
+    return added + poll_flash()
 
 
 # --- pickup -------------------------------------------------------------------------------------

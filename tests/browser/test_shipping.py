@@ -43,7 +43,9 @@ def _settle(page):
     expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-added")).to_have_count(0)
 
 
-def _signed(fake, pno: str, state: int) -> dict[str, str]:
+def _signed(fake, pno: str, state: int, *, scanned: bool = True) -> dict[str, str]:
+    if scanned:  # the parcel moved on Flash's side: its routes say so when we ask
+        fake.scan(pno, state, int(time.time()), "ส่งสำเร็จ")
     params = {
         "mchId": fake.mch_id,
         "nonceStr": str(int(time.time() * 1000)),
@@ -147,7 +149,7 @@ def test_flash_parcel_from_quote_to_delivery(live_server, phone, desktop, make_u
         decoded = [b.text for b in zxingcpp.read_barcodes(page_image) if b.format == zxingcpp.BarcodeFormat.Code128]
         assert decoded == ["TH014000000001"]
 
-        tampered = _signed(fake, shipment.tracking_number, 3)
+        tampered = _signed(fake, shipment.tracking_number, 3, scanned=False)
         tampered["data"] = tampered["data"].replace('"state": 3', '"state": 5')
         assert staff.request.post(live_server.url + "/shipping/flash/webhook", form=tampered).status == 403
         assert Order.objects.get().status == Order.Status.SHIPPED and not TrackingEvent.objects.exists()
@@ -208,6 +210,25 @@ def test_cash_on_delivery_from_checkout_to_the_carriers_remittance(
         _settle(page)
         # 1,250.50 goods + 55.00 Flash + 25.00 COD fee.
         expect(page.locator(".checkout-delivery [data-delivery=parcel]")).to_have_text("฿80.00")
+        expect(page.locator(".checkout-total [data-delivery=parcel]")).to_have_text("฿1,330.50")
+        # The payment line says what was chosen, and follows the choice (htmx, no inline script).
+        payment_line = page.locator("#payment-line p:visible")
+        expect(payment_line).to_have_count(1)
+        expect(payment_line).to_have_attribute("data-payment", "cod")
+        expect(payment_line).to_contain_text("เก็บเงินปลายทาง")
+        expect(payment_line).to_contain_text("฿1,330.50")
+        expect(payment_line).not_to_contain_text("พร้อมเพย์")
+        page.locator("#payment-promptpay").check()
+        _settle(page)
+        expect(payment_line).to_have_attribute("data-payment", "promptpay")
+        expect(payment_line).to_contain_text("พร้อมเพย์")
+        page.locator("#id_delivery_method_0").check()  # pickup: PromptPay only
+        expect(payment_line).to_have_attribute("data-payment", "promptpay")
+        expect(page.locator(".checkout-total [data-delivery=pickup]")).to_have_text("฿1,250.50")
+        page.locator("#id_delivery_method_1").check()
+        page.locator("#payment-cod").check()
+        _settle(page)
+        expect(payment_line).to_have_attribute("data-payment", "cod")
         expect(page.locator(".checkout-total [data-delivery=parcel]")).to_have_text("฿1,330.50")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.locator("#payment-cod").scroll_into_view_if_needed()

@@ -382,7 +382,15 @@ def order_summary(order: Order) -> str:
 
 def order_placed_messages(order: Order, *, qr_url: str) -> list[dict]:
     parts = [_("Thank you! Your order is placed."), order_summary(order)]
-    if order.expires_at:
+    if order.cash_on_delivery:
+        parts.append(
+            _(
+                "Cash on delivery (เก็บเงินปลายทาง): nothing to pay now. Please have %(amount)s in cash ready "
+                "for the courier when the parcel arrives; we will tell you here when it is on its way."
+            )
+            % {"amount": format_baht(order.total)}
+        )
+    elif order.expires_at:
         deadline = timezone.localtime(order.expires_at)
         parts.append(
             _(

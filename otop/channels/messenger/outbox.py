@@ -103,7 +103,13 @@ class MessengerPlatform:
         return queue_update(contact, text_message(text), event=event)
 
     def order_placed(self, *, contact: ChatContact, order: Order) -> None:
-        self._order_news(contact, order, _("Order %(number)s is placed: %(total)s."))
+        if order.cash_on_delivery:
+            words = _(
+                "Order %(number)s is placed: %(total)s, cash on delivery: pay the courier when the parcel arrives."
+            )
+        else:
+            words = _("Order %(number)s is placed: %(total)s.")
+        self._order_news(contact, order, words)
 
     def order_update(self, *, contact: ChatContact, order: Order, to_status: str, note: str) -> None:
         self._order_news(contact, order, _("Order %(number)s: %(status)s.") + (f"\n{note}" if note else ""))

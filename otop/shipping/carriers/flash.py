@@ -19,7 +19,7 @@ from django.conf import settings
 
 from otop.core.money import to_satang
 from otop.shipping.carriers.base import BOOKING_TIMEOUT_SECONDS, QUOTE_TIMEOUT_SECONDS, CarrierEvent, post
-from otop.shipping.errors import CarrierUnavailable
+from otop.shipping.errors import CarrierRefused, CarrierUnavailable
 
 # Characters Flash counts as blank (a value made only of these is not signed).
 BLANK = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
@@ -61,8 +61,11 @@ def _call(path: str, params: dict[str, str], *, timeout: float) -> dict:
     params["sign"] = signature(params, settings.FLASH_API_KEY)
     answer = post(settings.FLASH_API_BASE_URL.rstrip("/") + path, form=params, timeout=timeout)
     if not isinstance(answer, dict) or answer.get("code") != 1:
-        message = answer.get("message", "") if isinstance(answer, dict) else ""
-        raise CarrierUnavailable(f"Flash answered {str(message)[:150]}")
+        message = str(answer.get("message", "") if isinstance(answer, dict) else "")[:150]
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if isinstance(code, int) and code >= 1000:  # Flash's business errors (1002 signature, 1006 not found…)
+            raise CarrierRefused(f"Flash answered {code} {message}", carrier_code=code)
+        raise CarrierUnavailable(f"Flash answered {message}")
     return answer.get("data") or {}
 
 
@@ -187,6 +190,7 @@ def _instant(value) -> datetime:
 
 
 def routes(pno: str) -> list[CarrierEvent]:
+    """The parcel's scans as Flash lists them (`/open/v1/orders/{pno}/routes`), oldest first."""
     data = _call(f"/open/v1/orders/{pno}/routes", {}, timeout=BOOKING_TIMEOUT_SECONDS)
     events = []
     for route in data.get("routes") or []:
@@ -199,15 +203,22 @@ def routes(pno: str) -> list[CarrierEvent]:
                     description=str(route.get("message", ""))[:300],
                 )
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
             continue
-    return events
+    return sorted(events, key=lambda event: event.at)
 
 
 @dataclass(frozen=True)
 class StatusUpdate:
     pno: str
     event: CarrierEvent
+    state: int
+
+
+def push_key(update: StatusUpdate) -> str:
+    """One status push, whatever its nonce: the parcel, the state it claims and when (Flash resends the
+    same push until it hears success)."""
+    return f"{update.pno}:{update.state}:{int(update.event.at.timestamp())}"[:120]
 
 
 def read_status_webhook(params: dict[str, str]) -> StatusUpdate | None:
@@ -222,7 +233,8 @@ def read_status_webhook(params: dict[str, str]) -> StatusUpdate | None:
     if not pno or state not in STATES:
         return None
     return StatusUpdate(
-        pno=pno,
+        pno=pno[:40],
+        state=state,
         event=CarrierEvent(
             at=at, status=STATES[state], carrier_code=f"state-{state}", description=str(data.get("stateText", ""))[:300]
         ),

@@ -50,6 +50,7 @@ def fake_flash(settings, db):
         settings.FLASH_API_BASE_URL = fake.url
         settings.FLASH_MCH_ID = fake.mch_id
         settings.FLASH_API_KEY = fake.key
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         Carrier.objects.filter(code="flash").update(is_enabled=True)
         yield fake
 

@@ -3,8 +3,10 @@ paid when the carrier's remittance file is imported; mismatches held for staff w
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -232,3 +234,40 @@ def test_the_api_takes_cod_and_answers_without_a_promptpay_qr(client, shop, cod_
     refused = client.post("/api/v1/orders", body, content_type="application/json")
     assert refused.status_code in (400, 409, 422)
     assert "payment" in refused.json()["error"]["fields"] and Order.objects.count() == 1
+
+
+def _payment_lines(html: str) -> dict[str, tuple[str, bool]]:
+    """The checkout's payment line per delivery method: (what it says, shown); "text": the shown words."""
+    block = re.search(r'<div class="payment-line" id="payment-line"[^>]*>(.*?)</div>', html, re.S).group(1)
+    lines = re.findall(r'<p class="help" data-delivery="(\w+)" data-payment="(\w+)"( hidden)?>(.*?)</p>', block, re.S)
+    found = {method: (payment, not hidden) for method, payment, hidden, _text in lines}
+    return found | {"text": " ".join(unescape(text) for _m, _p, hidden, text in lines if not hidden)}
+
+
+def test_the_checkout_payment_line_follows_the_chosen_payment_in_thai_and_english(client, shop, cod_flash):
+    client.post("/cart/add/", {"variant": shop["silk"].variants.get().pk, "quantity": 1})
+    address = {"province": "40", "district": "4001", "subdistrict": "400101", "postcode": "40000", "line1": "9"}
+    first = client.get("/checkout/").content.decode()
+    lines = _payment_lines(first)
+    assert lines["pickup"] == ("promptpay", True) and lines["parcel"] == ("promptpay", False)
+    assert "พร้อมเพย์" in lines["text"]
+
+    cod = client.get("/checkout/address/", {**address, "delivery_option": "flash:standard", "payment": "cod"})
+    html = cod.content.decode()
+    assert 'id="payment-line" aria-live="polite" hx-swap-oob="true"' in html  # swapped in as the choice changes
+    lines = _payment_lines(html)
+    assert lines["parcel"] == ("cod", True) and lines["pickup"] == ("promptpay", False)
+    assert "เก็บเงินปลายทาง" in lines["text"] and "฿1,320.50" in lines["text"] and "พร้อมเพย์" not in lines["text"]
+
+    back = client.get("/checkout/address/", {**address, "delivery_option": "flash:standard", "payment": "promptpay"})
+    lines = _payment_lines(back.content.decode())
+    assert lines["parcel"] == ("promptpay", True) and "พร้อมเพย์" in lines["text"]
+
+    english = client.get("/en/checkout/address/", {**address, "delivery_option": "flash:standard", "payment": "cod"})
+    text = _payment_lines(english.content.decode())["text"]
+    assert text.startswith("Payment: cash on delivery") and "฿1,320.50" in text and "PromptPay" not in text
+
+    # A carrier without COD cannot keep a COD choice: the line goes back to PromptPay.
+    Carrier.objects.filter(code="flash").update(offers_cod=False)
+    gone = client.get("/checkout/address/", {**address, "delivery_option": "flash:standard", "payment": "cod"})
+    assert _payment_lines(gone.content.decode())["parcel"] == ("promptpay", True)

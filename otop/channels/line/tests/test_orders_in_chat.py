@@ -27,6 +27,7 @@ from otop.notifications.services import MAX_ATTEMPTS, send_due_messages
 from otop.orders import services as order_services
 from otop.orders.models import Coupon, Order
 from otop.payments.services import promptpay_qr
+from otop.shipping.models import Carrier, RateBand, Service
 from otop.tax.models import TaxDocument
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +426,59 @@ def test_a_full_tax_invoice_asked_at_the_chat_checkout_is_checked_and_issued_whe
     invoice = TaxDocument.objects.get(source_id=str(order.pk), status="issued")
     assert (invoice.kind, invoice.buyer_tax_id, invoice.buyer_branch_label) == ("full", "0105551234567", "สาขาที่ 00002")
     assert invoice.total == Decimal("535.00") and invoice.vat == Decimal("35.00")
+
+
+ADDRESS = {"line1": "99 ถนนมิตรภาพ", "province": "40", "district": "4001", "subdistrict": "400101", "postcode": "40000"}
+
+
+def test_cash_on_delivery_at_the_chat_checkout_adds_the_fee_sends_no_qr_and_says_to_pay_the_courier(
+    fake_line, promptpay
+):
+    van = Carrier.objects.create(
+        code="van", kind=Carrier.Kind.TABLE, name_th="รถตู้ส่งของ", name_en="Local van", is_enabled=True,
+        offers_cod=True, cod_fee=Decimal("20.00"),
+    )  # fmt: skip
+    service = Service.objects.create(carrier=van, code="sameday", name_th="ส่งวันนี้", name_en="Same day")
+    RateBand.objects.create(service=service, up_to_grams=5000, fee=Decimal("45.00"))
+    silk = stocked_product(name_th="ผ้าไหมมัดหมี่", price="350.00", quantity=2, weight_grams=400)
+    user_id = new_user_id()
+    add(fake_line, user_id, silk)
+    path = checkout_path(fake_line, user_id)
+
+    # The page offers COD for the van (not for Thailand Post), and its payment line follows the choice.
+    address = Client().get(path + "address/", {**ADDRESS, "delivery_option": "van:sameday", "payment": "cod"})
+    html = address.content.decode()
+    assert 'id="payment-cod" checked' in html and "฿20.00" in html
+    assert 'data-payment="cod" hx-swap-oob="true"' in html and "เก็บเงินปลายทาง" in html
+    again = Client().get(path + "address/", {**ADDRESS, "delivery_option": "van:sameday", "payment": "promptpay"})
+    assert 'data-payment="promptpay" hx-swap-oob="true"' in again.content.decode()
+
+    # The same limits as the website: not for pickup, not with a carrier that does not collect cash.
+    Carrier.objects.filter(code="thailandpost").update(offers_cod=False)
+    parcel = {**PICKUP, **ADDRESS, "delivery_method": "parcel"}
+    for refused in (
+        {**PICKUP, "payment": "cod"},
+        {**parcel, "delivery_option": "thailandpost:ems", "payment": "cod"},
+    ):
+        with committed():
+            response = Client().post(path, refused)
+        assert response.status_code == 200 and "payment" in response.context["form"].errors
+    assert not Order.objects.exists() and not fake_line.calls("/v2/bot/message/push")
+    assert CheckoutLink.objects.get().used_at is None
+
+    with committed():
+        response = Client().post(path, {**parcel, "delivery_option": "van:sameday", "payment": "cod"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.cash_on_delivery and order.expires_at is None and order.status == Order.Status.PENDING_PAYMENT
+    assert (order.delivery_fee, order.total) == (Decimal("65.00"), Decimal("415.00"))  # 45 + 20 COD fee
+    assert order.shipment.cod_amount == Decimal("415.00")
+    assert stock.available_quantities(variant_ids=[silk.variants.get().pk]) == {silk.variants.get().pk: 1}
+
+    [push] = fake_line.calls("/v2/bot/message/push")
+    assert [message["type"] for message in push.json["messages"]] == ["text"]  # no PromptPay QR image
+    words = push.json["messages"][0]["text"]
+    assert "เก็บเงินปลายทาง" in words and "฿415.00" in words and "พนักงานส่ง" in words and "พร้อมเพย์" not in words
+
+    placed = Client().get(path).content.decode()
+    assert "cod-note" in placed and "฿415.00" in placed and "/payments/qr/" not in placed
