@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
@@ -169,7 +170,17 @@ def world(db):
         ),
     ).sale  # fmt: skip
     application = Application.objects.filter(status=Application.Status.UNDER_REVIEW).first()
-    return {"tokens": tokens, "shift": shift, "variant": variant, "sale": sale, "application": application}
+    online = next(
+        level.variant
+        for level in stock_selectors.stock_levels(query="", location_code="online")
+        if level.available > 2 and not level.variant.product.is_basket
+    )
+    pickup = {"items": [{"sku": online.sku, "qty": 1}], "customer": {"name": "สมชาย", "phone": "0812345678"},
+              "delivery": {"method": "pickup"}, "payment_method": "promptpay"}  # fmt: skip
+    placed = Client(REMOTE_ADDR="198.19.0.1").post("/api/v1/orders", pickup, content_type="application/json").json()
+    order = {"number": placed["number"], "token": parse_qs(urlsplit(placed["tracking_url"]).query)["token"][0]}
+    return {"tokens": tokens, "shift": shift, "variant": variant, "sale": sale, "application": application,
+            "order": order}  # fmt: skip
 
 
 def endpoints(world: dict) -> list[Endpoint]:
@@ -219,6 +230,12 @@ def endpoints(world: dict) -> list[Endpoint]:
         Endpoint("POST", "/api/v1/pos/sales/{id}/void", tokens["cashier"],
                  {"reason": "ลูกค้าเปลี่ยนใจ", "manager_pin": "000000"}, {"id": str(world["sale"].pk)}),
         Endpoint("POST", "/api/v1/pos/sales/{id}/print", tokens["cashier"], None, {"id": str(world["sale"].pk)}),
+        Endpoint("POST", "/api/v1/pos/sales/{id}/refund-lines", tokens["cashier"],
+                 {"lines": [{"line_id": world["sale"].lines.get().pk, "quantity": 1}], "reason": "ชำรุด",
+                  "manager_pin": "000000"}, {"id": str(world["sale"].pk)}),
+        Endpoint("POST", "/api/v1/orders/{number}/tax-invoice?token={token}", None,
+                 {"name": "บริษัท ตะกร้าของขวัญ จำกัด", "address": "ขอนแก่น 40000", "tax_id": "0105551234567",
+                  "branch": "00001"}, world["order"]),
         Endpoint("POST", "/api/v1/pos/shifts/{id}/close", tokens["cashier"], {"counted_cash": "500.00"},
                  {"id": str(world["shift"].pk)}),
     ]  # fmt: skip

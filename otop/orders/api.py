@@ -6,7 +6,8 @@ session must send its CSRF token. An `Idempotency-Key` header makes a retry afte
 return the first order instead of placing a second one.
 
 Customers track an order by POSTing its number and phone number (never in a query string, which
-lands in access logs), or with the signed link returned when it was placed.
+lands in access logs), or with the signed link returned when it was placed. With that link's token, or
+signed in as the account that placed it, the buyer asks for a full tax invoice after checkout.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from otop.core.throttle import ApiThrottle, client_address
 from otop.orders import coupons, selectors, services, tax_documents
 from otop.orders.models import Order
 from otop.payments.selectors import promptpay_payment_for, qr_path
+from otop.tax.api import DocumentOut, document_out
+from otop.tax.errors import InvalidTaxDocument
+from otop.tax.models import TaxDocument
 
 router = Router(tags=["orders"])
 
@@ -303,3 +307,87 @@ def track_order_by_link(
     if order is None:
         raise Http404
     return _order_out(request, order)
+
+
+class TaxInvoiceRequestOut(Schema):
+    status: Literal["issued", "requested"] = Field(
+        description="`issued`: the full tax invoice is `document`; `requested`: the order is not paid yet and "
+        "the invoice is issued with these details when it is"
+    )
+    message: str = Field(description="What happened, in the request's language")
+    document: DocumentOut | None = None
+    pdf_url: str | None = Field(None, description="The invoice as a Thai PDF (add ?lang=en for the English copy)")
+
+
+def _order_of_buyer(request: HttpRequest, number: str, token: str | None) -> Order:
+    """The order reached by its signed tracking token, or by the signed-in account that placed it; else 404."""
+    if token:
+        order = selectors.order_for_tracking_token(number=number, token=token)
+    else:
+        user = acting_user(request)
+        order = selectors.order_by_number(number=number) if user is not None else None
+        if order is not None and order.user_id != user.pk:
+            order = None
+    if order is None:
+        raise Http404
+    return order
+
+
+BUYER_FIELDS = {"buyer_name": "name", "buyer_address": "address", "buyer_tax_id": "tax_id", "buyer_branch": "branch"}
+
+
+@router.post(
+    "/orders/{number}/tax-invoice",
+    response={
+        200: TaxInvoiceRequestOut,
+        201: TaxInvoiceRequestOut,
+        202: TaxInvoiceRequestOut,
+        **errors(403, 404, 409, 429),
+    },
+    auth=anyone,
+    throttle=[ApiThrottle("orders.tax_invoice", anonymous_rate="10/m", token_rate="120/m")],
+    summary="Ask for a full tax invoice after checkout",
+    description=(
+        "The buyer of an order asks for a full tax invoice (s.86/4) after checkout, as on the order page: "
+        "with `token` from the order's `tracking_url`, or signed in as the account that placed the order "
+        "(anything else answers 404). An unpaid order keeps the request and gets the invoice when paid (202). "
+        "A paid order gets it now (201), within the calendar month it was paid in; its abbreviated tax "
+        "invoice is cancelled, kept and referred to. Asking again answers the invoice already issued (200). "
+        "A refusal (details not valid, a later month, a cancelled or refunded order, a credited invoice) "
+        "answers 409 `invalid_tax_document` with the reason and changes nothing."
+    ),
+)
+def ask_for_tax_invoice(
+    request: HttpRequest,
+    number: Annotated[str, Field(max_length=20, pattern=ORDER_NUMBER_PATTERN)],
+    payload: TaxInvoiceIn,
+    token: Annotated[str | None, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+):
+    order = _order_of_buyer(request, number, token)
+    already = selectors.full_tax_invoice_of(order)
+    buyer = tax_documents.tax.Buyer(**payload.dict())
+    try:
+        invoice = services.ask_for_full_tax_invoice(order=order, buyer=buyer, actor=acting_user(request))
+    except InvalidTaxDocument as error:
+        fields = {BUYER_FIELDS.get(name, name): problems for name, problems in error.fields.items()}
+        raise InvalidTaxDocument(error.message, fields=fields) from None
+    if invoice is None:
+        message = _("Thank you: the full tax invoice will be issued when the order is paid.")
+        return Status(202, TaxInvoiceRequestOut(status="requested", message=message))
+    message = _("Your full tax invoice %(code)s is ready.") % {"code": invoice.code}
+    out = TaxInvoiceRequestOut(
+        status="issued", message=message, document=document_out(invoice), pdf_url=_pdf_url(request, order, invoice)
+    )
+    return Status(200 if already is not None else 201, out)
+
+
+def _pdf_url(request: HttpRequest, order: Order, document: TaxDocument) -> str:
+    path = reverse(
+        "storefront:tracked-order-tax-document",
+        kwargs={
+            "number": order.number,
+            "token": selectors.tracking_token(order.number),
+            "public_id": document.public_id,
+        },
+    )
+    return request.build_absolute_uri(path)

@@ -12,7 +12,7 @@ from otop.accounts.models import User
 from otop.core.validators import normalize_thai_phone, thai_phone_is_valid
 from otop.orders import tax_documents
 from otop.orders.models import CartLine, Order, OrderEvent
-from otop.tax.models import TaxDocument
+from otop.tax.models import DocumentKind, TaxDocument
 
 TRACKING_SALT = "otop.orders.tracking"
 
@@ -31,6 +31,12 @@ def awaits_fulfilment(order: Order) -> bool:
 def tax_documents_of(order: Order) -> list[TaxDocument]:
     """The order's tax documents in the order they were issued (cancelled ones too, marked)."""
     return list(tax_documents.documents_of(order))
+
+
+def full_tax_invoice_of(order: Order) -> TaxDocument | None:
+    """The order's live full tax invoice, if it has one."""
+    invoice = tax_documents.invoice_of(order)
+    return invoice if invoice is not None and invoice.kind == DocumentKind.FULL else None
 
 
 def tax_document_of(order: Order, *, public_id) -> TaxDocument | None:

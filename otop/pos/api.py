@@ -118,6 +118,8 @@ class ZReportOut(Schema):
     voids_amount: Decimal
     refunds_count: int
     refunds_amount: Decimal
+    partial_refunds_count: int = Field(description="Partial refunds done in this shift, paid back in cash")
+    partial_refunds_amount: Decimal
     expected_cash: Decimal
     by_method: list[RowOut]
     by_category: list[RowOut]
@@ -145,6 +147,8 @@ def get_z_report(request: HttpRequest, shift_id: Id):
         voids_amount=report.totals.voids_amount,
         refunds_count=report.totals.refunds_count,
         refunds_amount=report.totals.refunds_amount,
+        partial_refunds_count=report.totals.returns_count,
+        partial_refunds_amount=report.totals.returns_amount,
         expected_cash=shift.expected_cash if shift.expected_cash is not None else services.expected_cash_in(shift),
         by_method=[RowOut(label=r.label, count=r.count, amount=r.amount) for r in report.by_method],
         by_category=[RowOut(label=r.label, count=r.count, amount=r.amount) for r in report.by_category],
@@ -344,6 +348,80 @@ def void_sale(request: HttpRequest, sale_id: Id, payload: VoidIn):
     sale = get_object_or_404(Sale, pk=sale_id)
     services.void_sale(sale=sale, reason=payload.reason, manager_pin=payload.manager_pin, actor=acting_user(request))
     return _sale_out(Sale.objects.select_related("register").get(pk=sale.pk))
+
+
+class ReturnedLineIn(Schema):
+    line_id: Id
+    quantity: Quantity
+
+
+class RefundLinesIn(Schema):
+    lines: list[ReturnedLineIn] = Field(min_length=1, max_length=services.MAX_LINES)
+    reason: Text(300, min_length=1, pattern=NOT_BLANK)
+    manager_pin: Text(8, pattern=r"^[0-9]{4,8}$")
+
+
+class ReturnedLineOut(Schema):
+    line_id: int
+    name: str
+    quantity: int
+    amount: Money
+
+
+class PartialRefundOut(Schema):
+    id: int
+    sale_id: int
+    sale_status: str
+    amount: Money = Field(description="Paid back in cash from the open shift's drawer")
+    credit_note: str = Field(description="The credit note's number")
+    credit_note_id: uuid.UUID = Field(description="The credit note at GET /api/v1/tax/documents/{id}")
+    reason: str
+    done_at: datetime
+    lines: list[ReturnedLineOut]
+
+
+@router.post(
+    "/pos/sales/{sale_id}/refund-lines",
+    response={201: PartialRefundOut, **errors(404, 409, 429)},
+    summary="Refund some units of some lines of a sale with a manager's PIN",
+    description=(
+        "A partial refund: a credit note against the sale's tax invoice credits the units line by line (at each "
+        "line's value per unit, its bill discount share taken off); the amount is paid back in cash from the "
+        "register's open shift; the goods go back on the shelf. When nothing is left, the sale is refunded. "
+        "A refusal (409: more units than are left, an unknown line, no open shift, a voided sale; 403 a wrong "
+        "PIN; 429 too many wrong PINs) changes nothing."
+    ),
+)
+def refund_sale_lines(request: HttpRequest, sale_id: Id, payload: RefundLinesIn):
+    require_permission(request, TILL)
+    sale = get_object_or_404(Sale.objects.select_related("register"), pk=sale_id)
+    record = services.refund_sale_lines(
+        sale=sale,
+        lines=[services.ReturnedUnits(line_id=line.line_id, quantity=line.quantity) for line in payload.lines],
+        reason=payload.reason,
+        manager_pin=payload.manager_pin,
+        actor=acting_user(request),
+    )
+    record.sale.refresh_from_db()
+    return Status(
+        201,
+        PartialRefundOut(
+            id=record.pk,
+            sale_id=sale.pk,
+            sale_status=record.sale.status,
+            amount=record.amount,
+            credit_note=record.credit_note.code,
+            credit_note_id=record.credit_note.public_id,
+            reason=record.reason,
+            done_at=record.done_at,
+            lines=[
+                ReturnedLineOut(
+                    line_id=line.sale_line_id, name=line.sale_line.name, quantity=line.quantity, amount=line.amount
+                )
+                for line in record.lines.select_related("sale_line")
+            ],  # fmt: skip
+        ),
+    )
 
 
 class PrintOut(Schema):

@@ -218,6 +218,45 @@ class SaleVoid(models.Model):
         return f"{self.sale_id}: {self.reason}"
 
 
+class SaleReturn(models.Model):
+    """Units of some lines of a completed sale taken back and paid back in cash from the drawer, with a
+    manager's PIN (a partial refund): its credit note against the sale's tax invoice says for how much."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="returns")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="returns")
+    reason = models.CharField(_("reason"), max_length=300)
+    amount = models.DecimalField(_("amount paid back"), **MONEY)
+    credit_note = models.ForeignKey("tax.TaxDocument", on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("partial refund")
+        verbose_name_plural = _("partial refunds")
+        ordering = ["done_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="sale_return_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.sale_id}: {self.amount}"
+
+
+class SaleReturnLine(models.Model):
+    """The units of one sale line a partial refund took back, and what was paid back for them."""
+
+    sale_return = models.ForeignKey(SaleReturn, on_delete=models.CASCADE, related_name="lines")
+    sale_line = models.ForeignKey(SaleLine, on_delete=models.PROTECT, related_name="returns")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["sale_return", "sale_line__position"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="sale_return_line_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.sale_line_id} × {self.quantity}"
+
+
 class ManagerPin(models.Model):
     """A manager's approval PIN, stored only as a password hash."""
 

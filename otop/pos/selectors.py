@@ -16,8 +16,8 @@ from otop.catalog.renditions import small_picture_url, small_picture_url_of
 from otop.catalog.selectors import attach_card_photos, sellable_variants
 from otop.core.collation import sort_by_name
 from otop.core.money import ZERO, to_satang
-from otop.payments.models import Payment
-from otop.pos.models import MenuItem, MenuOption, Register, Sale, SaleLine, SaleVoid, Shift
+from otop.payments.models import Payment, Refund
+from otop.pos.models import MenuItem, MenuOption, Register, Sale, SaleLine, SaleReturn, SaleReturnLine, SaleVoid, Shift
 from otop.search.selectors import search_variants as thai_search
 
 SNAPSHOT_FIELDS = (
@@ -149,6 +149,16 @@ def menu_of(register: Register) -> tuple[list[MenuItem], list[MenuOption]]:
     return items, options
 
 
+def returned_quantities(sale: Sale) -> dict[int, int]:
+    """Sale line id → units partial refunds took back of it."""
+    rows = SaleReturnLine.objects.filter(sale_return__sale=sale).values("sale_line_id").annotate(units=Sum("quantity"))
+    return {row["sale_line_id"]: row["units"] for row in rows}
+
+
+def returns_of(sale: Sale) -> list[SaleReturn]:
+    return list(SaleReturn.objects.filter(sale=sale).select_related("credit_note").prefetch_related("lines__sale_line"))
+
+
 # --- shift figures and the Z-report --------------------------------------------------------
 
 
@@ -170,7 +180,9 @@ class ShiftTotals:
     voids_amount: Decimal = ZERO
     refunds_count: int = 0
     refunds_amount: Decimal = ZERO
-    cash_out: Decimal = ZERO  # cash handed back for voids and refunds done in this shift
+    returns_count: int = 0  # partial refunds done in this shift
+    returns_amount: Decimal = ZERO
+    cash_out: Decimal = ZERO  # cash handed back for voids, refunds and partial refunds done in this shift
 
     @property
     def cash_net(self) -> Decimal:
@@ -178,10 +190,19 @@ class ShiftTotals:
 
 
 def _cash_of(sale_ids: list[int]) -> Decimal:
+    """The cash the sales took, less the cash partial refunds already gave back of those payments."""
     if not sale_ids:
         return ZERO
     cash = Payment.objects.filter(sale__in=sale_ids, method=Payment.Method.CASH).aggregate(s=Sum("amount"))["s"]
-    return to_satang(cash or ZERO)
+    given_back = Refund.objects.filter(payment__sale__in=sale_ids, payment__method=Payment.Method.CASH).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return to_satang((cash or ZERO) - (given_back or ZERO))
+
+
+def _returned_amounts(sale_ids: list[int]) -> dict[int, Decimal]:
+    rows = SaleReturn.objects.filter(sale__in=sale_ids).values("sale_id").annotate(amount=Sum("amount"))
+    return {row["sale_id"]: row["amount"] for row in rows}
 
 
 def shift_totals(shift: Shift) -> ShiftTotals:
@@ -196,16 +217,25 @@ def shift_totals(shift: Shift) -> ShiftTotals:
     for row in Payment.objects.filter(sale__shift=shift).values("method").annotate(amount=Sum("amount")):
         totals.by_method[row["method"]] = to_satang(row["amount"])
     voids = list(SaleVoid.objects.filter(shift=shift).select_related("sale"))
+    # A void or refund after partial refunds gives back only what they left.
+    returned_before = _returned_amounts([record.sale_id for record in voids])
     for record in voids:
+        amount = record.sale.total - returned_before.get(record.sale_id, ZERO)
         if record.sale.status == Sale.Status.VOIDED:
             totals.voids_count += 1
-            totals.voids_amount += record.sale.total
+            totals.voids_amount += amount
         else:
             totals.refunds_count += 1
-            totals.refunds_amount += record.sale.total
-    totals.cash_out = _cash_of([record.sale_id for record in voids])
+            totals.refunds_amount += amount
+    returns = SaleReturn.objects.filter(shift=shift).aggregate(count=Count("id"), amount=Sum("amount"))
+    totals.returns_count = returns["count"]
+    totals.returns_amount = to_satang(returns["amount"] or ZERO)
+    # Partial refunds are paid back in cash from the drawer.
+    totals.cash_out = _cash_of([record.sale_id for record in voids]) + totals.returns_amount
     # Net takings: what was rung up in the shift minus what this shift paid back.
-    totals.gross = to_satang((paid["total"] or ZERO) - totals.voids_amount - totals.refunds_amount)
+    totals.gross = to_satang(
+        (paid["total"] or ZERO) - totals.voids_amount - totals.refunds_amount - totals.returns_amount
+    )
     totals.vat = to_satang(paid["vat"] or ZERO)
     totals.discounts = to_satang((paid["discount"] or ZERO) + line_discounts)
     return totals
@@ -239,8 +269,15 @@ def z_report(shift: Shift) -> ZReport:
     # Bill discounts are spread over the lines in proportion, so the rows add up to the takings.
     lines = list(
         SaleLine.objects.filter(sale__in=completed).values(
-            "sale_id", "category_name", "producer_name", "total", "sale__subtotal", "sale__bill_discount"
+            "id", "sale_id", "category_name", "producer_name", "total", "sale__subtotal", "sale__bill_discount"
         )
+    )
+    # What partial refunds paid back of a line is no longer takings of its category and producer.
+    returned = dict(
+        SaleReturnLine.objects.filter(sale_line__sale__in=completed)
+        .values("sale_line_id")
+        .annotate(amount=Sum("amount"))
+        .values_list("sale_line_id", "amount")
     )
     by_category: dict[str, list] = defaultdict(lambda: [0, ZERO])
     by_producer: dict[str, list] = defaultdict(lambda: [0, ZERO])
@@ -248,6 +285,7 @@ def z_report(shift: Shift) -> ZReport:
         amount = line["total"]
         if line["sale__bill_discount"] and line["sale__subtotal"]:
             amount = to_satang(amount - line["sale__bill_discount"] * line["total"] / line["sale__subtotal"])
+        amount -= returned.get(line["id"], ZERO)
         for table, key in ((by_category, line["category_name"]), (by_producer, line["producer_name"] or "—")):
             table[key][0] += 1
             table[key][1] += amount

@@ -25,7 +25,7 @@ from otop.inventory import selectors as stock_selectors
 from otop.inventory import services as stock_services
 from otop.notifications.services import notify_by_email
 from otop.payments import services as payment_services
-from otop.payments.models import Payment
+from otop.payments.models import Payment, Refund
 from otop.pos import selectors
 from otop.pos.errors import (
     AlreadyVoided,
@@ -48,10 +48,14 @@ from otop.pos.models import (
     Register,
     Sale,
     SaleLine,
+    SaleReturn,
+    SaleReturnLine,
     SaleVoid,
     Shift,
 )
+from otop.tax import selectors as tax_selectors
 from otop.tax import services as tax_services
+from otop.tax.errors import InvalidTaxDocument
 from otop.tax.models import DocumentKind, TaxDocument
 
 NUMBER_BLOCK_SIZE = 50
@@ -788,24 +792,14 @@ def _void_sale(*, sale: Sale, reason: str, approver: User, actor: User | None, n
     shift = Shift.objects.filter(register=sale.register, status=Shift.Status.OPEN).first()
     if shift is None:
         raise ShiftNotOpen(_("Open a shift on this register first."))
-    goods: dict[int, int] = {}
-    for line in sale.lines.filter(variant__isnull=False):
-        goods[line.variant_id] = goods.get(line.variant_id, 0) + line.quantity
-    if goods:
-        stock_services.return_to_stock(
-            items=sorted(goods.items()),
-            location=stock_selectors.location(sale.register.location_code),
-            actor=actor,
-            reference=sale.receipt_code,
-        )
-        stock_services.record_return_lines(
-            lines=[
-                (line.variant_id, line.quantity, line.unit_price) for line in sale.lines.filter(variant__isnull=False)
-            ],
-            reference=sale.receipt_code,
-            channel="tea" if sale.register.location_code == "tea" else "counter",
-            returned_at=now or timezone.now(),
-        )
+    # Units a partial refund already took back went back then; only the rest goes back now.
+    returned = selectors.returned_quantities(sale)
+    left = [
+        (line, line.quantity - returned.get(line.pk, 0))
+        for line in sale.lines.filter(variant__isnull=False)
+        if line.quantity > returned.get(line.pk, 0)
+    ]
+    _goods_back(sale=sale, lines=left, reference=sale.receipt_code, actor=actor, now=now)
     sale.status = Sale.Status.VOIDED if sale.shift_id == shift.pk else Sale.Status.REFUNDED
     sale.save(update_fields=["status", "updated_at"])
     _settle_tax_documents(sale=sale, reason=reason, actor=actor, now=now)
@@ -818,3 +812,151 @@ def _void_sale(*, sale: Sale, reason: str, approver: User, actor: User | None, n
         data={"approved_by": approver.username},
     )  # fmt: skip
     return record
+
+
+def _goods_back(
+    *, sale: Sale, lines: list[tuple[SaleLine, int]], reference: str, actor: User | None, now: datetime | None
+) -> None:
+    """Put (sale line, units) back on the register's shelf and take them out of the producers' sales."""
+    goods: dict[int, int] = {}
+    for line, quantity in lines:
+        if line.variant_id:
+            goods[line.variant_id] = goods.get(line.variant_id, 0) + quantity
+    if not goods:
+        return
+    stock_services.return_to_stock(
+        items=sorted(goods.items()),
+        location=stock_selectors.location(sale.register.location_code),
+        actor=actor,
+        reference=reference,
+    )
+    stock_services.record_return_lines(
+        lines=[(line.variant_id, quantity, line.unit_price) for line, quantity in lines if line.variant_id],
+        reference=reference,
+        channel="tea" if sale.register.location_code == "tea" else "counter",
+        returned_at=now or timezone.now(),
+    )
+
+
+# --- partial refunds -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnedUnits:
+    """Units of one line of a sale (its id) brought back."""
+
+    line_id: int
+    quantity: int
+
+
+def refund_sale_lines(
+    *,
+    sale: Sale,
+    lines: list[ReturnedUnits],
+    reason: str,
+    manager_pin: str,
+    actor: User | None,
+    now: datetime | None = None,
+) -> SaleReturn:
+    """Refund some units of some lines of a completed sale with a manager's PIN (a partial refund).
+
+    A credit note (s.86/10) against the sale's tax invoice credits the units line by line, at each line's
+    value per unit (its total less its share of the bill discount); that amount is paid back in cash from
+    the open shift's drawer (recorded as cash refunds of the sale's payments, its cash ones first); the units
+    go back on the shelf and out of the producers' sales. When nothing is left the sale is refunded. A later
+    void or refund of the sale takes back only the rest. Refused as a whole (InvalidSale, InvalidTaxDocument
+    with fields "lines.<line id>", ApprovalRequired, ShiftNotOpen, AlreadyVoided): nothing changes then,
+    except that a wrong PIN stays in the audit log.
+    """
+    if sale.status != Sale.Status.COMPLETED:
+        raise AlreadyVoided(_("This sale is already voided or refunded."))
+    if not reason.strip():
+        raise InvalidSale(_("Give a reason."), fields={"reason": [_("Give a reason.")]})
+    wanted = [entry for entry in lines if entry.quantity]
+    if not wanted:
+        raise InvalidSale(
+            _("Choose at least one unit to refund."), fields={"lines": [_("Choose at least one unit to refund.")]}
+        )
+    # Checked before the refund's transaction, so a wrong PIN stays in the audit log.
+    approver = approve_with_pin(pin=manager_pin, register=sale.register, actor=actor, purpose="refund")
+    return _refund_sale_lines(sale=sale, lines=wanted, reason=reason.strip()[:300], approver=approver, actor=actor,
+                              now=now or timezone.now())  # fmt: skip
+
+
+@transaction.atomic
+def _refund_sale_lines(
+    *, sale: Sale, lines: list[ReturnedUnits], reason: str, approver: User, actor: User | None, now: datetime
+) -> SaleReturn:
+    sale = Sale.objects.select_for_update().select_related("register").get(pk=sale.pk)
+    if sale.status != Sale.Status.COMPLETED:
+        raise AlreadyVoided(_("This sale is already voided or refunded."))
+    shift = Shift.objects.filter(register=sale.register, status=Shift.Status.OPEN).first()
+    if shift is None:
+        raise ShiftNotOpen(_("Open a shift on this register first."))
+    invoice = tax_selectors.live_invoice_of(
+        source_type=SALE_SOURCE, source_id=sale.pk
+    ) or tax_selectors.live_invoice_of(source_type=SALE_SOURCE, source_id=sale.pk, kind=DocumentKind.ABBREVIATED)
+    if invoice is None:
+        raise InvalidSale(_("This sale has no tax invoice to credit."))
+    # The invoice's lines are the sale's lines in their order (_sold_lines).
+    sale_lines = list(sale.lines.order_by("position"))
+    position_of = {line.pk: position for position, line in enumerate(sale_lines, start=1)}
+    line_of = {position: line for line, position in ((line, position_of[line.pk]) for line in sale_lines)}
+    unknown = [entry.line_id for entry in lines if entry.line_id not in position_of]
+    if unknown:
+        raise InvalidTaxDocument(
+            _("Check the lines to credit."), fields={f"lines.{unknown[0]}": [_("This sale has no such line.")]}
+        )
+    try:
+        note = tax_services.credit_invoice_lines(
+            invoice=invoice,
+            credits=[tax_services.LineCredit(position=position_of[entry.line_id], quantity=entry.quantity)
+                     for entry in lines],
+            reason=reason, source_type=SALE_SOURCE, source_id=sale.pk, actor=actor, now=now,
+        )  # fmt: skip
+    except InvalidTaxDocument as error:
+        fields = {}
+        for name, messages in error.fields.items():
+            position = name.removeprefix("lines.")
+            line = line_of.get(int(position)) if position.isdigit() else None
+            fields[f"lines.{line.pk}" if line else name] = messages
+        raise InvalidTaxDocument(error.message, fields=fields) from None
+    record = SaleReturn.objects.create(
+        sale=sale, shift=shift, reason=reason, amount=note.total, credit_note=note, approved_by=approver,
+        done_by=actor, done_at=now,
+    )  # fmt: skip
+    returned = []
+    for credited in note.lines.select_related("credits_line"):
+        line = line_of[credited.credits_line.position]
+        SaleReturnLine.objects.create(sale_return=record, sale_line=line, quantity=credited.quantity,
+                                      amount=credited.total)  # fmt: skip
+        returned.append((line, credited.quantity))
+    _goods_back(sale=sale, lines=returned, reference=f"{sale.receipt_code}:{note.code}", actor=actor, now=now)
+    _pay_back_in_cash(sale=sale, amount=note.total, reason=reason, actor=actor, now=now)
+    if tax_services.credited_total(invoice) == invoice.total:
+        sale.status = Sale.Status.REFUNDED
+        sale.save(update_fields=["status", "updated_at"])
+    record_audit_event(
+        actor=actor, action="pos.sale_refunded_in_part", target=sale, summary=f"{note.code} {note.total}",
+        data={"approved_by": approver.username, "reason": reason},
+    )  # fmt: skip
+    return record
+
+
+def _pay_back_in_cash(*, sale: Sale, amount: Decimal, reason: str, actor: User | None, now: datetime) -> None:
+    """Record `amount` handed back from the drawer as cash refunds of the sale's payments, cash ones first,
+    so that a later void gives back by each method only what is left of it."""
+    payments = sorted(sale.payments.filter(status=Payment.Status.CONFIRMED),
+                      key=lambda payment: (payment.method != Payment.Method.CASH, payment.pk))  # fmt: skip
+    left = amount
+    for payment in payments:
+        if left <= 0:
+            break
+        share = min(left, payment.amount - payment_services.refunded_total(payment))
+        if share > 0:
+            payment_services.refund_payment(
+                payment=payment, amount=share, method=Refund.Method.CASH, reason=reason, actor=actor, now=now
+            )
+            left -= share
+    if left > 0:
+        raise InvalidSale(_("The sale's payments cannot cover this refund."))

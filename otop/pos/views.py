@@ -20,7 +20,7 @@ from otop.core.pages import staff_only
 from otop.core.selectors import center_profile
 from otop.pos import selectors, services
 from otop.pos.api import z_report_pdf_response
-from otop.pos.forms import TaxInvoiceForm, VoidForm
+from otop.pos.forms import RefundLinesForm, TaxInvoiceForm, VoidForm
 from otop.pos.models import Register, Sale, Shift
 from otop.tax import selectors as tax_selectors
 
@@ -154,6 +154,40 @@ def void(request: HttpRequest, sale_id: int) -> HttpResponse:
             )
             return redirect("pos:receipt", sale_id=sale.pk)
     return render(request, "pos/void.html", {"sale": sale, "form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@_till
+def refund_lines(request: HttpRequest, sale_id: int) -> HttpResponse:
+    """Refund some units of some lines (a partial refund): a reason and a manager's PIN; cash from the drawer."""
+    sale = _sale(sale_id)
+    returned = selectors.returned_quantities(sale)
+    lines = [(line, line.quantity - returned.get(line.pk, 0)) for line in sale.lines.all()]
+    form = RefundLinesForm(request.POST or None, lines=[(line, left) for line, left in lines if left > 0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.refund_sale_lines(
+                sale=sale,
+                lines=[services.ReturnedUnits(line_id=pk, quantity=units) for pk, units in form.returned()],
+                reason=form.cleaned_data["reason"],
+                manager_pin=form.cleaned_data["manager_pin"],
+                actor=acting_user(request),
+            )
+        except DomainError as error:
+            for name, problems in error.fields.items():
+                field = name.replace("lines.", "line_")
+                form.add_error(field if field in form.fields else None, problems)
+            if not error.fields:
+                form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Sale %(code)s: %(amount)s paid back in cash, credit note %(note)s.")
+                % {"code": sale.receipt_code, "amount": f"฿{record.amount:,.2f}", "note": record.credit_note.code},
+            )
+            return redirect("pos:receipt", sale_id=sale.pk)
+    context = {"sale": sale, "form": form, "returns": selectors.returns_of(sale)}
+    return render(request, "pos/refund_lines.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
