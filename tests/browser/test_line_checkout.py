@@ -59,7 +59,8 @@ def test_a_line_buyer_checks_out_the_chat_cart_on_the_liff_page(live_server, pho
         page.locator("#id_subdistrict").select_option("400101")
         expect(page.locator("#id_postcode")).to_have_value("40000")
         # 500 g of goods in a 60 g box: registered parcel 20.00 (the default, cheapest) or EMS 67.00.
-        expect(page.locator("#delivery-options input[name=delivery_option]:checked")).to_have_value("thailandpost:registered")
+        checked = page.locator("#delivery-options input[name=delivery_option]:checked")
+        expect(checked).to_have_value("thailandpost:registered")
         page.locator("#delivery-options input[value='thailandpost:ems']").check()
         screenshot(page, "delivery-options")
         page.locator("button[type=submit]").click()

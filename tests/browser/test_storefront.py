@@ -67,7 +67,8 @@ def test_customer_orders_on_a_phone_pays_by_promptpay_and_tracks_the_paid_order(
     page.locator("#id_subdistrict").select_option("400101")
     expect(page.locator("#id_postcode")).to_have_value("40000")
     # 550 g of goods in a 60 g box: registered parcel up to 1 kg is the cheapest option, chosen by default.
-    expect(page.locator("#delivery-options input[name=delivery_option]:checked")).to_have_value("thailandpost:registered")
+    checked = page.locator("#delivery-options input[name=delivery_option]:checked")
+    expect(checked).to_have_value("thailandpost:registered")
     page.locator("button[type=submit]").last.click()
 
     expect(page.locator(".order-number")).to_have_text(re.compile(r"^OTOP-25\d\d-000001$"))
