@@ -516,12 +516,19 @@ def _upsert(model, key_fields, attribute_fields, sum_fields, rows: list[tuple]) 
 
 
 def _raise_sums(model, sum_fields) -> str:
+    """`column = column + excluded.column` for each sum. Money is rounded to its satang there: SQLite keeps a
+    DecimalField as a binary float, so a sale and its void added to one row would otherwise leave a remainder
+    such as -4.5e-13 where the figure is zero (PostgreSQL's numeric is exact and the rounding changes nothing)."""
     table = connection.ops.quote_name(model._meta.db_table)
-    return ", ".join(
-        f"{connection.ops.quote_name(name)} = {table}.{connection.ops.quote_name(name)} + "
-        f"excluded.{connection.ops.quote_name(name)}"
-        for name in sum_fields
-    )
+    sums = []
+    for name in sum_fields:
+        column = connection.ops.quote_name(name)
+        added = f"{table}.{column} + excluded.{column}"
+        field = model._meta.get_field(name)
+        if field.get_internal_type() == "DecimalField":
+            added = f"ROUND({added}, {int(field.decimal_places)})"
+        sums.append(f"{column} = {added}")
+    return ", ".join(sums)
 
 
 def _insert(model, columns, rows: list[tuple]) -> None:

@@ -200,3 +200,25 @@ def test_till_sales_summed_by_the_database_equal_the_python_sums_to_the_satang(s
         in_python = _every_rollup_row()
     assert in_sql == in_python
     assert_rollup_matches_raw()
+
+
+def test_a_sale_and_its_voids_added_to_one_cell_leave_exactly_zero():
+    """0.10 + 0.20 - 0.10 - 0.20 in binary floats is 2.8e-17: the cell must read zero to the satang."""
+    from datetime import date
+
+    from otop.reports.rollup import DAILY_KEY, DAILY_SUMS, _upsert
+
+    key = (date(2026, 12, 6), "tea", 0, "", 0)
+
+    def add(net: str) -> None:
+        amount = Decimal(net)
+        _upsert(
+            DailySales, DAILY_KEY, (), DAILY_SUMS, [(*key, 1, amount, Decimal(0), amount, Decimal(0), Decimal(0), 1)]
+        )
+
+    for net in ("0.10", "0.20", "-0.10", "-0.20"):
+        add(net)
+    assert DailySales.objects.aggregate(n=Sum("net"))["n"] == 0
+    assert DailySales.objects.get().net == 0
+    add("1370.55")
+    assert DailySales.objects.aggregate(n=Sum("net"))["n"] == Decimal("1370.55")
