@@ -197,6 +197,26 @@ class RolledDocument(models.Model):
         return f"{self.source}:{self.key}"
 
 
+class RolledRange(models.Model):
+    """Till documents added to the rollup by the database's own sums, remembered as a run of consecutive row ids
+    (every id from `first_id` to `last_id` is a document of that source and day, seen and added): a day of a
+    till's sales is a few rows here instead of thousands. Together with `RolledDocument`, what is already added."""
+
+    source = models.CharField(max_length=16)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    day = models.DateField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "last_id"], name="rolled_range_last")]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_id__gte=models.F("first_id")), name="rolled_range_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.first_id}-{self.last_id}"
+
+
 # The RollupCursor row that is no source: when (µs) the figures last changed — the rollup, a target or an
 # outside figure (`rollup.figures_changed`). Reports cache what they computed under it (`selectors.cached`).
 FIGURES_VERSION = "figures"

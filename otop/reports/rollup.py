@@ -22,16 +22,19 @@ documents are read as plain values and the sums written with one UPDATE statemen
 
 from __future__ import annotations
 
+import operator
 import time as time_module
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from otop.catalog.models import Product, Variant
@@ -48,6 +51,7 @@ from otop.reports.models import (
     MonthlySales,
     ProductMonthSales,
     RolledDocument,
+    RolledRange,
     RollupCursor,
 )
 from otop.workspace.models import Booking
@@ -328,7 +332,7 @@ def _roll_up_batch(source: str) -> tuple[int, bool]:
     if not candidates:
         return 0, False
     keys = [key for _pk, key in candidates]
-    done = set(RolledDocument.objects.filter(source=source, key__in=keys).values_list("key", flat=True))
+    done = already_added(source, keys)
     fresh: dict[str, int] = {}
     for pk, key in candidates:
         if key not in done and key not in fresh:
@@ -352,20 +356,7 @@ def add_source_rows(source: str, ids: list[int], *, since: date | None = None) -
     """
     sums = Sums()
     if source in (TILL_SALE, TILL_VOID):
-        rows, simple = _till_rows(source, ids)
-        rows = [row for row in rows if since is None or business_day(row[3]) >= since]
-        by_day: dict[date, list] = defaultdict(list)
-        rest = []
-        sale_ids_seen: set[int] = set()
-        for row in rows:
-            sale_id = row[2]
-            if sale_id in simple and sale_id not in sale_ids_seen:
-                sale_ids_seen.add(sale_id)
-                by_day[business_day(row[3])].append(row)
-            else:
-                rest.append(row)
-        for day, day_rows in by_day.items():
-            _till_sums_in_sql(sums, day_rows, day=day, is_return=source == TILL_VOID)
+        rest = _add_till_in_sql(sums, source, ids, since=since)
         documents = till_documents(rest) if rest else []
     else:
         documents = _documents(source, _load(source, ids))
@@ -399,7 +390,7 @@ class Sums:
         self.daily: dict[tuple, dict] = defaultdict(_new_daily)
         self.products: dict[tuple, dict] = {}
         self.rolled: list[tuple[str, str, date]] = []
-        self.rolled_in_sql: list[tuple[str, list[int], date]] = []  # (source, row ids, day)
+        self.rolled_in_sql: list[tuple[str, list[tuple[int, int]], date]] = []  # (source, id runs, day)
         self.document_count = 0
 
     def add_product(self, key: tuple, attributes: tuple, quantity: int, net: Decimal, vat: Decimal) -> None:
@@ -463,8 +454,8 @@ class Sums:
         now = timezone.now()
         _insert(RolledDocument, ("source", "key", "day", "rolled_at"),
                 [(source, key, day, now) for source, key, day in self.rolled])  # fmt: skip
-        for source, ids, day in self.rolled_in_sql:
-            _remember_in_sql(source, ids, day, now)
+        runs = [(source, first, last, day) for source, day_runs, day in self.rolled_in_sql for first, last in day_runs]
+        _insert(RolledRange, ("source", "first_id", "last_id", "day"), runs)
         figures_changed()
 
 
@@ -559,31 +550,94 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _till_rows(source: str, ids: list[int]) -> tuple[list[tuple], set[int]]:
-    """`_load`'s rows for till documents, and the sales among them the database can sum as Python would:
-    no bill discount, no gift basket, no negative line, a subtotal above zero and small enough for exact
-    integer arithmetic in satang. One query."""
-    odd_lines = SaleLine.objects.filter(Q(variant__product__is_basket=True) | Q(total__lt=0))
+def id_runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Ids as runs of consecutive integers, in order: [7, 1, 2, 3] → [(1, 3), (7, 7)]."""
+    runs: list[list[int]] = []
+    for pk in sorted(set(ids)):
+        if runs and pk == runs[-1][1] + 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return [(first, last) for first, last in runs]
+
+
+def _ids_q(field: str, runs: list[tuple[int, int]]) -> Q:
+    singles = [first for first, last in runs if first == last]
+    parts = [Q(**{f"{field}__in": singles})] if singles else []
+    parts += [Q(**{f"{field}__range": (first, last)}) for first, last in runs if first != last]
+    return reduce(operator.or_, parts)
+
+
+def _ids_sql(column: str, runs: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    singles = [first for first, last in runs if first == last]
+    parts = [f"{column} IN ({', '.join(['%s'] * len(singles))})"] if singles else []
+    params = list(singles)
+    for first, last in runs:
+        if first != last:
+            parts.append(f"{column} BETWEEN %s AND %s")
+            params += [first, last]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _add_till_in_sql(sums: Sums, source: str, ids: list[int], *, since: date | None) -> list[tuple]:
+    """Add the till documents behind these ids that the database can sum as Python would, one statement a day
+    (`_till_sums_in_sql`); return `_load`'s rows of the others, for Python's rules. The ids travel as runs of
+    consecutive ids, so a day of sales is a few ranges, not thousands of parameters."""
+    runs = id_runs(ids)
+    if not runs:
+        return []
+    rest = _documents_for_python(source, runs)
+    odd = {int(row[1]) for row in rest}
+    if since is not None:
+        rest = [row for row in rest if business_day(row[3]) >= since]
+    simple = [pk for first, last in runs for pk in range(first, last + 1) if pk not in odd]
+    for day, day_ids in sorted(_days(source, runs, simple).items()):
+        if since is None or day >= since:
+            _till_sums_in_sql(sums, source, id_runs(day_ids), day=day)
+    return rest
+
+
+def _documents_for_python(source: str, runs: list[tuple[int, int]]) -> list[tuple]:
+    """`_load`'s rows of the till documents among these that need Python's rules: a bill discount, a gift
+    basket or a negative line, a subtotal of zero or less or too large for exact integer arithmetic in satang.
+    One query; nearly always an empty answer."""
+    baskets = Variant.objects.filter(product__is_basket=True).values("pk")
     if source == TILL_SALE:
-        found = (
-            Sale.objects.filter(pk__in=ids)
-            .annotate(odd=Exists(odd_lines.filter(sale_id=OuterRef("pk"))))
-            .order_by("pk")
-            .values_list("pk", "pk", "sold_at", "bill_discount", "subtotal", "odd")
-        )
+        documents, sale, sale_id, when = Sale.objects.filter(_ids_q("pk", runs)), "", "pk", "sold_at"
     else:
-        found = (
-            SaleVoid.objects.filter(pk__in=ids)
-            .annotate(odd=Exists(odd_lines.filter(sale_id=OuterRef("sale_id"))))
-            .order_by("pk")
-            .values_list("pk", "sale_id", "done_at", "sale__bill_discount", "sale__subtotal", "odd")
+        documents, sale, sale_id, when = SaleVoid.objects.filter(_ids_q("pk", runs)), "sale__", "sale_id", "done_at"
+    odd_lines = SaleLine.objects.filter(sale_id__in=documents.values(sale_id)).filter(
+        Q(variant_id__in=baskets) | Q(total__lt=0)
+    )
+    found = (
+        documents.filter(
+            ~Q(**{f"{sale}bill_discount": 0})
+            | Q(**{f"{sale}subtotal__lte": 0})
+            | Q(**{f"{sale}subtotal__gte": Decimal(SQL_SALE_LIMIT) / 100})
+            | Q(**{f"{sale_id}__in": odd_lines.values("sale_id")})
         )
-    rows, simple = [], set()
-    for pk, sale_id, when, bill_discount, subtotal, odd in found:
-        rows.append((source, str(pk), sale_id, when, source == TILL_VOID))
-        if not odd and bill_discount == 0 and 0 < subtotal < SQL_SALE_LIMIT / 100:
-            simple.add(sale_id)
-    return rows, simple
+        .order_by("pk")
+        .values_list("pk", sale_id, when)
+    )
+    return [(source, str(pk), sale_pk, at, source == TILL_VOID) for pk, sale_pk, at in found]
+
+
+def _days(source: str, runs: list[tuple[int, int]], ids: list[int]) -> dict[date, list[int]]:
+    """These documents' ids by business day. Nearly always they fall on one day, which the earliest and the
+    latest time show; only otherwise is each document's time read."""
+    model, when = (Sale, "sold_at") if source == TILL_SALE else (SaleVoid, "done_at")
+    if not ids:
+        return {}
+    documents = model.objects.filter(_ids_q("pk", runs))
+    span = documents.aggregate(first=Min(when), last=Max(when))
+    if business_day(span["first"]) == business_day(span["last"]):
+        return {business_day(span["first"]): ids}
+    wanted = set(ids)
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for pk, at in documents.values_list("pk", when):
+        if pk in wanted:
+            by_day[business_day(at)].append(pk)
+    return by_day
 
 
 def _satang(column: str) -> str:
@@ -593,7 +647,7 @@ def _satang(column: str) -> str:
 FACTS_TABLE = "reports_till_day_facts"
 
 
-def _till_sums_in_sql(sums: Sums, rows: list[tuple], *, day: date, is_return: bool) -> None:
+def _till_sums_in_sql(sums: Sums, source: str, runs: list[tuple[int, int]], *, day: date) -> None:
     """Add one day's simple till sales (or their voids) to the rollup inside the database, in whole satang.
 
     The lines are summed per channel × category × district × producer × product into a temporary table,
@@ -603,8 +657,16 @@ def _till_sums_in_sql(sums: Sums, rows: list[tuple], *, day: date, is_return: bo
     the line before — the same parts, to the satang, as the Python path gives. Every operand is a BIGINT, so
     `/` divides whole numbers on both databases (PostgreSQL's SUM of BIGINT is NUMERIC: cast back).
     """
-    sale_ids = [row[2] for row in rows]
-    marks = ", ".join(["%s"] * len(sale_ids))
+    is_return = source == TILL_VOID
+    if is_return:
+        documents, params = _ids_sql("d.id", runs)
+        chosen = f"{_table(SaleVoid)} d JOIN {_table(Sale)} s ON s.id = d.sale_id"
+    else:
+        # The ids on both tables, so that no plan joins every sale.
+        on_sales, sale_params = _ids_sql("s.id", runs)
+        on_lines, line_params = _ids_sql("l.sale_id", runs)
+        documents, params = f"{on_sales} AND {on_lines}", sale_params + line_params
+        chosen = f"{_table(Sale)} s"
     net = _satang("l.total")
     facts = connection.ops.quote_name(FACTS_TABLE)
     select_facts = f"""
@@ -632,33 +694,32 @@ def _till_sums_in_sql(sums: Sums, rows: list[tuple], *, day: date, is_return: bo
                        CAST(SUM({net}) OVER (PARTITION BY l.sale_id ORDER BY l.position, l.id
                                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS running,
                        CAST(SUM({net}) OVER (PARTITION BY l.sale_id) AS BIGINT) AS weight
-                FROM {_table(SaleLine)} l
-                JOIN {_table(Sale)} s ON s.id = l.sale_id
+                FROM {chosen}
+                JOIN {_table(SaleLine)} l ON l.sale_id = s.id
                 JOIN {_table(Register)} r ON r.id = s.register_id
                 LEFT JOIN {_table(Variant)} v ON v.id = l.variant_id
                 LEFT JOIN {_table(Product)} p ON p.id = v.product_id
                 LEFT JOIN {_table(Producer)} m ON m.id = p.producer_id
-                WHERE l.sale_id IN ({marks}) AND s.id IN ({marks})
+                WHERE {documents}
             ) x
         ) y
         GROUP BY channel, category_id, district_code, producer_id, product_id
     """  # noqa: S608 - table names only; the ids are parameters
     sign = "-" if is_return else ""
     returns = "SUM(net) / 100.0" if is_return else "0"  # noqa: S105 - SQL, not a secret (given back: positive)
-    documents = f"{sign}SUM(firsts)"
+    counted = f"{sign}SUM(firsts)"
     cell = "channel, category_id, district_code, producer_id"
     day_value = connection.ops.adapt_datefield_value(day)
     month_value = connection.ops.adapt_datefield_value(day.replace(day=1))
     money = f"{sign}SUM(quantity), {sign}SUM(gross) / 100.0, {sign}SUM(gross - net) / 100.0, {sign}SUM(net) / 100.0, "
-    money += f"{sign}SUM(vat) / 100.0, {returns}, {documents}"
+    money += f"{sign}SUM(vat) / 100.0, {returns}, {counted}"
     with connection.cursor() as cursor:
         # One temporary table per connection, emptied each time: a table made and dropped per day would hold a
         # lock each until the transaction ends, and a rebuild (one transaction) runs out of them on PostgreSQL.
-        # The ids twice: on both tables, so that no plan joins every sale (PostgreSQL did, with 1.7 M sales).
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {facts} AS SELECT * FROM ({select_facts}) f LIMIT 0",
-                       sale_ids + sale_ids)  # fmt: skip
+                       params)  # fmt: skip
         cursor.execute(f"DELETE FROM {facts}")  # noqa: S608 - a name only
-        cursor.execute(f"INSERT INTO {facts} {select_facts}", sale_ids + sale_ids)
+        cursor.execute(f"INSERT INTO {facts} {select_facts}", params)
         for model, key, when in ((DailySales, DAILY_KEY, day_value), (MonthlySales, MONTHLY_KEY, month_value)):
             cursor.execute(
                 f"INSERT INTO {_table(model)} ({_quoted((*key, *DAILY_SUMS))}) "  # noqa: S608 - names only
@@ -675,25 +736,27 @@ def _till_sums_in_sql(sums: Sums, rows: list[tuple], *, day: date, is_return: bo
             [month_value],
         )
         cursor.execute(f"DELETE FROM {facts}")  # noqa: S608 - a name only
-    source = TILL_VOID if is_return else TILL_SALE
-    sums.rolled_in_sql.append((source, [int(row[1]) for row in rows], day))
-    sums.document_count += len(rows)
+    sums.rolled_in_sql.append((source, runs, day))
+    sums.document_count += sum(last - first + 1 for first, last in runs)
 
 
-def _remember_in_sql(source: str, ids: list[int], day: date, now: datetime) -> None:
-    """RolledDocument rows for these till documents, written by one INSERT … SELECT."""
-    model = SaleVoid if source == TILL_VOID else Sale
-    table = _table(RolledDocument)
-    for index in range(0, len(ids), 5000):
-        chunk = ids[index : index + 5000]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (source, {connection.ops.quote_name('key')}, day, rolled_at) "  # noqa: S608
-                f"SELECT %s, CAST(id AS VARCHAR(40)), %s, %s FROM {_table(model)} "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                [source, connection.ops.adapt_datefield_value(day), connection.ops.adapt_datetimefield_value(now),
-                 *chunk],
-            )  # fmt: skip
+def already_added(source: str, keys: list[str]) -> set[str]:
+    """Which of these documents' keys the rollup has added: remembered one by one or in a run of ids."""
+    done = set(RolledDocument.objects.filter(source=source, key__in=keys).values_list("key", flat=True))
+    if source in (TILL_SALE, TILL_VOID) and keys:
+        numbers = sorted(int(key) for key in keys)
+        runs = RolledRange.objects.filter(source=source, last_id__gte=numbers[0], first_id__lte=numbers[-1])
+        for first, last in runs.values_list("first_id", "last_id"):
+            done.update(str(pk) for pk in numbers[bisect_left(numbers, first) : bisect_right(numbers, last)])
+    return done
+
+
+def remembered() -> list[tuple[str, str, date]]:
+    """Every document the rollup has added, as (source, key, day), however it is remembered."""
+    documents = list(RolledDocument.objects.values_list("source", "key", "day"))
+    for source, first, last, day in RolledRange.objects.values_list("source", "first_id", "last_id", "day"):
+        documents += [(source, str(pk), day) for pk in range(first, last + 1)]
+    return sorted(documents)
 
 
 # --- rebuilding -----------------------------------------------------------------------------
@@ -717,6 +780,7 @@ def rebuild_sales_rollup(*, since: date | None = None) -> int:
         MonthlySales.objects.all().delete()
         ProductMonthSales.objects.all().delete()
         RolledDocument.objects.all().delete()
+        RolledRange.objects.all().delete()
         RollupCursor.objects.filter(source__in=SOURCES).update(last_id=0)
         figures_changed()
         return roll_up_new_documents()
@@ -725,6 +789,7 @@ def rebuild_sales_rollup(*, since: date | None = None) -> int:
     MonthlySales.objects.filter(month__gte=start).delete()
     ProductMonthSales.objects.filter(month__gte=start).delete()
     RolledDocument.objects.filter(day__gte=start).delete()
+    RolledRange.objects.filter(day__gte=start).delete()
     figures_changed()
     after = _start_of(start)
     since_filters = {
@@ -740,7 +805,7 @@ def rebuild_sales_rollup(*, since: date | None = None) -> int:
         for index in range(0, len(candidates), BATCH):
             chunk = candidates[index : index + BATCH]
             keys = [str(key) for _pk, key in chunk]
-            rolled = set(RolledDocument.objects.filter(source=source, key__in=keys).values_list("key", flat=True))
+            rolled = already_added(source, keys)
             ids = [pk for pk, key in chunk if str(key) not in rolled]
             added += add_source_rows(source, ids, since=start)
     added += roll_up_new_documents()
