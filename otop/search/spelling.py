@@ -48,6 +48,7 @@ DIGIT = re.compile(r"\d")
 
 # A word's key may differ from a candidate's by this much (weighted edits), by the key's length.
 MIN_LENGTH = 3
+SHORT_THAI_COST = 0.5  # a short Thai word may lack one vowel sign (what edit_cost charges for it)
 PIECE_CHARGE = 0.5  # per word of a cut Thai run: one long word beats several short ones
 UNKNOWN_CHARGE = 3.0  # a piece no vocabulary word is near: kept as typed
 RAW_DIFFERENCE = 0.25  # same key, other spelling (tone mark, look-alike letter)
@@ -79,11 +80,17 @@ def key_of(word: str) -> str:
 
 
 def max_cost(key: str) -> float:
-    """How far (weighted edits) a candidate's key may be: nothing but the key itself for short words,
-    where one edit makes another word (กรอก → กรอบ)."""
+    """How far (weighted edits) a candidate's key may be. Short words, where one letter makes another
+    word (กรอก → กรอบ), only their key itself, or for Thai one vowel sign more (แจกน → แจกัน): a
+    dropped vowel sign is the commonest slip and rarely makes another word."""
     if len(key) < (5 if THAI.match(key) else 4):
-        return 0.0
+        return SHORT_THAI_COST if THAI.match(key) and len(key) >= MIN_LENGTH else 0.0
     return 1.0 if len(key) < 7 else 2.0
+
+
+def _vowel_sign_deletes(key: str) -> set[str]:
+    """The key with one of its vowel signs left out: where a short word typed without it is looked up."""
+    return {key[:i] + key[i + 1 :] for i, letter in enumerate(key) if letter in VOWEL_SIGNS}
 
 
 def _deletes(key: str, depth: int) -> set[str]:
@@ -135,7 +142,8 @@ class Vocabulary:
             self.by_key.setdefault(key, []).append(term)
             if len(key) < MIN_LENGTH:
                 continue
-            for deleted in _deletes(key, int(max_cost(key))):
+            limit = max_cost(key)
+            for deleted in _deletes(key, int(limit)) if limit >= 1 else {key, *_vowel_sign_deletes(key)}:
                 self.deletes.setdefault(deleted, set()).add(key)
         self._cache: dict[str, Candidate | None] = {}
         self.keys_by_start: dict[str, list[str]] = {}
@@ -190,16 +198,19 @@ class Vocabulary:
         key = key_of(word)
         limit = max_cost(key)
         keys: set[str] = {key} if key in self.by_key else set()
-        for deleted in _deletes(key, int(limit)) if limit else ():  # short words: only their key's own words
+        # Short words: their key's own words, and (Thai) the words whose key is theirs plus a vowel sign.
+        for deleted in _deletes(key, int(limit)) if limit >= 1 else ({key} if limit else ()):
             keys |= self.deletes.get(deleted, set())
         ranked = []
         for candidate_key in keys:
             cost = edit_cost(key, candidate_key)
             if cost > limit:
                 continue
+            if limit < 1 and len(candidate_key) < len(key):
+                continue  # a short word is not shortened: หมี (bear) is no typo of มี (have)
             for term in self.by_key[candidate_key]:
-                if not limit and len(term) < len(word):
-                    continue  # a short word is not shortened: หมี (bear) is no typo of มี (have)
+                if limit < 1 and len(term) < len(word):
+                    continue
                 documents, in_names = self.terms[term]
                 ranked.append((cost + RAW_DIFFERENCE, -in_names, -documents, term))
         if not ranked:
@@ -207,11 +218,12 @@ class Vocabulary:
         cost, _in_names, _documents, term = min(ranked)
         return Candidate(term, cost)
 
-    def cut(self, run: str) -> tuple[list[str], float]:
-        """The cheapest cover of a Thai run by vocabulary words (exact or corrected), and its cost."""
+    def cut(self, run: str) -> tuple[list[str], float, int]:
+        """The cheapest cover of a Thai run by vocabulary words (exact or corrected), its cost, and how
+        many of its letters no word covers (kept as typed)."""
         size = len(run)
-        best: list[tuple[float, list[str]] | None] = [None] * (size + 1)
-        best[0] = (0.0, [])
+        best: list[tuple[float, list[str], int] | None] = [None] * (size + 1)
+        best[0] = (0.0, [], 0)
         for end in range(1, size + 1):
             for start in range(max(0, end - 24), end):
                 before = best[start]
@@ -220,17 +232,17 @@ class Vocabulary:
                 piece = run[start:end]
                 candidate = self.best(piece) if end - start > 1 or piece in self.terms else None
                 if candidate is not None:
-                    cost, word = candidate.cost + PIECE_CHARGE, candidate.term
+                    cost, word, uncovered = candidate.cost + PIECE_CHARGE, candidate.term, 0
                 elif end - start == 1:
-                    cost, word = UNKNOWN_CHARGE, piece  # a letter no word covers stays as typed
+                    cost, word, uncovered = UNKNOWN_CHARGE, piece, 1  # a letter no word covers stays as typed
                 else:
                     continue
                 total = before[0] + cost
                 current = best[end]
                 if current is None or total < current[0] - 1e-9:
-                    best[end] = (total, [*before[1], word])
-        cost, words = best[size]  # every letter can stand alone, so the whole run is covered
-        return words, cost
+                    best[end] = (total, [*before[1], word], before[2] + uncovered)
+        cost, words, uncovered = best[size]  # every letter can stand alone, so the whole run is covered
+        return words, cost, uncovered
 
 
 @dataclass(frozen=True)
@@ -294,7 +306,7 @@ def correct(query: str) -> Correction | None:
             if all(segment in words for segment in segments):
                 parts.append(text)
                 continue
-            cut, cost = words.cut(text)
+            cut, cost, _uncovered = words.cut(text)
             fixed = "".join(cut)
         else:
             stem = english_stem(text)

@@ -134,3 +134,14 @@ def test_words_no_product_has_are_left_out_when_the_rest_finds_something(shelf):
     assert (result.query, result.is_corrected) == ("ผ้าไหม", True)
     assert result.hits[0].product.name_th == "ผ้าไหม"
     assert search("ราคาถูก").hits == []  # a single word is never left out
+
+
+def test_a_short_word_missing_its_vowel_sign_is_corrected_inside_a_compound(db):
+    listed_product(name_th="แจกันดินเผา ลายโบราณ", sku="VASE")
+    listed_product(name_th="ผ้าไหมมัดหมี่ ลายนาคน้อย", sku="MUDMEE")
+    vase = search("แจกนดินเผา")  # the ั of แจกัน dropped
+    assert (vase.query, vase.is_corrected) == ("แจกันดินเผา", True)
+    assert [hit.product.name_th for hit in vase.hits] == ["แจกันดินเผา ลายโบราณ"]
+    silk = search("ผ้าไหมมดหมี่")  # the ั of มัดหมี่ dropped: the Did-you-mean text keeps every ม
+    assert (silk.query, silk.is_corrected) == ("ผ้าไหมมัดหมี่", True)
+    assert [hit.product.name_th for hit in silk.hits] == ["ผ้าไหมมัดหมี่ ลายนาคน้อย"]
