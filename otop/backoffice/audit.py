@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "pos.sale_completed": pgettext_lazy("audit log", "Sale at the till"),
     "pos.sale_voided": pgettext_lazy("audit log", "Sale voided"),
     "pos.sale_refunded": pgettext_lazy("audit log", "Sale refunded"),
+    "pos.sale_refunded_in_part": pgettext_lazy("audit log", "Sale refunded in part"),
     # privacy
     "privacy.notice_published": pgettext_lazy("audit log", "Privacy notice published"),
     "privacy.request_made": pgettext_lazy("audit log", "Personal data request made"),
