@@ -1,11 +1,22 @@
-"""Carriers, their services, weight bands and remote areas, box sizes: data the manager edits."""
+"""Carriers, their services, weight bands and remote areas, box sizes, pickup holidays: data the manager edits."""
 
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
 from django.contrib import admin
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from otop.core.thaidates import BUDDHIST_ERA_OFFSET, buddhist_year, format_date
 from otop.shipping.models import (
     BoxSize,
     Carrier,
     CarrierPush,
+    PickupHoliday,
     RateBand,
     RemoteArea,
     Service,
@@ -73,3 +84,65 @@ class CarrierPushAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# A four-digit year from 2400 on is a Buddhist-era year (พ.ศ.): 2400 BE is 1857, long before any parcel.
+_YEAR = re.compile(r"\b\d{4}\b")
+_FIRST_BUDDHIST_YEAR = 2400
+
+
+class EraDateInput(forms.DateInput):
+    """Shows the day as 13/04/2569 (Buddhist era) on Thai pages, 13/04/2026 on English ones."""
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            year = buddhist_year(value.year) if (translation.get_language() or "th")[:2] == "th" else value.year
+            return f"{value:%d/%m}/{year}"
+        return super().format_value(value)
+
+
+class EraDateField(forms.DateField):
+    """A day typed day/month/year with a Buddhist-era year (13/04/2569) or a Gregorian one (13/04/2026,
+    2026-04-13)."""
+
+    widget = EraDateInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _YEAR.sub(
+                lambda found: (
+                    str(int(found[0]) - BUDDHIST_ERA_OFFSET) if int(found[0]) >= _FIRST_BUDDHIST_YEAR else found[0]
+                ),
+                value.strip(),
+            )
+        return super().to_python(value)
+
+
+class PickupHolidayForm(forms.ModelForm):
+    day = EraDateField(
+        label=pgettext_lazy("pickup holiday", "day"),
+        help_text=_("Day/month/year, in the Buddhist era (13/04/2569) or the Common Era (13/04/2026)."),
+    )
+
+    class Meta:
+        model = PickupHoliday
+        fields = ["day", "carrier", "name_th", "name_en"]
+
+
+@admin.register(PickupHoliday)
+class PickupHolidayAdmin(admin.ModelAdmin):
+    """Days carriers take no parcels: quotes and bookings then say the parcel leaves on the next pickup day."""
+
+    form = PickupHolidayForm
+    list_display = ("day_shown", "name_th", "name_en", "carrier_shown")
+    list_filter = ("carrier",)
+    search_fields = ("name_th", "name_en")
+    ordering = ("day", "carrier")
+
+    @admin.display(description=pgettext_lazy("pickup holiday", "day"), ordering="day")
+    def day_shown(self, holiday: PickupHoliday) -> str:
+        return format_date(holiday.day)
+
+    @admin.display(description=_("carrier"), ordering="carrier__code")
+    def carrier_shown(self, holiday: PickupHoliday) -> str:
+        return str(holiday.carrier) if holiday.carrier_id else str(_("every carrier"))

@@ -10,8 +10,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from otop.core.models import TimeStampedModel
+from otop.core.thaidates import format_date
 
 
 class Carrier(models.Model):
@@ -53,6 +55,38 @@ class Carrier(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+
+class PickupHoliday(models.Model):
+    """A day carriers take no parcels (a public holiday): a parcel due to leave then leaves on the next
+    pickup day. Without a carrier it holds for every carrier."""
+
+    day = models.DateField(pgettext_lazy("pickup holiday", "day"))
+    carrier = models.ForeignKey(
+        Carrier,
+        verbose_name=_("carrier"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="holidays",
+        help_text=_("Leave empty when no carrier takes parcels that day."),
+    )
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("pickup holiday")
+        verbose_name_plural = _("pickup holidays")
+        ordering = ["day", "carrier"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "carrier"], name="one_pickup_holiday_per_carrier_and_day"),
+            models.UniqueConstraint(
+                fields=["day"], condition=Q(carrier__isnull=True), name="one_pickup_holiday_for_all_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_date(self.day)} {self.name_th}"
 
 
 class Service(models.Model):

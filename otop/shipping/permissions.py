@@ -23,6 +23,10 @@ ROLE_PERMISSIONS = {
         "shipping.change_boxsize",
         "shipping.view_shippingsettings",
         "shipping.change_shippingsettings",
+        "shipping.view_pickupholiday",
+        "shipping.add_pickupholiday",
+        "shipping.change_pickupholiday",
+        "shipping.delete_pickupholiday",
     ],
     "staff": _STAFF,
 }

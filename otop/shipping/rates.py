@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,16 @@ from otop.orders.errors import InvalidOrder
 from otop.orders.models import Order
 from otop.shipping.carriers import flash
 from otop.shipping.errors import CarrierUnavailable, MissingParcelFacts
-from otop.shipping.models import BoxSize, Carrier, RateBand, RemoteArea, Service, Shipment, ShippingSettings
+from otop.shipping.models import (
+    BoxSize,
+    Carrier,
+    PickupHoliday,
+    RateBand,
+    RemoteArea,
+    Service,
+    Shipment,
+    ShippingSettings,
+)
 from otop.shipping.parcels import Parcel, choose_box, parcel_for
 
 
@@ -48,17 +58,35 @@ class Quote:
         return f"{self.carrier_name} {self.service_name}".strip()
 
 
-def leaves_on(carrier: Carrier, at: datetime | None = None) -> date:
+# How far ahead holidays are looked at: a parcel never waits longer than this for a pickup day.
+HOLIDAY_HORIZON = timedelta(days=45)
+
+
+def pickup_holidays(start: date, carrier_ids: set[int]) -> dict[int | None, set[date]]:
+    """The holidays from `start` on (within the horizon), by carrier id; None: those of every carrier."""
+    found: dict[int | None, set[date]] = {}
+    rows = PickupHoliday.objects.filter(
+        Q(carrier__isnull=True) | Q(carrier_id__in=carrier_ids), day__gte=start, day__lte=start + HOLIDAY_HORIZON
+    ).values_list("carrier_id", "day")
+    for carrier_id, day in rows:
+        found.setdefault(carrier_id, set()).add(day)
+    return found
+
+
+def leaves_on(carrier: Carrier, at: datetime | None = None, *, holidays: set[date] | None = None) -> date:
     """The day a parcel handed over at `at` leaves: after the carrier's cut-off time it is the next day,
-    and a day the carrier takes no parcels (its `pickup_weekdays`) moves it on to the next one that it does."""
+    and a day the carrier takes no parcels (not one of its `pickup_weekdays`, or a `PickupHoliday` of it or of
+    every carrier) moves it on to the next one that it does. `holidays`: given when the caller read them."""
     local = timezone.localtime(at or timezone.now())
     day = local.date()
     if carrier.cutoff_time is not None and local.time() >= carrier.cutoff_time:
         day += timedelta(days=1)
+    if holidays is None:
+        read = pickup_holidays(day, {carrier.pk} if carrier.pk else set())
+        holidays = read.get(None, set()) | read.get(carrier.pk, set())
     weekdays = {int(digit) for digit in carrier.pickup_weekdays if digit.isdigit()} or set(range(7))
-    for _step in range(7):
-        if day.weekday() in weekdays:
-            break
+    last = day + HOLIDAY_HORIZON
+    while day < last and (day.weekday() not in weekdays or day in holidays):
         day += timedelta(days=1)
     return day
 
@@ -106,6 +134,7 @@ def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal, now: 
     is_free = config.free_delivery_from is not None and subtotal >= config.free_delivery_from
     grams = parcel.weight_grams
     band_fees = _band_fees([s.pk for s in services if s.carrier.kind != Carrier.Kind.FLASH], grams)
+    closed = pickup_holidays(timezone.localdate(now), {s.carrier_id for s in services})
     quotes = []
     for service in services:
         if grams > service.max_grams:
@@ -132,7 +161,7 @@ def quotes_for_parcel(*, parcel: Parcel, postcode: str, subtotal: Decimal, now: 
                 days_min=service.days_min,
                 days_max=service.days_max,
                 service_id=service.pk,
-                ships_on=leaves_on(carrier, now),
+                ships_on=leaves_on(carrier, now, holidays=closed.get(None, set()) | closed.get(carrier.pk, set())),
             )
         )
     return sorted(quotes, key=lambda q: (q.fee, q.days_max, q.carrier, q.service))

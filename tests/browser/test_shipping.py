@@ -268,6 +268,57 @@ def test_cash_on_delivery_from_checkout_to_the_carriers_remittance(
         assert order.status == Order.Status.COMPLETED and order.paid_at is not None
 
 
+def test_a_buyer_who_picks_cash_on_delivery_then_pickup_orders_with_promptpay(live_server, phone, screenshot):
+    """On a phone: parcel by Flash with cash on delivery, then the buyer turns to pickup. The COD radio is hidden
+    with the parcel options (and still sent); the page says PromptPay and places the pickup order with it."""
+    silk = listed_product(name_th="ผ้าไหมมัดหมี่", name_en="Mudmee silk", price="1250.50", sku="SILK-1", weight_grams=400)
+    inventory.receive_stock(
+        variant=silk.variants.get(), location=stock.location(Location.Code.ONLINE), quantity=5, actor=None
+    )
+    CenterProfile.objects.filter(pk=CenterProfile.SINGLETON_ID).update(promptpay_id="0812345678")
+    cache.clear()
+    Carrier.objects.filter(code="thailandpost").update(offers_cod=True, cod_fee=Decimal("25.00"))
+
+    page = phone
+    page.goto(live_server.url + f"/products/{silk.code}/")
+    page.locator(".add-to-cart button").first.click()
+    expect(page.locator("#cart-count")).not_to_have_text("0")
+    page.goto(live_server.url + "/checkout/")
+    page.locator("#id_name").fill("สมหญิง ใจดี")
+    page.locator("#id_phone").fill("0812223333")
+    page.locator("#id_delivery_method_1").check()
+    page.locator("#id_line1").fill("99 หมู่ 1 ถนนมิตรภาพ")
+    page.locator("#id_district").select_option("4001")
+    expect(page.locator("#id_subdistrict option")).not_to_have_count(1)
+    _settle(page)
+    page.locator("#id_subdistrict").select_option("400101")
+    expect(page.locator("#id_postcode")).to_have_value("40000")
+    _settle(page)
+    page.locator("#payment-cod").check()
+    expect(page.locator(".cod-note")).to_be_visible()
+    _settle(page)
+    payment_line = page.locator("#payment-line p:visible")
+    expect(payment_line).to_have_attribute("data-payment", "cod")
+
+    page.locator("#id_delivery_method_0").check()  # pickup, without going back to PromptPay
+    expect(page.locator("#parcel-details")).to_be_hidden()
+    assert page.locator("#payment-cod").is_checked()  # still in the form, hidden, and sent with it
+    expect(payment_line).to_have_attribute("data-payment", "promptpay")
+    expect(payment_line).to_contain_text("พร้อมเพย์")
+    expect(page.locator(".checkout-total [data-delivery=pickup]")).to_have_text("฿1,250.50")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#payment-line").scroll_into_view_if_needed()
+    screenshot(page, "pickup-after-cod")
+    page.locator("button[type=submit]").last.click()
+    expect(page.locator(".order-number")).to_have_text(re.compile(r"^OTOP-25\d\d-000001$"))
+    expect(page.locator("img[src*='/payments/qr/']")).to_have_count(1)
+    expect(page.locator(".cod-note")).to_have_count(0)
+    screenshot(page, "placed")
+    order = Order.objects.get()
+    assert not order.cash_on_delivery and order.delivery_method == Order.Delivery.PICKUP
+    assert order.total == Decimal("1250.50") and order.delivery_fee == Decimal("0.00")
+
+
 def test_a_thailand_post_poll_puts_buddhist_era_dates_on_the_right_days(live_server, desktop, make_user, settings):
     product = listed_product(name_th="ผ้าไหม", price="500.00", sku="SILK-2", weight_grams=300)
     inventory.receive_stock(

@@ -215,6 +215,37 @@ def test_the_checkout_page_offers_cod_for_flash_and_its_total_includes_the_fee(c
     assert "cod-note" in placed and "/payments/qr/" not in placed
 
 
+def test_a_cod_choice_left_behind_when_the_buyer_turns_to_pickup_is_dropped_on_the_page_not_by_the_api(
+    client, shop, cod_flash
+):
+    """The COD radio sits with the parcel options: hidden for pickup, the browser still sends it. The page places
+    the pickup order with PromptPay, as its payment line says; the API, asked for COD with pickup, still refuses."""
+    client.post("/cart/add/", {"variant": shop["silk"].variants.get().pk, "quantity": 1})
+    address = {"province": "40", "district": "4001", "subdistrict": "400101", "postcode": "40000", "line1": "9"}
+    response = client.post(
+        "/checkout/",
+        {**address, "name": "สมชาย", "phone": "0812223333", "delivery_method": "pickup",
+         "delivery_option": "flash:standard", "payment": "cod"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order = Order.objects.get()
+    assert not order.cash_on_delivery and order.delivery_method == Order.Delivery.PICKUP
+    assert order.total == Decimal("1250.50") and order.expires_at is not None
+    assert Payment.objects.filter(order=order).exists()  # a PromptPay payment to scan
+    placed = client.get(response["Location"]).content.decode()
+    assert "/payments/qr/" in placed and "cod-note" not in placed
+
+    body = {
+        "items": [{"sku": "SILK-1", "qty": 1}],
+        "customer": {"name": "สมชาย", "phone": "0812223333"},
+        "delivery": {"method": "pickup"},
+        "payment_method": "cod",
+    }
+    refused = client.post("/api/v1/orders", body, content_type="application/json")
+    assert refused.status_code in (400, 409, 422) and "payment" in refused.json()["error"]["fields"]
+    assert Order.objects.count() == 1
+
+
 def test_the_api_takes_cod_and_answers_without_a_promptpay_qr(client, shop, cod_flash):
     body = {
         "items": [{"sku": "SILK-1", "qty": 1}],
