@@ -38,7 +38,7 @@ LABELS = {
     "at": pgettext_lazy("personal data", "when"), "reference": gettext_lazy("reference"),
     "status": pgettext_lazy("personal data", "status"), "asked": gettext_lazy("asked"),
     "outcome": gettext_lazy("what was done"), "number": gettext_lazy("order number"),
-    "placed_at": gettext_lazy("placed at"), "name": gettext_lazy("name"), "delivery": gettext_lazy("delivery"),
+    "placed_at": gettext_lazy("placed at"), "name": gettext_lazy("name"), "delivery": pgettext_lazy("personal data", "delivery"),
     "address": gettext_lazy("address"), "postcode": gettext_lazy("postcode"), "total": gettext_lazy("total"),
     "lines": gettext_lazy("items"), "space": gettext_lazy("room"), "starts_at": gettext_lazy("from"),
     "ends_at": gettext_lazy("to"), "amount": gettext_lazy("amount"), "platform": gettext_lazy("platform"),

@@ -167,7 +167,7 @@ def check_code(*, code_id: int, contact: Contact, code: str, client: str, now: d
             row.save(update_fields=["used_at"])
             record_audit_event(actor=None, action="privacy.guest_verified", target=row, summary=mask(contact))
     if refusal:
-        raise CodeRefused(refusal, fields={"code": [refusal]})
+        raise CodeRefused(refusal)
     return row
 
 
