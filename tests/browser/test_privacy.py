@@ -67,7 +67,10 @@ def test_a_customer_reads_the_notice_chooses_downloads_and_asks_for_erasure(
 
 
 def test_a_guest_proves_their_email_with_a_code_downloads_a_pdf_and_asks_for_erasure(
-    live_server, phone, shop, screenshot  # noqa: F811 - the fixture imported above
+    live_server,
+    phone,
+    shop,
+    screenshot,  # noqa: F811 - the fixture imported above
 ):
     order = orders.place_order(
         items=[("SILK-1", 1)],
