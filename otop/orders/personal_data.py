@@ -1,4 +1,5 @@
-"""What orders keep about a person with an account, for PDPA requests (core.personal_data)."""
+"""What orders keep about a person, with an account or as a guest by e-mail or phone, for PDPA requests
+(core.personal_data)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from otop.core.personal_data import PersonalDataHandler, register_personal_data
+from otop.core.personal_data import EMAIL, Contact, PersonalDataHandler, register_personal_data
 from otop.core.retention import YEARS, RetentionTarget, register_retention_target
 from otop.orders.models import Order
 
@@ -15,7 +16,22 @@ ERASED_NAME = "-"
 
 
 def export(user) -> dict[str, Any]:
-    orders = Order.objects.filter(user=user).prefetch_related("lines").order_by("placed_at")
+    return _rows(Order.objects.filter(user=user))
+
+
+def _guest_orders(contact: Contact):
+    """Orders placed without an account under this e-mail or phone."""
+    if contact.kind == EMAIL:
+        return Order.objects.filter(user__isnull=True, email__iexact=contact.value)
+    return Order.objects.filter(user__isnull=True, phone=contact.value)
+
+
+def export_contact(contact: Contact) -> dict[str, Any]:
+    return _rows(_guest_orders(contact))
+
+
+def _rows(orders) -> dict[str, Any]:
+    orders = orders.prefetch_related("lines").order_by("placed_at", "pk")
     return {
         "orders": [
             {
@@ -43,6 +59,14 @@ def erase(user) -> str:
     return f"name, phone, e-mail and street address taken off {erased} order(s)"
 
 
+def erase_contact(contact: Contact) -> str:
+    """As `erase`, for the guest orders placed under the contact."""
+    erased = _guest_orders(contact).update(
+        customer_name=ERASED_NAME, phone="", email="", address_line1="", address_line2=""
+    )
+    return f"name, phone, e-mail and street address taken off {erased} guest order(s)"
+
+
 FINISHED = (Order.Status.COMPLETED, Order.Status.CANCELLED, Order.Status.REFUNDED)
 
 
@@ -65,7 +89,11 @@ def forget_old_guest_orders(cutoff: datetime) -> int:
 
 
 def register() -> None:
-    register_personal_data(PersonalDataHandler(app="orders", export=export, erase=erase))
+    register_personal_data(
+        PersonalDataHandler(
+            app="orders", export=export, erase=erase, export_contact=export_contact, erase_contact=erase_contact
+        )
+    )
     register_retention_target(
         RetentionTarget(
             key="guest_orders",

@@ -65,3 +65,19 @@ class BreachForm(forms.ModelForm):
 
 class PdpcNoticeForm(forms.Form):
     reference = forms.CharField(label=_("PDPC reference"), max_length=80, required=False)
+
+
+class GuestContactForm(forms.Form):
+    contact = forms.CharField(
+        label=_("The e-mail address you gave with your order or booking"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+
+class GuestCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code from the e-mail"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
+    )

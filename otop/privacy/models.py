@@ -91,6 +91,12 @@ class DataRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="data_requests",
     )  # fmt: skip
+    # A guest without an account asks under the e-mail or phone they proved with a one-time code; staff
+    # answer there. Emptied once the request is closed by an erasure.
+    contact_kind = models.CharField(
+        _("contact type"), max_length=10, blank=True, choices=[("email", _("e-mail")), ("phone", _("phone"))]
+    )
+    contact = models.CharField(_("contact"), max_length=254, blank=True)
     # Who asked, kept so staff can answer even after the account's personal fields are erased.
     reference = models.CharField(_("request number"), max_length=20, unique=True)
     kind = models.CharField(_("request"), max_length=12, choices=Kind.choices)
@@ -113,6 +119,30 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ContactCode(models.Model):
+    """A one-time code sent to an e-mail or phone, so that a guest without an account proves the contact is
+    theirs before seeing or asking about what we hold under it.
+
+    Neither the code nor the contact is stored: both are kept as keyed digests (HMAC with the secret key).
+    A code lives 10 minutes, is used once, and is locked after 5 wrong tries.
+    """
+
+    contact_digest = models.CharField(_("contact (digest)"), max_length=64, db_index=True)
+    code_digest = models.CharField(_("code (digest)"), max_length=64)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("valid until"))
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"code {self.pk}"
 
 
 class RetentionRule(models.Model):

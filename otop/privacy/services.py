@@ -15,7 +15,7 @@ from otop.core import consent
 from otop.core.errors import Conflict, DomainError
 from otop.core.personal_data import personal_data_handlers
 from otop.core.services import record_audit_event
-from otop.privacy import selectors
+from otop.privacy import guests, selectors
 from otop.privacy.models import ANSWER_WITHIN, ConsentRecord, DataRequest, Notice
 
 # What the law makes us keep after an erasure, said to the person and filed with the request.
@@ -181,7 +181,7 @@ def erase_person(*, request: DataRequest, actor: User) -> DataRequest:
         raise Conflict(_("Only a waiting erasure request can be carried out."))
     user = request.user
     if user is None:
-        raise Conflict(_("This request's account no longer exists."))
+        return _erase_guest(request=request, actor=actor)
     if user.is_staff or user.is_superuser:
         raise DomainError(_("A staff account is closed by the manager, not erased through a request."))
     done = []
@@ -200,5 +200,22 @@ def erase_person(*, request: DataRequest, actor: User) -> DataRequest:
     request.status, request.closed_at, request.closed_by = DataRequest.Status.DONE, timezone.now(), actor
     request.outcome = "\n".join([*done, KEPT_BY_LAW])
     request.save(update_fields=["status", "outcome", "closed_at", "closed_by"])
+    record_audit_event(actor=actor, action="privacy.request_closed", target=request, summary="erased")
+    return request
+
+
+def _erase_guest(*, request: DataRequest, actor: User) -> DataRequest:
+    """A guest's erasure: every app's records made without an account under the contact the guest proved;
+    the request keeps the contact only masked. The caller holds the request's lock."""
+    contact = guests.request_contact(request)
+    if contact is None:
+        raise Conflict(_("This request's account no longer exists."))
+    done = guests.erase_guest(contact=contact)
+    for sentence in done:
+        record_audit_event(actor=actor, action="privacy.erased", target=request, summary=sentence)
+    request.status, request.closed_at, request.closed_by = DataRequest.Status.DONE, timezone.now(), actor
+    request.outcome = "\n".join([*done, KEPT_BY_LAW])
+    request.contact = guests.mask(contact)
+    request.save(update_fields=["status", "outcome", "closed_at", "closed_by", "contact"])
     record_audit_event(actor=actor, action="privacy.request_closed", target=request, summary="erased")
     return request

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,20 +19,24 @@ from otop.accounts.actors import acting_user
 from otop.core import consent
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
-from otop.core.pages import staff_only
+from otop.core.pages import pdf_response, staff_only
+from otop.core.personal_data import Contact
 from otop.core.thaidates import format_date
-from otop.core.throttle import hit, throttled_page
-from otop.privacy import breaches, retention, selectors, services
+from otop.core.throttle import client_address, hit, throttled_page
+from otop.privacy import breaches, guests, retention, selectors, services
+from otop.privacy.documents import data_pdf
 from otop.privacy.forms import (
     BreachForm,
     CloseRequestForm,
     ConsentForm,
     DataRequestForm,
+    GuestCodeForm,
+    GuestContactForm,
     NoticeForm,
     PdpcNoticeForm,
     RetentionRuleForm,
 )
-from otop.privacy.models import Breach, ConsentRecord, DataRequest, RetentionRule
+from otop.privacy.models import Breach, ConsentRecord, ContactCode, DataRequest, RetentionRule
 
 
 @require_GET
@@ -68,19 +73,32 @@ def my_data(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _pdf_download(data: dict, filename: str) -> HttpResponse:
+    language = "en" if translation.get_language() == "en" else "th"
+    response = pdf_response(data_pdf(data, language=language), f"{filename}.pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 @login_required
-def my_data_download(request: HttpRequest) -> HttpResponse:
+def my_data_download(request: HttpRequest, file_format: str = "json") -> HttpResponse:
     verdict = hit("privacy-export", f"user:{request.user.pk}", "10/h")
     if not verdict.allowed:
         return throttled_page(request, verdict)
     data = services.export_data(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y%m%d}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
+    filename = f"my-data-{timezone.localdate():%Y%m%d}"
+    return _pdf_download(data, filename) if file_format == "pdf" else _json_download(data, filename)
 
 
 @require_POST
@@ -188,18 +206,19 @@ def request_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @staff_only("privacy.handle_datarequest")
-def request_export(request: HttpRequest, pk: int) -> HttpResponse:
+def request_export(request: HttpRequest, pk: int, file_format: str = "json") -> HttpResponse:
     data_request = get_object_or_404(DataRequest.objects.select_related("user"), pk=pk)
-    if data_request.user is None:
+    contact = guests.request_contact(data_request)
+    if data_request.user is not None:
+        data = services.export_data(user=data_request.user)
+    elif contact is not None:
+        data = guests.export_guest_data(contact=contact)
+    else:
         raise Http404
-    data = services.export_data(user=data_request.user)
     services.record_export(request=data_request, actor=acting_user(request))
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{data_request.reference}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
+    if file_format == "pdf":
+        return _pdf_download(data, data_request.reference)
+    return _json_download(data, data_request.reference)
 
 
 @require_GET
@@ -301,3 +320,180 @@ def breach_affected(request: HttpRequest, pk: int) -> HttpResponse:
     for person in people:
         writer.writerow([person.source, person.record, person.name, person.phone, person.email])
     return response
+
+
+# A guest without an account: the contact waiting for its code, then the contact proved by it.
+PENDING_KEY = "privacy_guest_pending"
+VERIFIED_KEY = "privacy_guest"
+
+
+def _pending(request: HttpRequest) -> tuple[int, Contact] | None:
+    value = request.session.get(PENDING_KEY)
+    if not isinstance(value, dict):
+        return None
+    try:
+        return int(value["code"]), Contact(kind=value["kind"], value=value["value"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _verified(request: HttpRequest) -> tuple[ContactCode, Contact] | None:
+    """The contact this browser proved with a code in the last 30 minutes, and that code."""
+    value = request.session.get(VERIFIED_KEY)
+    if not isinstance(value, dict):
+        return None
+    try:
+        contact = Contact(kind=value["kind"], value=value["value"])
+        until = float(value["until"])
+        code_id = int(value["code"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if timezone.now().timestamp() >= until:
+        return None
+    code = ContactCode.objects.filter(pk=code_id, used_at__isnull=False).first()
+    if code is None or code.contact_digest != guests.contact_digest(contact):
+        return None
+    return code, contact
+
+
+def _guest_step(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    # htmx swaps only 2xx answers, so a refusal it asked for comes back as 200 with the form's errors.
+    if request.htmx:
+        return render(request, "privacy/guest.html#step", context)
+    return render(request, "privacy/guest.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def guest_start(request: HttpRequest) -> HttpResponse:
+    """Step 1: the guest types the e-mail they gave; a code goes there. The answer is the same whether or not
+    we hold anything under it."""
+    form = GuestContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = guests.read_contact(form.cleaned_data["contact"])
+        if contact is None:
+            form.add_error("contact", _("Enter an e-mail address."))
+        else:
+            try:
+                code = guests.send_code(
+                    contact=contact, client=client_address(request), language=translation.get_language() or "th"
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+                response = _guest_step(request, {"form": form}, status=error.status)
+                if getattr(error, "retry_after", None):
+                    response["Retry-After"] = str(error.retry_after)
+                return response
+            request.session[PENDING_KEY] = {"code": code.pk, "kind": contact.kind, "value": contact.value}
+            request.session.pop(VERIFIED_KEY, None)
+            return _guest_step(request, {"code_form": GuestCodeForm(), "masked": guests.mask(contact)})
+        return _guest_step(request, {"form": form}, status=400)
+    return render(request, "privacy/guest.html", {"form": form})
+
+
+@require_POST
+def guest_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code from the e-mail; right, it opens the guest's data page for 30 minutes."""
+    pending = _pending(request)
+    if pending is None:
+        return redirect("privacy:guest")
+    code_id, contact = pending
+    form = GuestCodeForm(request.POST)
+    context = {"code_form": form, "masked": guests.mask(contact)}
+    if not form.is_valid():
+        return _guest_step(request, context, status=400)
+    try:
+        code = guests.check_code(
+            code_id=code_id, contact=contact, code=form.cleaned_data["code"], client=client_address(request)
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        response = _guest_step(request, context, status=error.status)
+        if getattr(error, "retry_after", None):
+            response["Retry-After"] = str(error.retry_after)
+        return response
+    request.session.cycle_key()
+    request.session.pop(PENDING_KEY, None)
+    request.session[VERIFIED_KEY] = {
+        "code": code.pk, "kind": contact.kind, "value": contact.value,
+        "until": (timezone.now() + guests.VERIFIED_FOR).timestamp(),
+    }  # fmt: skip
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("privacy:guest-data")
+        return response
+    return redirect("privacy:guest-data")
+
+
+@require_GET
+def guest_data(request: HttpRequest) -> HttpResponse:
+    """The guest's page: what we hold under the contact, the downloads, and the request form."""
+    verified = _verified(request)
+    if verified is None:
+        messages.info(request, _("Prove your e-mail address with a code first."))
+        return redirect("privacy:guest")
+    _code, contact = verified
+    return _guest_data_page(request, contact=contact, form=DataRequestForm())
+
+
+def _guest_data_page(request: HttpRequest, *, contact: Contact, form: DataRequestForm, status: int = 200):
+    data = guests.export_guest_data(contact=contact)
+    held = {
+        "orders": len(data.get("orders", {}).get("orders", [])),
+        "bookings": len(data.get("workspace", {}).get("bookings", [])),
+        "consents": len(data["consents"]),
+    }
+    context = {
+        "contact": contact, "held": held, "request_form": form,
+        "requests": guests.guest_requests(contact).order_by("-requested_at"),
+    }  # fmt: skip
+    return render(request, "privacy/guest_data.html", context, status=status)
+
+
+@require_GET
+def guest_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    verified = _verified(request)
+    if verified is None:
+        return redirect("privacy:guest")
+    code, contact = verified
+    verdict = hit("privacy-export", f"guest:{guests.contact_digest(contact)}", "10/h")
+    if not verdict.allowed:
+        return throttled_page(request, verdict)
+    data = guests.export_guest_data(contact=contact)
+    guests.record_guest_export(code=code, contact=contact, file_format=file_format)
+    filename = f"my-data-{timezone.localdate():%Y%m%d}"
+    return _pdf_download(data, filename) if file_format == "pdf" else _json_download(data, filename)
+
+
+@require_POST
+def guest_request(request: HttpRequest) -> HttpResponse:
+    verified = _verified(request)
+    if verified is None:
+        return redirect("privacy:guest")
+    code, contact = verified
+    verdict = hit("privacy-request", f"guest:{guests.contact_digest(contact)}", "5/h")
+    if not verdict.allowed:
+        return throttled_page(request, verdict)
+    form = DataRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            made = guests.ask_as_guest(
+                contact=contact, kind=form.cleaned_data["kind"], details=form.cleaned_data["details"], code=code
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Request %(reference)s was sent. We answer by %(date)s.")
+                % {"reference": made.reference, "date": format_date(made.due_at)},
+            )
+            return redirect("privacy:guest-data")
+    return _guest_data_page(request, contact=contact, form=form, status=400)
+
+
+@require_POST
+def guest_finish(request: HttpRequest) -> HttpResponse:
+    """Close the guest's access on this browser (a shared phone)."""
+    request.session.pop(VERIFIED_KEY, None)
+    request.session.pop(PENDING_KEY, None)
+    return redirect("privacy:guest")

@@ -1,4 +1,5 @@
-"""What room bookings keep about a person with an account, for PDPA requests (core.personal_data)."""
+"""What room bookings keep about a person, with an account or as a guest by e-mail or phone, for PDPA
+requests (core.personal_data)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,29 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from otop.core.personal_data import PersonalDataHandler, register_personal_data
+from otop.core.personal_data import EMAIL, Contact, PersonalDataHandler, register_personal_data
 from otop.core.retention import MONTHS, RetentionTarget, register_retention_target
 from otop.workspace.models import Booking
 
 
 def export(user) -> dict[str, Any]:
-    bookings = Booking.objects.filter(user=user).select_related("space").order_by("starts_at")
+    return _rows(Booking.objects.filter(user=user))
+
+
+def _guest_bookings(contact: Contact):
+    """Bookings made without an account under this e-mail or phone (stored normalised by the booking)."""
+    guests = Booking.objects.filter(user__isnull=True)
+    if contact.kind == EMAIL:
+        return guests.filter(email__iexact=contact.value)
+    return guests.filter(phone=contact.value)
+
+
+def export_contact(contact: Contact) -> dict[str, Any]:
+    return _rows(_guest_bookings(contact))
+
+
+def _rows(bookings) -> dict[str, Any]:
+    bookings = bookings.select_related("space").order_by("starts_at", "pk")
     return {
         "bookings": [
             {
@@ -32,6 +49,11 @@ def erase(user) -> str:
     return f"contact details taken off {erased} booking(s)"
 
 
+def erase_contact(contact: Contact) -> str:
+    erased = _guest_bookings(contact).update(name="", phone="", email="", purpose="")
+    return f"contact details taken off {erased} guest booking(s)"
+
+
 def _old_contacts(cutoff: datetime):
     """Bookings that ended before the cutoff and still carry a contact."""
     return Booking.objects.filter(ends_at__lt=cutoff).exclude(name="", phone="", email="", purpose="")
@@ -47,7 +69,11 @@ def forget_old_contacts(cutoff: datetime) -> int:
 
 
 def register() -> None:
-    register_personal_data(PersonalDataHandler(app="workspace", export=export, erase=erase))
+    register_personal_data(
+        PersonalDataHandler(
+            app="workspace", export=export, erase=erase, export_contact=export_contact, erase_contact=erase_contact
+        )
+    )
     register_retention_target(
         RetentionTarget(
             key="booking_contacts",

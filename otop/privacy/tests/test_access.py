@@ -9,6 +9,7 @@ MATRIX = {
     "/en/privacy/": ["in"] * 7,
     "/privacy/my/": ["login", "in", "in", "in", "in", "in", "in"],
     "/privacy/my/data.json": ["login", "in", "in", "in", "in", "in", "in"],
+    "/privacy/guest/": ["in"] * 7,
     "/privacy/notices/": ["login", "403", "403", "403", "403", "403", "in"],
     "/privacy/requests/": ["login", "403", "403", "403", "403", "403", "in"],
     "/privacy/retention/": ["login", "403", "403", "403", "403", "403", "in"],
