@@ -4,26 +4,6 @@ from django.db import migrations
 
 import otop.core.encryption
 
-ENCRYPTED = [
-    ("TaxDocument", "buyer_tax_id"),
-    ("TaxDocument", "buyer_branch"),
-    ("InvoiceRequest", "buyer_tax_id"),
-    ("InvoiceRequest", "buyer_branch"),
-]
-
-
-def encrypt_existing(apps, schema_editor):
-    """Buyers' tax IDs and branches kept before encryption are rewritten encrypted with the newest key, and each
-    document's lookup digest is set."""
-    for model_name, field_name in ENCRYPTED:
-        otop.core.encryption.reencrypt_rows(apps.get_model("tax", model_name), field_name)
-
-
-def decrypt_existing(apps, schema_editor):
-    """Back to plaintext (the columns become varchar again); needs the keys that encrypted the values."""
-    for model_name, field_name in ENCRYPTED:
-        otop.core.encryption.decrypt_rows(apps.get_model("tax", model_name), field_name)
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -68,5 +48,4 @@ class Migration(migrations.Migration):
             name="buyer_tax_id",
             field=otop.core.encryption.EncryptedCharField(blank=True, max_length=13, verbose_name="buyer tax ID"),
         ),
-        migrations.RunPython(encrypt_existing, decrypt_existing),
     ]

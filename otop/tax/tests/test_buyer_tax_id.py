@@ -96,7 +96,7 @@ def test_a_returning_buyer_is_found_by_tax_id_through_a_key_rotation(invoice, se
 
 @pytest.mark.django_db
 def test_rows_kept_before_encryption_are_encrypted_and_hashed_by_the_migration_step(invoice):  # noqa: F811
-    with connection.cursor() as cursor:  # as rows were before migration 0006
+    with connection.cursor() as cursor:  # as rows were before migrations 0006 and 0007
         cursor.execute(
             "UPDATE tax_taxdocument SET buyer_tax_id = %s, buyer_branch = %s, buyer_tax_id_digest = '' WHERE id = %s",
             [TAX_ID, "00001", invoice.pk],

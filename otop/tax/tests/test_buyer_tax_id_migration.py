@@ -1,5 +1,5 @@
-"""Migration tax.0006 encrypts the buyers' tax IDs and branches kept before it, sets the lookup digest, and
-run backwards writes them back as they were (on SQLite and on PostgreSQL)."""
+"""Migrations tax.0006 (the columns) and 0007 (the rows) encrypt the buyers' tax IDs and branches kept before
+them and set the lookup digest; run backwards they write them back as they were (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from otop.core.encryption import PREFIX, lookup_digest
 
 BEFORE = [("tax", "0005_replaced_invoices_and_credited_lines")]
-AFTER = [("tax", "0006_encrypted_buyer_tax_id")]
+AFTER = [("tax", "0007_encrypt_existing_buyer_tax_ids")]
 TAX_ID = "0105551234567"
 
 
