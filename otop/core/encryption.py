@@ -1,4 +1,4 @@
-"""Personal numbers encrypted at rest: national ID and bank account numbers (PDPA s.37: security measures).
+"""Personal numbers encrypted at rest: national ID, buyer tax ID and bank account numbers (PDPA s.37: security).
 
 A value is stored as ``fernet:`` + a Fernet token (AES-128-CBC with HMAC-SHA256, from `cryptography`), made with
 the first of ``settings.FIELD_ENCRYPTION_KEYS``; every key in the list can read it, so a new key goes first and
