@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from otop.core.personal_data import EMAIL, Contact, PersonalDataHandler, register_personal_data
 from otop.core.retention import YEARS, RetentionTarget, register_retention_target
 from otop.orders.models import Order
+from otop.orders.selectors import tax_documents_of
 
 ERASED_NAME = "-"
 
@@ -44,6 +45,13 @@ def _rows(orders) -> dict[str, Any]:
                      "unit_price": str(line.unit_price)}
                     for line in order.lines.all()
                 ],
+                # The buyer's own documents, tax ID in full: kept after an erasure (Revenue Code, 5 years).
+                "tax_documents": [
+                    {"number": document.code, "kind": document.kind, "status": document.status,
+                     "buyer_name": document.buyer_name, "buyer_address": document.buyer_address,
+                     "buyer_tax_id": document.buyer_tax_id, "buyer_branch": document.buyer_branch}
+                    for document in tax_documents_of(order)
+                ],
             }
             for order in orders
         ]
@@ -52,7 +60,8 @@ def _rows(orders) -> dict[str, Any]:
 
 def erase(user) -> str:
     """Take the name, phone, e-mail and street address off the account's orders; the goods, amounts and
-    the area (subdistrict, postcode) stay for the accounts and the producers' settlements."""
+    the area (subdistrict, postcode) stay for the accounts and the producers' settlements, and the orders' tax
+    documents stay as issued (buyer's name, address, tax ID encrypted) for the Revenue Code's five years."""
     erased = Order.objects.filter(user=user).update(
         customer_name=ERASED_NAME, phone="", email="", address_line1="", address_line2=""
     )

@@ -9,13 +9,15 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from otop.accounts.actors import acting_user
 from otop.accounts.api_auth import require_permission, signed_in
 from otop.core.apitypes import Money, errors
-from otop.tax import selectors
+from otop.tax import selectors, services
 from otop.tax.models import TaxDocument
 
 router = Router(tags=["tax"], auth=signed_in)
 VIEW = "tax.view_taxdocument"
+REVEAL = "tax.view_buyer_tax_id"
 
 
 class PartyOut(Schema):
@@ -62,10 +64,13 @@ class DocumentOut(Schema):
     cancelled_at: datetime | None
 
 
-def document_out(document: TaxDocument) -> DocumentOut:
+def document_out(document: TaxDocument, *, full_buyer_tax_id: bool = True) -> DocumentOut:
+    """The document as data; the buyer's tax ID masked unless `full_buyer_tax_id` (the buyer's own copy, or a
+    role that needs it, audited by the caller)."""
     buyer = None
     if document.buyer_name:
-        buyer = PartyOut(name=document.buyer_name, address=document.buyer_address, tax_id=document.buyer_tax_id,
+        tax_id = document.buyer_tax_id if full_buyer_tax_id else document.masked_buyer_tax_id
+        buyer = PartyOut(name=document.buyer_name, address=document.buyer_address, tax_id=tax_id,
                          branch=document.buyer_branch)  # fmt: skip
     return DocumentOut(
         id=document.public_id,
@@ -115,11 +120,18 @@ def document_out(document: TaxDocument) -> DocumentOut:
     "/tax/documents/{document_id}",
     response={200: DocumentOut, **errors(404)},
     summary="A tax document as structured data",
-    description="Abbreviated or full tax invoice, credit note or receipt, by its stable id. Staff only.",
+    description=(
+        "Abbreviated or full tax invoice, credit note or receipt, by its stable id. Staff only. The buyer's tax ID "
+        "is masked (•••••••••4567) unless the caller may see it in full (`tax.view_buyer_tax_id`, the manager); "
+        "each full answer is recorded in the audit log."
+    ),
 )
 def get_document(request: HttpRequest, document_id: uuid.UUID):
     require_permission(request, VIEW)
     document = selectors.document_by_public_id(document_id)
     if document is None:
         raise Http404
-    return document_out(document)
+    full = request.user.has_perm(REVEAL)
+    if full:
+        services.record_buyer_tax_id_shown(actor=acting_user(request), document=document, how="api")
+    return document_out(document, full_buyer_tax_id=full)

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.encryption import EncryptedCharField, LookupDigestField, mask
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -108,8 +110,11 @@ class TaxDocument(models.Model):
     seller_branch = models.CharField(_("seller branch"), max_length=5, default="00000")
     buyer_name = models.CharField(_("buyer name"), max_length=200, blank=True)
     buyer_address = models.TextField(_("buyer address"), blank=True)
-    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=13, blank=True)
-    buyer_branch = models.CharField(_("buyer branch"), max_length=5, blank=True)
+    # A buyer's tax ID is a person's national ID when the buyer is a person: encrypted at rest (core.encryption),
+    # found again by its keyed hash, shown masked on pages; the printed document carries it in full (s.86/4).
+    buyer_tax_id = EncryptedCharField(_("buyer tax ID"), max_length=13, blank=True)
+    buyer_tax_id_digest = LookupDigestField(source="buyer_tax_id")
+    buyer_branch = EncryptedCharField(_("buyer branch"), max_length=5, blank=True)
 
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4)
     discount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
@@ -145,7 +150,10 @@ class TaxDocument(models.Model):
             # the decimals as floats.
         ]
         indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["issued_at"])]
-        permissions = [("view_output_tax_report", _("Can see the monthly output-tax report"))]
+        permissions = [
+            ("view_output_tax_report", _("Can see the monthly output-tax report")),
+            ("view_buyer_tax_id", _("Can see a buyer's full tax ID on pages and in the API")),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -165,6 +173,10 @@ class TaxDocument(models.Model):
     @property
     def buyer_branch_label(self) -> str:
         return branch_label(self.buyer_branch) if self.buyer_branch else ""
+
+    @property
+    def masked_buyer_tax_id(self) -> str:
+        return mask(self.buyer_tax_id)
 
     @property
     def vat_percent(self) -> str:
@@ -232,8 +244,8 @@ class InvoiceRequest(models.Model):
     source_id = models.CharField(_("source ID"), max_length=40)
     buyer_name = models.CharField(_("buyer name"), max_length=200)
     buyer_address = models.TextField(_("buyer address"))
-    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=13, blank=True)
-    buyer_branch = models.CharField(_("buyer branch"), max_length=5, blank=True)
+    buyer_tax_id = EncryptedCharField(_("buyer tax ID"), max_length=13, blank=True)
+    buyer_branch = EncryptedCharField(_("buyer branch"), max_length=5, blank=True)
     requested_at = models.DateTimeField(_("requested at"))
 
     class Meta:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 ROLE_PERMISSIONS = {
     "cashier": ["tax.view_taxdocument"],
     "staff": ["tax.view_taxdocument"],
-    "manager": ["tax.view_taxdocument", "tax.view_output_tax_report"],
+    "manager": ["tax.view_taxdocument", "tax.view_output_tax_report", "tax.view_buyer_tax_id"],
 }
 
 AREAS = [

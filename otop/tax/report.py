@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from otop.core.encryption import mask
 from otop.core.money import ZERO
 from otop.core.selectors import center_profile
 from otop.core.thaidates import THAI_MONTHS_LONG, buddhist_year
 from otop.tax.models import DocumentKind, TaxDocument, branch_label
-from otop.tax.selectors import documents_of_month
+from otop.tax.selectors import documents_of_buyer, documents_of_month
 
 HEADINGS = [
     "ลำดับที่",
@@ -47,6 +48,10 @@ class Row:
     note: str
 
     @property
+    def masked_buyer_tax_id(self) -> str:
+        return mask(self.buyer_tax_id)
+
+    @property
     def date_text(self) -> str:
         local = timezone.localtime(self.issued_at)
         return f"{local.day:02d}/{local.month:02d}/{buddhist_year(local.year)}"
@@ -62,6 +67,10 @@ class OutputTaxReport:
     rows: list[Row]
     total_value: Decimal
     total_vat: Decimal
+
+    @property
+    def buyer_tax_ids(self) -> int:
+        return sum(1 for row in self.rows if row.buyer_tax_id)
 
     @property
     def period_text(self) -> str:
@@ -97,10 +106,14 @@ def _row(position: int, document: TaxDocument) -> Row:
     )
 
 
-def output_tax_report(year: int, month: int) -> OutputTaxReport:
-    """Every document issued in the month, in order, with totals that are the sums of its rows."""
+def output_tax_report(year: int, month: int, *, buyer_tax_id: str = "") -> OutputTaxReport:
+    """Every document issued in the month, in order, with totals that are the sums of its rows; with a buyer's
+    tax ID, only the documents made out to that buyer."""
     profile = center_profile()
-    rows = [_row(position, document) for position, document in enumerate(documents_of_month(year, month), start=1)]
+    documents = documents_of_month(year, month)
+    if buyer_tax_id:
+        documents = documents.filter(pk__in=documents_of_buyer(buyer_tax_id).values("pk"))
+    rows = [_row(position, document) for position, document in enumerate(documents, start=1)]
     return OutputTaxReport(
         year=year,
         month=month,

@@ -1,4 +1,4 @@
-"""Reads of tax documents: by source, by stable id, by month."""
+"""Reads of tax documents: by source, by stable id, by month, by buyer's tax ID."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from otop.core.encryption import lookup_digests
 from otop.tax.models import DocumentKind, TaxDocument
 
 
@@ -51,4 +52,15 @@ def documents_of_month(year: int, month: int) -> QuerySet[TaxDocument]:
         TaxDocument.objects.filter(issued_at__gte=start, issued_at__lt=end)
         .select_related("refers_to", "replaces")
         .order_by("issued_at", "code")
+    )
+
+
+def documents_of_buyer(tax_id: str) -> QuerySet[TaxDocument]:
+    """Documents made out to a buyer's tax ID (typed with or without dashes), newest first: found by the keyed
+    hash stored beside the encrypted number, under any configured key."""
+    digits = "".join(ch for ch in tax_id if ch.isdigit())
+    return (
+        TaxDocument.objects.filter(buyer_tax_id_digest__in=lookup_digests(digits))
+        .select_related("refers_to", "replaces")
+        .order_by("-issued_at", "-id")
     )

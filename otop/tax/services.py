@@ -690,3 +690,26 @@ def requested_buyer(*, source_type: str, source_id: str | int) -> Buyer | None:
     return Buyer(
         name=request.buyer_name, address=request.buyer_address, tax_id=request.buyer_tax_id, branch=request.buyer_branch
     )
+
+
+# --- looks at a buyer's full tax ID ----------------------------------------------------------------
+
+
+def record_buyer_tax_id_shown(*, actor: User | None, document: TaxDocument, how: str) -> None:
+    """Put a staff look at a document's full buyer tax ID (its PDF, the API) in the audit log; a document
+    without one is not recorded."""
+    if not document.buyer_tax_id:
+        return
+    record_audit_event(
+        actor=actor, action="tax.buyer_tax_id_viewed", target=document,
+        summary=f"{document.code} {document.masked_buyer_tax_id}", data={"how": how},
+    )  # fmt: skip
+
+
+def record_output_tax_report_exported(*, actor: User | None, year: int, month: int, fmt: str, buyers: int) -> None:
+    """The output-tax report's files carry the buyers' full tax IDs (the Revenue Department's layout): every
+    download is in the audit log with how many it held."""
+    record_audit_event(
+        actor=actor, action="tax.output_tax_report_exported", target=center_profile(),
+        summary=f"{year}-{month:02d}.{fmt}", data={"buyer_tax_ids": buyers},
+    )  # fmt: skip

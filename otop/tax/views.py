@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from otop.accounts.actors import acting_user
 from otop.core.pages import pdf_response, staff_only
 from otop.core.thaidates import THAI_MONTHS_LONG, buddhist_year
-from otop.tax import documents, report, selectors
+from otop.tax import documents, report, selectors, services
 
 VIEW = "tax.view_taxdocument"
 REPORT = "tax.view_output_tax_report"
@@ -25,6 +26,8 @@ def document_pdf(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
         raise Http404
     language = "en" if request.GET.get("lang") == "en" else "th"
     suffix = "-en" if language == "en" else ""
+    # The printed document carries the buyer's full tax ID (s.86/4): each staff look at it is audited.
+    services.record_buyer_tax_id_shown(actor=acting_user(request), document=document, how="pdf")
     return pdf_response(documents.document_pdf(document, language=language), f"{document.code}{suffix}.pdf")
 
 
@@ -43,9 +46,12 @@ def _month(value: str | None) -> tuple[int, int]:
 @staff_only(REPORT)
 def output_tax_report(request: HttpRequest) -> HttpResponse:
     year, month = _month(request.GET.get("month"))
-    data = report.output_tax_report(year, month)
+    # A buyer's tax ID narrows the page to that buyer's documents; the page shows every tax ID masked.
+    buyer = "".join(ch for ch in request.GET.get("buyer", "")[:20] if ch.isdigit())
+    data = report.output_tax_report(year, month, buyer_tax_id=buyer)
     label = f"{THAI_MONTHS_LONG[month - 1]} {buddhist_year(year)}"
-    return render(request, "tax/report.html", {"report": data, "month": f"{year}-{month:02d}", "label": label})
+    context = {"report": data, "month": f"{year}-{month:02d}", "label": label, "buyer": buyer}
+    return render(request, "tax/report.html", context)
 
 
 @require_GET
@@ -54,6 +60,9 @@ def output_tax_report_file(request: HttpRequest, year: int, month: int, fmt: str
     if fmt not in ("pdf", "csv", "xlsx") or not (2000 <= year <= 2200 and 1 <= month <= 12):
         raise Http404
     data = report.output_tax_report(year, month)
+    services.record_output_tax_report_exported(
+        actor=acting_user(request), year=year, month=month, fmt=fmt, buyers=data.buyer_tax_ids
+    )
     name = f"output-tax-{year}-{month:02d}"
     if fmt == "pdf":
         return pdf_response(report.report_pdf(data), f"{name}.pdf")

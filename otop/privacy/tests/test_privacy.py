@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 
 from otop.accounts import roles
@@ -23,6 +24,8 @@ from otop.orders import services as orders
 from otop.orders.models import Order
 from otop.privacy import selectors, services
 from otop.privacy.models import ConsentRecord, DataRequest, Notice
+from otop.tax import services as tax
+from otop.tax.models import DocumentKind, TaxDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +233,30 @@ def test_stop_in_messenger_withdraws_chat_marketing_through_the_webhook(graph, m
     withdrawn = ConsentRecord.objects.filter(subject=subject, purpose=consent.MARKETING_CHAT).latest("pk")
     assert (withdrawn.granted, withdrawn.channel) == (False, "messenger")
     assert "ข่าวสาร" in graph.sent_to("PSID-STOP")[-1]["text"]
+
+
+def test_an_erasure_keeps_the_tax_invoice_with_the_buyers_tax_id_encrypted(shop, make_user, manager):
+    tax_id = "0105551234567"
+    customer = make_user(roles.CUSTOMER, email="buyer@example.com")
+    order = orders.place_order(
+        items=[("SILK-1", 1)], customer=orders.CustomerDetails(name="สมศรี ใจดี", phone="0812223333"),
+        delivery_method="pickup", user=customer,
+        tax_invoice=tax.Buyer(name="สมศรี ใจดี", address="ขอนแก่น", tax_id=tax_id),
+    )  # fmt: skip
+    orders.confirm_promptpay_payment(order=order, actor=manager)
+    invoice = TaxDocument.objects.get(kind=DocumentKind.FULL, source_id=str(order.pk))
+
+    client = Client()
+    client.force_login(customer)
+    data = json.loads(client.get("/privacy/my/data.json").content)
+    assert data["orders"]["orders"][0]["tax_documents"][-1]["buyer_tax_id"] == tax_id  # their own, in full
+
+    request = services.ask(user=customer, kind=DataRequest.Kind.ERASURE)
+    services.erase_person(request=request, actor=manager)
+    assert Order.objects.get(pk=order.pk).customer_name == "-"
+    kept = TaxDocument.objects.get(pk=invoice.pk)
+    assert (kept.buyer_name, kept.buyer_tax_id, kept.status) == ("สมศรี ใจดี", tax_id, "issued")  # Revenue Code
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM tax_taxdocument WHERE id = %s", [invoice.pk])
+        assert tax_id not in " ".join(str(value) for value in cursor.fetchone())
+    assert "Revenue Code" in DataRequest.objects.get(pk=request.pk).outcome

@@ -8,7 +8,7 @@ from otop.core.encryption import encrypted_fields, reencrypt_rows
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt national ID and bank account numbers with the newest key (run after adding a key)."
+    help = "Re-encrypt national ID, buyer tax ID and bank account numbers (and lookup digests) with the newest key."
 
     def handle(self, *args, **options) -> None:
         total = 0
