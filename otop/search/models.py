@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.collation import SortKeyField
+
 
 class ProductDocument(models.Model):
     """A product as the search engine sees it: pre-segmented, space-joined tokens plus filter values.
@@ -59,7 +61,8 @@ class ListingEntry(models.Model):
     district_code = models.CharField(_("district"), max_length=4, blank=True)
     min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, null=True)
     stars = models.PositiveSmallIntegerField(_("OTOP star level"), null=True)
-    sort_name = models.CharField(_("name (Thai)"), max_length=200, blank=True)
+    # thai_sort_key() of the Thai name: the listing's name order is Thai dictionary order, read from an index.
+    sort_name = SortKeyField(_("name (Thai)"), max_length=200, blank=True)
     # Ranking keys (otop.search.selectors): the forms of the name's head word, space-separated with a
     # space at each end, and how many words the Thai name has (a short name equal to the query first).
     name_head = models.CharField(_("head word of the name"), max_length=300, blank=True)

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 
 from otop.catalog.models import Product
+from otop.core.collation import thai_sort_key_sql
 from otop.search.models import ListingEntry, ProductDocument, SearchTerm
 from otop.search.spelling import is_vocabulary_word, vocabulary_changed
 from otop.search.text import LOOSE_MARK, Tokens, analyse, words_of
@@ -152,8 +153,9 @@ def _write_listing(product_ids: list[int]) -> None:
     if not product_ids:
         return
     columns = "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, name_head, name_words"
+    sort_name, sort_params = thai_sort_key_sql("p.name_th", vendor=connection.vendor)
     values = (
-        "d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, p.name_th, "
+        f"d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, {sort_name}, "
         "d.name_head, d.name_words"
     )
     if connection.vendor == "postgresql":
@@ -163,7 +165,7 @@ def _write_listing(product_ids: list[int]) -> None:
             f"INSERT INTO search_listingentry ({columns}) SELECT {values} "
             "FROM search_productdocument d JOIN catalog_product p ON p.id = d.product_id "
             f"WHERE d.product_id IN ({', '.join(['%s'] * len(product_ids))})",
-            product_ids,
+            [*sort_params, *product_ids],
         )
 
 
