@@ -4,16 +4,22 @@ default order. Code-point order would put every เ-/แ-word after every ม-wo
 
 from __future__ import annotations
 
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from otop.catalog.models import Product
 from otop.catalog.tests.factories import ProducerFactory, ProductFactory
 from otop.core.collation import collate
 from otop.geo.models import Province
 from otop.producers.models import Producer
+from otop.search.models import ListingEntry
 from otop.search.services import index_products
 from otop.storefront.selectors import ListingFilters, product_listing
 
@@ -71,6 +77,42 @@ def test_a_renamed_product_moves_to_its_place_in_the_listing(products):
     index_products(product_ids=[last.pk])
     _page, shown = product_listing(filters=ListingFilters(sort="name"))
     assert [p.name_th for p in shown][0] == "กกข้าวหอม"
+
+
+ENGLISH = {
+    "กระนวนน้ำพริก": "Kranuan chili paste",
+    "เปือยน้อยผ้าฝ้าย": "Pueai Noi cotton",
+    "มัญจาคีรีจักสาน": "mancha Khiri basketry",
+    "เมืองขอนแก่นผ้าไหม": "Mueang Khon Kaen silk",
+    "แวงใหญ่ข้าวหอม": "",  # no English name: filed under its Thai one, after the Latin names
+}
+
+
+def test_english_pages_list_the_shop_in_english_order(products):
+    for product in products:
+        product.name_en = ENGLISH[product.name_th]
+        product.save(update_fields=["name_en"])
+    index_products(product_ids=[p.pk for p in products])
+    with translation.override("en"):
+        _page, shown = product_listing(filters=ListingFilters(sort="name"))
+    assert [p.name_en or p.name_th for p in shown] == [
+        "Kranuan chili paste", "mancha Khiri basketry", "Mueang Khon Kaen silk", "Pueai Noi cotton", "แวงใหญ่ข้าวหอม"
+    ]  # fmt: skip
+    with translation.override("th"):
+        _page, shown = product_listing(filters=ListingFilters(sort="name"))
+    assert [p.name_th for p in shown] == IN_DICTIONARY_ORDER
+
+
+def test_the_migration_writes_the_keys_the_indexer_writes(products):
+    products[1].name_en = "Mueang Khon Kaen silk"
+    products[1].save(update_fields=["name_en"])
+    index_products(product_ids=[products[1].pk])
+    written = list(ListingEntry.objects.order_by("pk").values_list("sort_name", "sort_name_en"))
+    ListingEntry.objects.update(sort_name="", sort_name_en="")
+    migration = importlib.import_module("otop.search.migrations.0008_listing_name_in_dictionary_order")
+    migration.keys_from_names(apps, SimpleNamespace(connection=connection))
+    assert list(ListingEntry.objects.order_by("pk").values_list("sort_name", "sort_name_en")) == written
+    assert ("mueang khon kaen silk",) in [(en,) for _th, en in written]
 
 
 def test_models_default_to_dictionary_order():

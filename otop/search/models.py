@@ -63,6 +63,8 @@ class ListingEntry(models.Model):
     stars = models.PositiveSmallIntegerField(_("OTOP star level"), null=True)
     # thai_sort_key() of the Thai name: the listing's name order is Thai dictionary order, read from an index.
     sort_name = SortKeyField(_("name (Thai)"), max_length=200, blank=True)
+    # the same key of the English name (the Thai one when a product has none), for English pages
+    sort_name_en = SortKeyField(_("name (English)"), max_length=200, blank=True)
     # Ranking keys (otop.search.selectors): the forms of the name's head word, space-separated with a
     # space at each end, and how many words the Thai name has (a short name equal to the query first).
     name_head = models.CharField(_("head word of the name"), max_length=300, blank=True)
@@ -75,6 +77,13 @@ class ListingEntry(models.Model):
             models.Index(fields=["is_listed", "category_code", "sort_name", "product"], name="listing_category_name"),
             models.Index(fields=["is_listed", "district_code", "sort_name", "product"], name="listing_district_name"),
             models.Index(fields=["is_listed", "sort_name", "product"], name="listing_name"),
+            models.Index(
+                fields=["is_listed", "category_code", "sort_name_en", "product"], name="listing_category_name_en"
+            ),
+            models.Index(
+                fields=["is_listed", "district_code", "sort_name_en", "product"], name="listing_district_name_en"
+            ),
+            models.Index(fields=["is_listed", "sort_name_en", "product"], name="listing_name_en"),
             models.Index(fields=["is_listed", "category_code", "min_price", "product"], name="listing_category_price"),
             models.Index(fields=["is_listed", "district_code", "min_price", "product"], name="listing_district_price"),
             models.Index(fields=["is_listed", "stars", "product"], name="listing_stars"),

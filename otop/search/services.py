@@ -152,11 +152,17 @@ def _write_listing(product_ids: list[int]) -> None:
     ListingEntry.objects.filter(product_id__in=product_ids).delete()
     if not product_ids:
         return
-    columns = "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, name_head, name_words"
+    columns = (
+        "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, sort_name_en, "
+        "name_head, name_words"
+    )
     sort_name, sort_params = thai_sort_key_sql("p.name_th", vendor=connection.vendor)
+    sort_name_en, sort_params_en = thai_sort_key_sql(
+        "COALESCE(NULLIF(p.name_en, ''), p.name_th)", vendor=connection.vendor
+    )
     values = (
         f"d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, {sort_name}, "
-        "d.name_head, d.name_words"
+        f"{sort_name_en}, d.name_head, d.name_words"
     )
     if connection.vendor == "postgresql":
         columns, values = f"{columns}, names", f"{values}, {NAMES_VECTOR}"
@@ -165,7 +171,7 @@ def _write_listing(product_ids: list[int]) -> None:
             f"INSERT INTO search_listingentry ({columns}) SELECT {values} "
             "FROM search_productdocument d JOIN catalog_product p ON p.id = d.product_id "
             f"WHERE d.product_id IN ({', '.join(['%s'] * len(product_ids))})",
-            [*sort_params, *product_ids],
+            [*sort_params, *sort_params_en, *product_ids],
         )
 
 
