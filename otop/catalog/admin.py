@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from otop.catalog.models import Category, Product, Variant
+from otop.core.admin_order import NameOrderedAdmin
 
 
 class VariantInline(admin.TabularInline):
@@ -14,7 +15,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(NameOrderedAdmin):
     list_display = ("sku", "name_th", "category", "producer", "status")
     list_filter = ("status", "category")
     search_fields = ("sku", "name_th", "name_en")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.collation import ThaiSortKey
 from otop.core.models import TimeStampedModel
 from otop.core.uploads import validate_image_file
 
@@ -68,7 +69,7 @@ class Product(TimeStampedModel):
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        ordering = ["name_th"]
+        ordering = [ThaiSortKey("name_th"), "name_th"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(otop_stars__isnull=True) | Q(otop_stars__gte=1, otop_stars__lte=5),

@@ -124,7 +124,8 @@ def more_from_district(product: Product, *, limit: int = 4) -> QuerySet[Product]
 def products_for_backoffice(
     *, query: str = "", category: str = "", status: str = "", baskets_only: bool = False
 ) -> QuerySet[Product]:
-    products = Product.objects.select_related("category", "producer", "producer__district").order_by("sku")
+    """The back-office catalogue: products in the reader's name order (Thai dictionary order on a Thai page)."""
+    products = Product.objects.select_related("category", "producer", "producer__district")
     if query:
         products = products.filter(
             Q(sku__icontains=query) | Q(name_th__icontains=query) | Q(name_en__icontains=query)
@@ -136,7 +137,7 @@ def products_for_backoffice(
         products = products.filter(status=status)
     if baskets_only:
         products = products.filter(is_basket=True)
-    return _with_default_price(products)
+    return _with_default_price(order_by_name(products))
 
 
 def variants_for_labels(

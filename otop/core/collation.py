@@ -6,12 +6,15 @@ after เปือยน้อย); tone marks only break ties. ``thai_sort_key`
 consonant and drops the tone marks, the same rule as PyThaiNLP's ``pythainlp.util.collate``; the
 result then compares by code point.
 
-Three ways in, one rule:
+Several ways in, one rule:
 - ``sort_by_name(items, key=...)`` sorts objects already in memory;
 - ``order_by_name(queryset, "name")`` orders a query in the database (``ThaiSortKey``: a function
   registered on every SQLite connection, ``regexp_replace`` with the "C" collation on PostgreSQL),
   for lists too long to sort in Python;
-- ``NameOrderedModelChoiceField`` sorts a form's choices by the label it shows.
+- ``NameOrderedModelChoiceField`` sorts a form's choices by the label it shows;
+- a very long list (the shop's listing) stores the key in a ``SortKeyField`` written with
+  ``thai_sort_key_sql`` and keeps an index on it; ``otop.core.admin_order.NameOrderedAdmin`` orders
+  Django admin changelists.
 Latin letters pass through the key lower-cased, so one key serves both languages: Thai pages sort
 the Thai names, English pages the English ones (the Thai name when a row has none).
 """
@@ -72,6 +75,26 @@ class ThaiSortKey(Func):
         swapped = Func(no_tones, Value(_LEADING_VOWEL.pattern), Value(r"\2\1"), Value("g"),
                        function="regexp_replace", output_field=CharField())  # fmt: skip
         return Collate(swapped, "C").as_sql(compiler, connection)
+
+
+def thai_sort_key_sql(column: str, *, vendor: str) -> tuple[str, list[str]]:
+    """SQL (and its parameters) computing thai_sort_key(column), for statements written by hand."""
+    if vendor == "postgresql":
+        return (f"regexp_replace(regexp_replace(lower({column}), %s, '', 'g'), %s, %s, 'g')",
+                [_TONES.pattern, _LEADING_VOWEL.pattern, r"\2\1"])  # fmt: skip
+    return f"{SQLITE_FUNCTION}({column})", []
+
+
+class SortKeyField(CharField):
+    """A column holding thai_sort_key() of a name, compared by code point: PostgreSQL gives it the "C"
+    collation (a database created with a language's locale would otherwise re-sort the key by that
+    language's rules); SQLite compares text by code point already."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql" and not params.get("collation"):
+            params["collation"] = "C"
+        return params
 
 
 def register_sqlite_function(sender: Any, connection: Any, **kwargs: Any) -> None:

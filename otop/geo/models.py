@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.collation import ThaiSortKey
+
 
 class Province(models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
@@ -17,7 +19,7 @@ class Province(models.Model):
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ["name_th"]
+        ordering = [ThaiSortKey("name_th"), "name_th"]
 
     def __str__(self) -> str:
         return self.name_th

@@ -425,7 +425,10 @@ def settlements(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(count)s settlements made.") % {"count": len(made)})
                 return redirect("inventory:settlements")
-    page = Paginator(Settlement.objects.select_related("producer"), 50).get_page(request.GET.get("page"))
+    page = Paginator(
+        Settlement.objects.select_related("producer").order_by("-period_start", ThaiSortKey("producer__name_th"), "pk"),
+        50,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "inventory/settlements.html",

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.collation import ThaiSortKey
 from otop.core.encryption import EncryptedCharField, mask
 from otop.core.models import TimeStampedModel
 from otop.core.uploads import RandomName, private_storage, validate_image_file
@@ -70,7 +71,7 @@ class Producer(TimeStampedModel):
     class Meta:
         verbose_name = _("producer")
         verbose_name_plural = _("producers")
-        ordering = ["name_th"]
+        ordering = [ThaiSortKey("name_th"), "name_th"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(otop_stars__isnull=True) | models.Q(otop_stars__gte=1, otop_stars__lte=5),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from otop.accounts.actors import acting_user
+from otop.core.collation import ThaiSortKey
 from otop.core.errors import DomainError
 from otop.core.i18n import localized
 from otop.core.pages import pdf_response, staff_only
@@ -215,7 +216,9 @@ def outside_sales(request: HttpRequest) -> HttpResponse:
 
 
 def _outside_page(request, *, form, upload, status=200, errors=()) -> HttpResponse:
-    records = OutsideSales.objects.select_related("producer").order_by("-month", "producer__name_th")[:300]
+    records = OutsideSales.objects.select_related("producer").order_by(
+        "-month", ThaiSortKey("producer__name_th"), "pk"
+    )[:300]
     context = {"form": form, "upload": upload, "records": records, "import_errors": list(errors)}
     return render(request, "reports/outside.html", context, status=status)
 

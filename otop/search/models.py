@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from otop.core.collation import SortKeyField
+
 
 class ProductDocument(models.Model):
     """A product as the search engine sees it: pre-segmented, space-joined tokens plus filter values.
@@ -59,7 +61,10 @@ class ListingEntry(models.Model):
     district_code = models.CharField(_("district"), max_length=4, blank=True)
     min_price = models.DecimalField(_("lowest price"), max_digits=12, decimal_places=2, null=True)
     stars = models.PositiveSmallIntegerField(_("OTOP star level"), null=True)
-    sort_name = models.CharField(_("name (Thai)"), max_length=200, blank=True)
+    # thai_sort_key() of the Thai name: the listing's name order is Thai dictionary order, read from an index.
+    sort_name = SortKeyField(_("name (Thai)"), max_length=200, blank=True)
+    # the same key of the English name (the Thai one when a product has none), for English pages
+    sort_name_en = SortKeyField(_("name (English)"), max_length=200, blank=True)
     # Ranking keys (otop.search.selectors): the forms of the name's head word, space-separated with a
     # space at each end, and how many words the Thai name has (a short name equal to the query first).
     name_head = models.CharField(_("head word of the name"), max_length=300, blank=True)
@@ -72,6 +77,13 @@ class ListingEntry(models.Model):
             models.Index(fields=["is_listed", "category_code", "sort_name", "product"], name="listing_category_name"),
             models.Index(fields=["is_listed", "district_code", "sort_name", "product"], name="listing_district_name"),
             models.Index(fields=["is_listed", "sort_name", "product"], name="listing_name"),
+            models.Index(
+                fields=["is_listed", "category_code", "sort_name_en", "product"], name="listing_category_name_en"
+            ),
+            models.Index(
+                fields=["is_listed", "district_code", "sort_name_en", "product"], name="listing_district_name_en"
+            ),
+            models.Index(fields=["is_listed", "sort_name_en", "product"], name="listing_name_en"),
             models.Index(fields=["is_listed", "category_code", "min_price", "product"], name="listing_category_price"),
             models.Index(fields=["is_listed", "district_code", "min_price", "product"], name="listing_district_price"),
             models.Index(fields=["is_listed", "stars", "product"], name="listing_stars"),

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Min, Q
 
 from otop.catalog.models import Product
+from otop.core.collation import thai_sort_key_sql
 from otop.search.models import ListingEntry, ProductDocument, SearchTerm
 from otop.search.spelling import is_vocabulary_word, vocabulary_changed
 from otop.search.text import LOOSE_MARK, Tokens, analyse, words_of
@@ -151,10 +152,17 @@ def _write_listing(product_ids: list[int]) -> None:
     ListingEntry.objects.filter(product_id__in=product_ids).delete()
     if not product_ids:
         return
-    columns = "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, name_head, name_words"
+    columns = (
+        "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, sort_name_en, "
+        "name_head, name_words"
+    )
+    sort_name, sort_params = thai_sort_key_sql("p.name_th", vendor=connection.vendor)
+    sort_name_en, sort_params_en = thai_sort_key_sql(
+        "COALESCE(NULLIF(p.name_en, ''), p.name_th)", vendor=connection.vendor
+    )
     values = (
-        "d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, p.name_th, "
-        "d.name_head, d.name_words"
+        f"d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, {sort_name}, "
+        f"{sort_name_en}, d.name_head, d.name_words"
     )
     if connection.vendor == "postgresql":
         columns, values = f"{columns}, names", f"{values}, {NAMES_VECTOR}"
@@ -163,7 +171,7 @@ def _write_listing(product_ids: list[int]) -> None:
             f"INSERT INTO search_listingentry ({columns}) SELECT {values} "
             "FROM search_productdocument d JOIN catalog_product p ON p.id = d.product_id "
             f"WHERE d.product_id IN ({', '.join(['%s'] * len(product_ids))})",
-            product_ids,
+            [*sort_params, *sort_params_en, *product_ids],
         )
 
 

@@ -115,7 +115,10 @@ def product_listing(*, filters: ListingFilters, page: int = 1) -> tuple[Page, li
         documents = documents.filter(min_price__lte=filters.max_price)
     if filters.min_stars:
         documents = documents.filter(stars__gte=filters.min_stars)
-    documents = documents.order_by(*SORTS.get(filters.sort, SORTS["name"])).values_list("product_id", flat=True)
+    ordering = SORTS.get(filters.sort, SORTS["name"])
+    if ordering == SORTS["name"] and get_language() == "en":
+        ordering = ("sort_name_en", "product_id")
+    documents = documents.order_by(*ordering).values_list("product_id", flat=True)
     paginator = Paginator(documents, PAGE_SIZE)
     page_obj = paginator.get_page(page)
     ids = list(page_obj.object_list)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from otop.core.admin_order import NameOrderedAdmin
 from otop.workspace.models import Booking, Equipment, Space, SpacePhoto, WifiCredential
 
 
@@ -17,7 +18,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(admin.ModelAdmin):
+class EquipmentAdmin(NameOrderedAdmin):
     list_display = ["name_th", "name_en", "code"]
 
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from otop.core.collation import ThaiSortKey
 from otop.core.models import TimeStampedModel
 from otop.core.uploads import RandomName, validate_image_file
 
@@ -26,7 +27,7 @@ class Equipment(models.Model):
     class Meta:
         verbose_name = _("equipment")
         verbose_name_plural = _("equipment")
-        ordering = ["name_th"]
+        ordering = [ThaiSortKey("name_th"), "name_th"]
 
     def __str__(self) -> str:
         return self.name_th
@@ -82,7 +83,7 @@ class Space(TimeStampedModel):
     class Meta:
         verbose_name = _("bookable space")
         verbose_name_plural = _("bookable spaces")
-        ordering = ["position", "name_th"]
+        ordering = ["position", ThaiSortKey("name_th"), "name_th"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minimum_minutes__gt=0) & Q(minimum_minutes__lte=F("maximum_minutes")),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from otop.core.collation import ThaiSortKey
 from otop.core.errors import DomainError
 from otop.core.models import OpeningException
 from otop.core.selectors import OpeningHours, center_profile, opening_hours_on
@@ -28,7 +29,11 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def bookable_spaces() -> QuerySet[Space]:
-    return Space.objects.filter(is_active=True).prefetch_related("equipment", "photos").order_by("position", "name_th")
+    return (
+        Space.objects.filter(is_active=True)
+        .prefetch_related("equipment", "photos")
+        .order_by("position", ThaiSortKey("name_th"), "name_th")
+    )
 
 
 def active_bookings_between(*, space: Space, starts_at: datetime, ends_at: datetime) -> QuerySet[Booking]:

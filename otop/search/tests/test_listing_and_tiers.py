@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from otop.catalog.models import Product
+from otop.core.collation import thai_sort_key
 from otop.search import selectors
 from otop.search.models import ListingEntry
 from otop.search.selectors import search_products
@@ -24,14 +25,14 @@ def test_each_indexed_product_has_a_listing_entry_that_follows_its_changes(db):
     entry = ListingEntry.objects.get(product=rice)
     assert (entry.is_listed, entry.sort_name, entry.category_code, str(entry.min_price)) == (
         True,
-        "ข้าวหอมมะลิ",
+        thai_sort_key("ข้าวหอมมะลิ"),  # as the dictionary files it: tone marks only break ties
         "food",
         "120.00",
     )
     Product.objects.filter(pk=rice.pk).update(name_th="ข้าวเหนียว", status=Product.Status.DELISTED)
     index_products(product_ids=[rice.pk])
     entry = ListingEntry.objects.get(product=rice)
-    assert (entry.is_listed, entry.sort_name) == (False, "ข้าวเหนียว")
+    assert (entry.is_listed, entry.sort_name) == (False, thai_sort_key("ข้าวเหนียว"))
 
     rice.delete()
     index_products(product_ids=[rice.pk])
