@@ -92,6 +92,10 @@ ACTION_LABELS = {
     "privacy.breach_pdpc_notified": pgettext_lazy("audit log", "Data breach reported to the PDPC"),
     "privacy.breach_people_notified": pgettext_lazy("audit log", "People told of a data breach"),
     "privacy.breach_closed": pgettext_lazy("audit log", "Data breach closed"),
+    "privacy.guest_code_sent": pgettext_lazy("audit log", "One-time code sent to a guest"),
+    "privacy.guest_code_wrong": pgettext_lazy("audit log", "Wrong one-time code from a guest"),
+    "privacy.guest_verified": pgettext_lazy("audit log", "Guest proved their address"),
+    "privacy.guest_data_exported": pgettext_lazy("audit log", "Guest downloaded their data"),
     # producers
     "producers.registered": pgettext_lazy("audit log", "Producer registered"),
     "producers.profile_updated": pgettext_lazy("audit log", "Producer profile changed"),
@@ -133,6 +137,8 @@ ACTION_LABELS = {
     "tax.credit_note_issued": pgettext_lazy("audit log", "Credit note issued"),
     "tax.receipt_issued": pgettext_lazy("audit log", "Receipt issued"),
     "tax.document_cancelled": pgettext_lazy("audit log", "Tax document cancelled"),
+    "tax.buyer_tax_id_viewed": pgettext_lazy("audit log", "Buyer's tax ID shown in full"),
+    "tax.output_tax_report_exported": pgettext_lazy("audit log", "Output tax report downloaded"),
     # co-working room
     "workspace.wifi_rotated": pgettext_lazy("audit log", "WiFi password changed"),
 }
