@@ -7,6 +7,7 @@ fee worked out again at that moment, never a fee sent by the client.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -52,6 +53,10 @@ class QuoteOut(Schema):
     days: str = Field(description="Expected days in transit, e.g. 1-3")
     days_min: int
     days_max: int
+    ships_on: date = Field(
+        description="The day the parcel leaves the center if ordered now: after the carrier's cut-off time, on a day "
+        "it does not pick up, or on a pickup holiday, it is the next pickup day"
+    )
 
 
 class UnknownItems(DomainError):
@@ -90,6 +95,7 @@ def quotes(request: HttpRequest, payload: QuotesIn):
             days=f"{q.days_min}-{q.days_max}",
             days_min=q.days_min,
             days_max=q.days_max,
+            ships_on=q.ships_on,
         )
         for q in found
     ]

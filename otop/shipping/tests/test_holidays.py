@@ -158,3 +158,14 @@ def test_a_day_already_closed_for_every_carrier_is_refused_once_more(client_for)
 def test_only_the_manager_edits_the_holidays(client_for, role):
     response = client_for(role).post(ADD, _form())
     assert response.status_code in (302, 403) and not PickupHoliday.objects.exists()
+
+
+def test_the_quotes_api_says_the_day_after_the_holidays(client, shop, van, songkran, monkeypatch):
+    monkeypatch.setattr("otop.shipping.rates.timezone.now", lambda: SUNDAY_BEFORE_SONGKRAN)
+    body = {"items": [{"sku": "SILK-1", "qty": 1}], "address": {"postcode": "40000"}}
+    response = client.post("/api/v1/shipping/quotes", body, content_type="application/json")
+    assert response.status_code == 200
+    assert {(quote["carrier"], quote["ships_on"]) for quote in response.json()} == {
+        ("van", "2026-04-16"),
+        ("thailandpost", "2026-04-16"),
+    }
