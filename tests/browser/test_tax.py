@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from otop.core.models import AuditEvent
 from otop.pos import services as pos_services
 from otop.pos.tests.factories import MenuItemFactory, TeaRegisterFactory
 
@@ -52,13 +53,17 @@ def test_a_full_tax_invoice_at_the_till_and_the_months_report(live_server, deskt
     invoice = page.locator("article.tax-document")
     expect(invoice.get_by_role("heading", name="ใบกำกับภาษี")).to_be_visible()
     expect(invoice).to_contain_text("สาขาที่ 00001")
-    expect(invoice).to_contain_text("0105551234567")
+    expect(invoice).to_contain_text("•••••••••4567")  # masked on the screen
+    expect(invoice).not_to_contain_text("0105551234567")
     expect(invoice).to_contain_text("฿35.00")  # VAT of ฿535.00
     expect(invoice).to_contain_text("7 %")
     screenshot(page, "invoice")
     pdf = page.request.get(live_server.url + page.get_by_role("link", name="พิมพ์ (PDF)").get_attribute("href"))
     assert pdf.headers["content-type"] == "application/pdf"
-    assert len(pypdfium2.PdfDocument(pdf.body())) == 1
+    document = pypdfium2.PdfDocument(pdf.body())
+    assert len(document) == 1
+    assert "0105551234567" in document[0].get_textpage().get_text_range()  # s.86/4: the printed invoice carries it
+    assert AuditEvent.objects.filter(action="tax.buyer_tax_id_viewed", data={"how": "pdf"}).count() == 1
 
     page.goto(f"{live_server.url}/tax/report/")
     year = timezone.localdate().year + 543
