@@ -2,16 +2,27 @@
 
     def http_cases(context: Context) -> list[HttpCase]      # pages, measured with wrk
     def timed_cases(context: Context) -> list[TimedCase]    # server functions, timed in-process
+    def check_cases(context: Context) -> list[CheckCase]    # properties that must hold under load
 
-Both are optional. Timed cases run with Django set up on the same seeded database.
+All are optional. Timed and check cases run with Django set up on the same seeded database, after the
+page server has stopped: a case that needs the real server starts its own with `served()`.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import statistics
+import subprocess
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,17 @@ class TimedCase:
     setup: Callable[[], object] | None = None
     goal: str = ""
     extra: dict = field(default_factory=dict)
+    teardown: Callable[[], object] | None = None  # after the last iteration, not timed
+
+
+@dataclass
+class CheckCase:
+    """Something that must hold (e.g. exactly once under concurrency): `run` returns the figures to print,
+    with "ok" saying whether it held. A check that does not hold makes `make bench` fail."""
+
+    name: str
+    run: Callable[[], dict]
+    goal: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,14 +72,47 @@ class Timing:
     goal: str
 
 
+@contextmanager
+def served(base_url: str, *, env: dict[str, str] | None = None, threads: int = 0) -> Iterator[str]:
+    """The real server (gunicorn, 2 workers, DEBUG off) on `base_url`'s port while the block runs.
+
+    It gets the bench's environment (DATABASE_URL, DEBUG, ...) with `env` on top, e.g. the address of a
+    fake outside service; `threads` > 0 runs gthread workers as deploy/systemd/otop-web@.service does.
+    Answers `/healthz` before the block starts; stopped (SIGTERM) after it.
+    """
+    port = urlsplit(base_url).port
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "otop.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", "2", "--log-level", "warning"]
+    if threads:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    try:
+        for _attempt in range(150):
+            try:
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited with {server.returncode}") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def time_case(case: TimedCase) -> Timing:
     if case.setup:
         case.setup()
     samples = []
-    for iteration in range(case.iterations):
-        started = time.perf_counter()
-        case.run(iteration)
-        samples.append((time.perf_counter() - started) * 1000)
+    try:
+        for iteration in range(case.iterations):
+            started = time.perf_counter()
+            case.run(iteration)
+            samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        if case.teardown:
+            case.teardown()
     samples.sort()
 
     def percentile(p: float) -> float:

@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import asdict
-from pathlib import Path
 
-from bench.harness import Context, HttpCase, TimedCase, time_case
+from bench.harness import ROOT, CheckCase, Context, HttpCase, TimedCase, served, time_case
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8099"))
 
 
@@ -32,6 +29,8 @@ def _env(database_url: str) -> dict[str, str]:
         DEBUG="false",
         DATABASE_URL=database_url,
         TASK_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+        # Task and worker lines (INFO) would bury the figures; LOG_LEVEL=INFO make bench shows them.
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
     )
     return env
 
@@ -97,6 +96,9 @@ def main() -> int:
     timed_cases: list[TimedCase] = [
         case for m in modules if hasattr(m, "timed_cases") for case in m.timed_cases(context)
     ]
+    check_cases: list[CheckCase] = [
+        case for m in modules if hasattr(m, "check_cases") for case in m.check_cases(context)
+    ]
 
     results: dict = {
         "database": database,
@@ -104,28 +106,9 @@ def main() -> int:
         "machine": f"{os.cpu_count()} cores",
         "http": [],
         "timed": [],
+        "checks": [],
     }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "otop.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _attempt in range(100):
-            try:
-                urllib.request.urlopen(f"{context.base_url}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with served(context.base_url):
         print(f"\n{'page':<32} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}  goal")
         for case in http_cases:
             for _warm in range(20):  # every worker loads its caches (and Thai dictionaries) first
@@ -137,12 +120,9 @@ def main() -> int:
                 f"{row['errors']:>8}  {case.goal}",
                 flush=True,
             )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
     if timed_cases:
-        print(f"\n{'server-side timing':<40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  goal")
+        print(f"\n{'timing (in-process, or over HTTP)':<40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  goal")
         for case in timed_cases:
             timing = time_case(case)
             results["timed"].append({**asdict(timing), **case.extra})
@@ -154,9 +134,23 @@ def main() -> int:
             for key, value in case.extra.items():
                 print(f"    {key}: {value}")
 
+    failed = []
+    for case in check_cases:
+        print(f"\n{case.name}  ({case.goal})", flush=True)
+        figures = case.run()
+        results["checks"].append({"name": case.name, "goal": case.goal, **figures})
+        for key, value in figures.items():
+            print(f"    {key}: {value}")
+        if not figures.get("ok"):
+            failed.append(case.name)
+            print("    FAILED", flush=True)
+
     output = bench_dir / f"results-{database}.json"
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nwritten to {output.relative_to(ROOT)}")
+    if failed:
+        print(f"checks that did not hold on {database}: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 
