@@ -521,7 +521,10 @@ def tracked_order_gateway(request: HttpRequest, number: str, token: str) -> Http
         messages.error(request, error.message)
         return redirect(back)
     if started.authorize_uri.startswith(("https://", "http://")):
-        return redirect(started.authorize_uri)
+        # Not a redirect: the browser checks a form's redirects against the page's CSP form-action ('self'),
+        # and the gateway (then the wallet or the card's bank) is another origin. A page that moves on by
+        # itself (meta refresh, with a link) is a plain navigation, which the CSP leaves alone.
+        return render(request, "storefront/to_gateway.html", {"order": order, "authorize_uri": started.authorize_uri})
     return redirect(back)
 
 

@@ -1,5 +1,6 @@
 """Done when: a customer pays a web order by its bill payment QR and, with no staff action, the bank's
-confirmation turns the tracking page to paid; a wrong amount leaves the order unpaid and on the staff list."""
+confirmation turns the tracking page to paid; forged confirmations (wrong secret, or one the bank's inquiry
+does not confirm) change nothing; a wrong amount leaves the order unpaid and on the staff list."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from otop.inventory import selectors as stock
 from otop.inventory import services as inventory
 from otop.inventory.models import Location
 from otop.orders.models import Order
+from otop.payments.models import BankTransfer
 from otop.payments.promptpay import parse_payload
 from otop.payments.tests.fake_bank import FakeBank, bank_settings, push
 from otop.search.tests.factories import listed_product
@@ -71,6 +73,17 @@ def test_the_banks_confirmation_pays_the_order_and_a_wrong_amount_waits_for_staf
 
         _track(page, base, order, "081-222-3333")
         expect(page.locator(".tracked-order .order-status")).to_have_text("รอชำระเงิน")
+        # Forged confirmations change nothing: a wrong secret, a transaction the bank's inquiry does not
+        # list, and a real one whose amount was raised on the way.
+        forged = {"transactionId": "FORGED-1", "amount": str(order.total), "billPaymentRef1": bill.ref1}
+        assert push(callback, forged, secret="not-the-secret")[0] == 403
+        assert push(callback, forged)[0] == 409
+        small = bank.pay(ref1=bill.ref1, amount="1.00")
+        assert push(callback, {**small, "amount": str(order.total)})[0] == 409
+        _worker()
+        _track(page, base, order, "081-222-3333")
+        expect(page.locator(".tracked-order .order-status")).to_have_text("รอชำระเงิน")
+        assert not BankTransfer.objects.exists()
         # The customer's bank app pays the QR; the bank pushes its confirmation. Nobody at the center acts.
         assert push(callback, bank.pay(ref1=bill.ref1, amount=order.total))[0] == 200
         _worker()
