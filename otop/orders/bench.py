@@ -212,6 +212,7 @@ def _duplicates(context: Context) -> dict:
         stack.enter_context(served(context.base_url, env=_bank_env(bank), threads=4))
         _warm_up(context, warm_bodies)
         body = bank.pay(ref1=order.payments.get().ref1, amount=order.total)
+        asked_before = len(bank.state.requests)
         barrier = threading.Barrier(DUPLICATES)
         answers: list[tuple[int, float, int]] = []
         lock = threading.Lock()
@@ -234,6 +235,7 @@ def _duplicates(context: Context) -> dict:
         for thread in threads:
             thread.join(timeout=120)
         burst_ms = (time.perf_counter() - started) * 1000
+        inquiries = [path for _, path in bank.state.requests[asked_before:]].count("/v1/payment/billpayment/inquiry")
     # The worker, after the burst: the queued task(s) for this transaction, run by the worker's code.
     transfers = list(BankTransfer.objects.filter(transaction_id=body["transactionId"]).values_list("pk", flat=True))
     tasks = _settle_tasks(transfers)
@@ -259,6 +261,7 @@ def _duplicates(context: Context) -> dict:
         if latencies
         else "—",
         "burst wall time ms": f"{burst_ms:.0f}",
+        "inquiries to the bank": f"{inquiries} (the others answered from the kept transfer)",
         "transfers kept": len(transfers),
         "settle tasks queued": len(tasks),
         "payments confirmed": Payment.objects.filter(
