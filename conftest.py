@@ -75,3 +75,14 @@ def client_for(make_user):
 @pytest.fixture
 def manager(make_user):
     return make_user(roles.MANAGER)
+
+
+@pytest.fixture
+def fake_sms(settings):
+    """A fake ThaiBulkSMS API v2 on 127.0.0.1 the settings point at, with messages sent as the task runs."""
+    from otop.notifications.tests.fake_thaibulksms import FakeThaiBulkSms
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with FakeThaiBulkSms() as fake:
+        fake.settings_for(settings)
+        yield fake

@@ -353,6 +353,15 @@ FACEBOOK_PAGE_ACCESS_TOKEN = env.text("FACEBOOK_PAGE_ACCESS_TOKEN", "")
 FACEBOOK_GRAPH_API_BASE_URL = env.text("FACEBOOK_GRAPH_API_BASE_URL", "https://graph.facebook.com").rstrip("/")
 FACEBOOK_GRAPH_API_VERSION = env.text("FACEBOOK_GRAPH_API_VERSION", "v21.0")
 
+# --- SMS (otop.notifications.sms, ThaiBulkSMS API v2) ------------------------------------------
+# With the API key and secret, one-time codes go by SMS to guests who gave a phone number and to shoppers
+# who sign up with one; without them the phone option says that SMS is not set up.
+THAIBULKSMS_API_BASE_URL = env.text("THAIBULKSMS_API_BASE_URL", "https://api-v2.thaibulksms.com").rstrip("/")
+THAIBULKSMS_API_KEY = env.text("THAIBULKSMS_API_KEY", "")
+THAIBULKSMS_API_SECRET = env.text("THAIBULKSMS_API_SECRET", "")
+THAIBULKSMS_SENDER = env.text("THAIBULKSMS_SENDER", "")
+THAIBULKSMS_FORCE = env.choice("THAIBULKSMS_FORCE", "corporate", ("corporate", "standard"))
+
 # --- The bank's bill payment API (otop.payments.bank) ------------------------------------------
 # With a biller ID the center's QR is a bill payment (tag 30) naming the order; with the API key,
 # secret and callback secret the bank's payment confirmations are taken (else the callback is a 404).

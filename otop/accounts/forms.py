@@ -65,6 +65,44 @@ class SignUpForm(forms.Form):
         return data
 
 
+class PhoneSignUpForm(forms.Form):
+    """A shopper's account by mobile number: a name, the number (proved by a code by SMS), a password twice."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        help_text=_("We send a 6-digit code there by SMS. You sign in with the number."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password1 = SignUpForm.base_fields["password1"]
+    password2 = SignUpForm.base_fields["password2"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = get_user_model()(username=data.get("phone", ""))
+            candidate.first_name = data.get("name", "")
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class SignUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
+    )
+
+
 class ResetByEmailForm(PasswordResetForm):
     """Ask for a reset link by e-mail (sent through accounts.messages: queued like every e-mail)."""
 

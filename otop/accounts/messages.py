@@ -8,6 +8,7 @@ Django's mail is used directly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -36,3 +37,34 @@ def send_password_link(*, user: User, email: str, link: str) -> None:
         subject = render_to_string(f"notifications/{EVENT}.subject.txt", {"user": user, "link": link}).strip()
         body = render_to_string(f"notifications/{EVENT}.body.txt", {"user": user, "link": link}).strip()
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+class CodeSender(Protocol):
+    """Sends a one-time code to a phone by SMS (registered by the notifications app)."""
+
+    def available(self) -> bool:
+        """Whether SMS is set up at all."""
+        ...
+
+    def send(self, *, phone: str, code: str, minutes: int, language: str) -> int:
+        """Record and queue the SMS after the current transaction commits; returns the message's id."""
+        ...
+
+    def state(self, message_id: int | None) -> tuple[str, str]:
+        """("queued" | "sent" | "failed", the sentence that says why it failed)."""
+        ...
+
+
+_code_senders: list[CodeSender] = []
+
+
+def register_code_sender(sender: CodeSender) -> None:
+    """Use `sender` for phone codes (the last registered wins)."""
+    _code_senders.append(sender)
+
+
+def code_sender() -> CodeSender | None:
+    """The SMS sender when SMS is set up; None when a phone cannot be reached."""
+    if _code_senders and _code_senders[-1].available():
+        return _code_senders[-1]
+    return None

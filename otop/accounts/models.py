@@ -59,3 +59,28 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class PhoneSignUp(models.Model):
+    """A shopper signing up with a mobile number, waiting for the code sent there by SMS: the account is
+    made only once the code is typed right. The code is kept as a keyed digest; 10 minutes, used once,
+    locked after 5 wrong tries."""
+
+    phone = models.CharField(_("phone"), max_length=10, db_index=True)
+    name = models.CharField(_("name"), max_length=150)
+    password = models.CharField(_("password"), max_length=128)  # hashed, as on User
+    language = models.CharField(_("language"), max_length=2, default="th")
+    code_digest = models.CharField(_("code (digest)"), max_length=64)
+    # The SMS that carries the code (a notifications.OutboundMessage: that app sits above this one).
+    message_id = models.PositiveBigIntegerField(_("message"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("valid until"))
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-up by phone")
+        verbose_name_plural = _("sign-ups by phone")
+
+    def __str__(self) -> str:
+        return f"{self.phone[:2]}•••••{self.phone[-3:]}"

@@ -13,6 +13,7 @@ class OutboundMessage(models.Model):
         EMAIL = "email", _("E-mail")
         LINE = "line", _("LINE")
         MESSENGER = "messenger", "Messenger"
+        SMS = "sms", "SMS"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -35,6 +36,8 @@ class OutboundMessage(models.Model):
     # Queued: when the next attempt is due (empty: now). Sending: when a stuck attempt may be taken over.
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, db_index=True)
     error = models.TextField(_("error"), blank=True)
+    # Why the provider refused it for good, in a word a page can explain (notifications.sms: no_credit, ...).
+    failure = models.CharField(_("failure"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

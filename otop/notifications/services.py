@@ -164,7 +164,7 @@ def deliver(*, message_id: int, now: datetime | None = None) -> OutboundMessage:
         _record(message, status=OutboundMessage.Status.FAILED, error=error)
         raise
     except Exception as error:  # noqa: BLE001 - the failure is recorded for staff to see
-        _record(message, status=OutboundMessage.Status.FAILED, error=error)
+        _record(message, status=OutboundMessage.Status.FAILED, error=error, failure=getattr(error, "reason", ""))
         raise
     # The last error stays: staff can see that a message went out only after a retry.
     OutboundMessage.objects.filter(pk=message.pk).update(
@@ -175,10 +175,17 @@ def deliver(*, message_id: int, now: datetime | None = None) -> OutboundMessage:
 
 
 def _record(
-    message: OutboundMessage, *, status: str, error: Exception, next_attempt_at: datetime | None = None
+    message: OutboundMessage,
+    *,
+    status: str,
+    error: Exception,
+    next_attempt_at: datetime | None = None,
+    failure: str = "",
 ) -> None:
     text = f"attempt {message.attempts}: {error}"[:2000]
-    OutboundMessage.objects.filter(pk=message.pk).update(status=status, error=text, next_attempt_at=next_attempt_at)
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status=status, error=text, next_attempt_at=next_attempt_at, failure=str(failure)[:20]
+    )
     message.refresh_from_db()
 
 

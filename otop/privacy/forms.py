@@ -74,10 +74,17 @@ class GuestContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
 
+    def __init__(self, *args, sms: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sms:
+            field = self.fields["contact"]
+            field.label = _("The e-mail address or mobile number you gave with your order or booking")
+            field.widget = forms.TextInput(attrs={"autocomplete": "email", "inputmode": "email"})
+
 
 class GuestCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("The 6-digit code from the e-mail"),
+        label=_("The 6-digit code from the e-mail or SMS"),
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}),
     )

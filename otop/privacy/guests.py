@@ -2,8 +2,10 @@
 e-mail proves it is theirs with a one-time code, then downloads what we hold under it, or asks for a
 correction or erasure.
 
-The code is sent by e-mail through the notifications outbox. The project has no SMS sender, so a phone
-number is refused with a message that says so (a guest who gave only a phone asks at the center).
+The code is sent by e-mail, or by SMS to a Thai mobile number (notifications.sms, ThaiBulkSMS), through the
+notifications outbox and the task queue. Without the SMS provider's credentials a phone number is refused
+with a message that says so (a guest who gave only a phone then asks at the center). An SMS the provider
+refuses (a number it cannot reach, no credit left) makes the code unusable and the page says why.
 Every answer before the code is checked is the same whether or not we hold anything under the contact.
 """
 
@@ -31,6 +33,7 @@ from otop.core.services import record_audit_event
 from otop.core.throttle import Verdict, hit, over
 from otop.core.validators import normalize_thai_phone, thai_phone_is_valid
 from otop.notifications.services import notify_by_email
+from otop.notifications.sms import delivery_state, notify_by_sms, sms_is_set_up
 from otop.privacy.models import ANSWER_WITHIN, ConsentRecord, ContactCode, DataRequest
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -60,6 +63,11 @@ def read_contact(text: str) -> Contact | None:
     if thai_phone_is_valid(text):
         return Contact(kind=PHONE, value=normalize_thai_phone(text))
     return None
+
+
+def is_mobile(phone: str) -> bool:
+    """A Thai mobile number (10 digits from 06, 08 or 09): the only kind an SMS reaches."""
+    return len(phone) == 10 and phone.isdigit() and phone[:2] in ("06", "08", "09")
 
 
 def mask(contact: Contact) -> str:
@@ -95,16 +103,21 @@ def _refuse_when_over(verdict: Verdict | None) -> None:
 def send_code(*, contact: Contact, client: str, language: str = "th", now: datetime | None = None) -> ContactCode:
     """Send a new one-time code to the contact; an earlier code of the contact stops working.
 
-    Refused (nothing sent, nothing stored) for a phone number, which we cannot reach, and over the limits
+    Refused (nothing sent, nothing stored) for a phone number while SMS is not set up, and over the limits
     per contact and per client. The answer does not depend on whether we hold data under the contact."""
     now = now or timezone.now()
-    if contact.kind == PHONE:
+    if contact.kind == PHONE and not sms_is_set_up():
         raise DomainError(
             _(
-                "We cannot send a code by SMS. Enter the e-mail address you gave us, or ask at the center "
-                "with an identity card."
+                "SMS is not set up at the center, so we cannot send a code to a phone. Enter the e-mail address "
+                "you gave us, or ask at the center with an identity card."
             ),
             fields={"contact": [_("Enter an e-mail address.")]},
+        )
+    if contact.kind == PHONE and not is_mobile(contact.value):
+        raise DomainError(
+            _("An SMS reaches mobile numbers only (06, 08 or 09). Enter a mobile number or an e-mail address."),
+            fields={"contact": [_("Enter a mobile number or an e-mail address.")]},
         )
     digest = contact_digest(contact)
     # Look first without counting so a refused request is not counted against the other limit.
@@ -120,12 +133,16 @@ def send_code(*, contact: Contact, client: str, language: str = "th", now: datet
         )
         row.code_digest = _code_digest(row.pk, code)
         row.save(update_fields=["code_digest"])
-        notify_by_email(
-            event="privacy/guest_code",
-            email=contact.value,
-            language=language,
-            context={"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)},
-        )
+        context = {"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)}
+        if contact.kind == PHONE:
+            row.message = notify_by_sms(
+                event="privacy/guest_code", phone=contact.value, language=language, context=context
+            )
+        else:
+            row.message = notify_by_email(
+                event="privacy/guest_code", email=contact.value, language=language, context=context
+            )
+        row.save(update_fields=["message"])
         record_audit_event(actor=None, action="privacy.guest_code_sent", target=row, summary=mask(contact))
     return row
 
@@ -152,6 +169,8 @@ def check_code(*, code_id: int, contact: Contact, code: str, client: str, now: d
             refusal = _("The code was typed wrong 5 times and is locked. Ask for a new one.")
         elif row.used_at is not None or now >= row.expires_at:
             refusal = _("This code is no longer valid. Ask for a new one.")
+        elif contact.kind == PHONE and (sms := sms_state(row))[0] == "failed":
+            refusal = sms[1]
         elif not hmac.compare_digest(row.code_digest, _code_digest(row.pk, code)):
             ContactCode.objects.filter(pk=row.pk).update(wrong_tries=F("wrong_tries") + 1)
             left = MAX_WRONG_TRIES - row.wrong_tries - 1
@@ -169,6 +188,11 @@ def check_code(*, code_id: int, contact: Contact, code: str, client: str, now: d
     if refusal:
         raise CodeRefused(refusal)
     return row
+
+
+def sms_state(code: ContactCode) -> tuple[str, str]:
+    """Whether the SMS that carries a code went out: ("queued" | "sent" | "failed", why it failed)."""
+    return delivery_state(code.message_id)
 
 
 def export_guest_data(*, contact: Contact, now: datetime | None = None) -> dict[str, Any]:

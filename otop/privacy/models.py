@@ -135,6 +135,11 @@ class ContactCode(models.Model):
     expires_at = models.DateTimeField(_("valid until"))
     wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # The e-mail or SMS that carried it: an SMS the provider refused makes the code unusable.
+    message = models.ForeignKey(
+        "notifications.OutboundMessage", verbose_name=_("message"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("one-time code")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("requests/<int:pk>/data.pdf", views.request_export, {"file_format": "pdf"}, name="request-export-pdf"),
     path("guest/", views.guest_start, name="guest"),
     path("guest/code/", views.guest_code, name="guest-code"),
+    path("guest/code/sms/", views.guest_code_status, name="guest-code-status"),
     path("guest/data/", views.guest_data, name="guest-data"),
     path("guest/data.json", views.guest_download, {"file_format": "json"}, name="guest-download"),
     path("guest/data.pdf", views.guest_download, {"file_format": "pdf"}, name="guest-download-pdf"),

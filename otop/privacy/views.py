@@ -20,9 +20,10 @@ from otop.core import consent
 from otop.core.errors import DomainError
 from otop.core.forms import add_domain_error
 from otop.core.pages import pdf_response, staff_only
-from otop.core.personal_data import Contact
+from otop.core.personal_data import PHONE, Contact
 from otop.core.thaidates import format_date
 from otop.core.throttle import client_address, hit, throttled_page
+from otop.notifications.sms import sms_is_set_up
 from otop.privacy import breaches, guests, retention, selectors, services
 from otop.privacy.documents import data_pdf
 from otop.privacy.forms import (
@@ -365,13 +366,16 @@ def _guest_step(request: HttpRequest, context: dict, *, status: int = 200) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def guest_start(request: HttpRequest) -> HttpResponse:
-    """Step 1: the guest types the e-mail they gave; a code goes there. The answer is the same whether or not
-    we hold anything under it."""
-    form = GuestContactForm(request.POST or None)
+    """Step 1: the guest types the e-mail (or, with SMS set up, the mobile number) they gave; a code goes there.
+    The answer is the same whether or not we hold anything under it."""
+    sms = sms_is_set_up()
+    form = GuestContactForm(request.POST or None, sms=sms)
     if request.method == "POST" and form.is_valid():
         contact = guests.read_contact(form.cleaned_data["contact"])
         if contact is None:
-            form.add_error("contact", _("Enter an e-mail address."))
+            form.add_error(
+                "contact", _("Enter an e-mail address or a mobile number.") if sms else _("Enter an e-mail address.")
+            )
         else:
             try:
                 code = guests.send_code(
@@ -379,15 +383,33 @@ def guest_start(request: HttpRequest) -> HttpResponse:
                 )
             except DomainError as error:
                 add_domain_error(form, error)
-                response = _guest_step(request, {"form": form}, status=error.status)
+                response = _guest_step(request, {"form": form, "sms": sms}, status=error.status)
                 if getattr(error, "retry_after", None):
                     response["Retry-After"] = str(error.retry_after)
                 return response
             request.session[PENDING_KEY] = {"code": code.pk, "kind": contact.kind, "value": contact.value}
             request.session.pop(VERIFIED_KEY, None)
-            return _guest_step(request, {"code_form": GuestCodeForm(), "masked": guests.mask(contact)})
-        return _guest_step(request, {"form": form}, status=400)
-    return render(request, "privacy/guest.html", {"form": form})
+            return _guest_step(request, _code_step_context(code, contact, GuestCodeForm()))
+        return _guest_step(request, {"form": form, "sms": sms}, status=400)
+    return render(request, "privacy/guest.html", {"form": form, "sms": sms})
+
+
+def _code_step_context(code: ContactCode | None, contact: Contact, form: GuestCodeForm) -> dict:
+    context = {"code_form": form, "masked": guests.mask(contact), "by_sms": contact.kind == PHONE}
+    if code is not None and contact.kind == PHONE:
+        context["sms_state"], context["sms_problem"] = guests.sms_state(code)
+    return context
+
+
+@require_GET
+def guest_code_status(request: HttpRequest) -> HttpResponse:
+    """Whether the SMS with the guest's code went out (the code step asks while it is on its way)."""
+    pending = _pending(request)
+    if pending is None:
+        return redirect("privacy:guest")
+    code_id, contact = pending
+    code = ContactCode.objects.filter(pk=code_id).first()
+    return render(request, "privacy/guest.html#sms-status", _code_step_context(code, contact, GuestCodeForm()))
 
 
 @require_POST
@@ -398,7 +420,7 @@ def guest_code(request: HttpRequest) -> HttpResponse:
         return redirect("privacy:guest")
     code_id, contact = pending
     form = GuestCodeForm(request.POST)
-    context = {"code_form": form, "masked": guests.mask(contact)}
+    context = _code_step_context(ContactCode.objects.filter(pk=code_id).first(), contact, form)
     if not form.is_valid():
         return _guest_step(request, context, status=400)
     try:
