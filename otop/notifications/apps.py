@@ -9,9 +9,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Models and other apps' modules can be imported only once the app registry is ready.
-        import otop.notifications.sms  # noqa: F401 - registers the SMS channel
         from otop.accounts.messages import register_code_sender, register_password_link_sender
+        from otop.notifications.sms import register_sms_channel
 
+        register_sms_channel()
         register_password_link_sender(_queue_password_link)
         register_code_sender(_SmsCodes())
 

@@ -220,4 +220,6 @@ class SmsChannel:
         send_sms(phone=message.recipient, text=message.body)
 
 
-register_channel(SmsChannel())
+def register_sms_channel() -> None:
+    """Let `deliver` send recorded SMS (called from the app's ready())."""
+    register_channel(SmsChannel())

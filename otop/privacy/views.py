@@ -359,6 +359,7 @@ def _verified(request: HttpRequest) -> tuple[ContactCode, Contact] | None:
 
 def _guest_step(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
     # htmx swaps only 2xx answers, so a refusal it asked for comes back as 200 with the form's errors.
+    context.setdefault("sms", sms_is_set_up())
     if request.htmx:
         return render(request, "privacy/guest.html#step", context)
     return render(request, "privacy/guest.html", context, status=status)

@@ -80,7 +80,7 @@ def test_a_guest_proves_their_email_with_a_code_downloads_a_pdf_and_asks_for_era
     )
     phone.goto(live_server.url + "/privacy/")
     phone.get_by_role("link", name="ดู แก้ไข หรือลบข้อมูลของคุณโดยไม่ต้องมีบัญชีผู้ใช้").click()
-    expect(phone.get_by_text("เราส่งรหัสทางอีเมลเท่านั้น")).to_be_visible()
+    expect(phone.get_by_text("ยังไม่ได้ตั้งค่า SMS")).to_be_visible()
     phone.get_by_label("อีเมลที่คุณให้ไว้ตอนสั่งซื้อหรือจองห้อง").fill("somying@example.com")
     phone.get_by_role("button", name="ส่งรหัสให้ฉัน").click()
     expect(phone.get_by_text("เราได้ส่งรหัส 6 หลัก")).to_be_visible()

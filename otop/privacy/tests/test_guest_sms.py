@@ -49,6 +49,7 @@ def test_a_guest_proves_a_phone_by_sms_and_sees_the_order_made_with_it(
     response = _ask(client, "081 555 6666", django_capture_on_commit_callbacks)
 
     assert response.status_code == 200 and "08•••••666" in response.text
+    assert "ยืนยันอีเมลหรือเบอร์มือถือ" in response.text and "ยังไม่ได้ตั้งค่า SMS" not in response.text
     assert len(fake_sms.sent) == 1
     sms = fake_sms.sent[0]
     assert sms["number"] == PHONE and sms["force"] == "corporate" and sms["sender"] == "OTOPKK"
