@@ -197,6 +197,8 @@ def start_phone_sign_up(
     hit("signup-code-client", client, SIGN_UP_CODES_PER_CLIENT)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
+        # Sign-ups never finished (a name, a number, a password hash) go a day after their code expired.
+        PhoneSignUp.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
         PhoneSignUp.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
         pending = PhoneSignUp.objects.create(
             phone=phone, name=name.strip(), password=make_password(password), language=language,
@@ -246,13 +248,13 @@ def finish_phone_sign_up(*, pending_id: int, phone: str, code: str, client: str,
             else:
                 refusal = _("The code is not right. %(left)s tries left.") % {"left": left}
         else:
-            user = _open_phone_account(pending, now=now)
+            user = _open_phone_account(pending)
     if refusal:
         raise SignUpCodeRefused(refusal)
     return user
 
 
-def _open_phone_account(pending: PhoneSignUp, *, now: datetime) -> User:
+def _open_phone_account(pending: PhoneSignUp) -> User:
     exists = AccountExists(
         _("An account with this phone number exists already: sign in, or ask the center for a password link.")
     )
@@ -268,8 +270,7 @@ def _open_phone_account(pending: PhoneSignUp, *, now: datetime) -> User:
             user.save(update_fields=["password"])
     except IntegrityError:  # the same number finished twice at once
         raise exists from None
-    pending.used_at = now
-    pending.password = ""
-    pending.save(update_fields=["used_at", "password"])
+    # The account holds what the sign-up held; nothing of it is kept beside it.
+    PhoneSignUp.objects.filter(phone=pending.phone).delete()
     record_audit_event(actor=user, action="accounts.signed_up", target=user, summary=_masked_phone(pending.phone))
     return user

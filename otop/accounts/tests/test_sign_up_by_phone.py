@@ -49,7 +49,7 @@ def test_a_shopper_signs_up_with_a_phone_proved_by_sms_and_signs_in_with_it(
     user = User.objects.get()
     assert (user.username, user.phone, user.first_name, user.email) == ("0891234567", "0891234567", "สมชาย ขายผ้า", "")
     assert list(user.groups.values_list("name", flat=True)) == [CUSTOMER]
-    assert PhoneSignUp.objects.get().password == ""
+    assert not PhoneSignUp.objects.exists()  # the account holds it now; nothing kept beside it
     other = Client()
     assert other.post("/accounts/login/", {"username": "089-123-4567", "password": PASSWORD}).status_code == 302
 
@@ -107,3 +107,19 @@ def test_without_sms_the_phone_sign_up_says_it_is_not_set_up(settings):
     assert response.status_code == 200 and "ยังไม่ได้ตั้งค่า SMS" in response.text and 'name="phone"' not in response.text
     response = Client().post("/accounts/signup/phone/", GOOD)
     assert not PhoneSignUp.objects.exists() and not User.objects.exists()
+
+
+def test_unfinished_sign_ups_are_deleted_a_day_after_their_code_expired(fake_sms, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from otop.accounts.services import start_phone_sign_up
+
+    old = start_phone_sign_up(
+        name="ค้างไว้", phone="0861112222", password=PASSWORD, client="192.0.2.1",
+        now=timezone.now() - timedelta(days=2),
+    )  # fmt: skip
+    _start(Client(), django_capture_on_commit_callbacks)
+    assert not PhoneSignUp.objects.filter(pk=old.pk).exists()
+    assert PhoneSignUp.objects.filter(phone="0891234567").exists()
