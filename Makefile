@@ -87,6 +87,11 @@ bench: setup $(VENV)/.test-installed
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.feeds
 	if [ "$${BENCH_POSTGRES:-1}" != "0" ]; then scripts/with_postgres.sh $(BIN)/python -m bench.run; fi
+	@# The cluster run (bench/cluster.py): nginx + two app servers + Redis on PostgreSQL, beside one server alone.
+	if [ "$${BENCH_CLUSTER:-1}" != "0" ] && command -v redis-server >/dev/null \
+	  && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then \
+	  scripts/with_postgres.sh $(BIN)/python -m bench.cluster; \
+	else echo "== cluster bench skipped (BENCH_CLUSTER=0, or no redis-server/nginx)"; fi
 
 # `make messages` refreshes the project catalogue (locale/: templates/ and the foundation apps);
 # `make messages APP=catalog` refreshes otop/catalog/locale/. Both compile the .mo files, which are committed.
