@@ -21,6 +21,7 @@ from otop.core.models import AuditEvent
 ACTION_LABELS = {
     # accounts
     "accounts.signed_up": pgettext_lazy("audit log", "Signed up"),
+    "accounts.sign_up_code_sent": pgettext_lazy("audit log", "Sign-up code sent by SMS"),
     "accounts.password_link_issued": pgettext_lazy("audit log", "Password link sent"),
     "accounts.second_factor_set": pgettext_lazy("audit log", "Two-step sign-in set up"),
     "accounts.recovery_code_used": pgettext_lazy("audit log", "Recovery code used"),
