@@ -20,6 +20,7 @@ class SearchConfig(AppConfig):
         post_save.connect(signals.producer_saved, sender="producers.Producer", dispatch_uid="search-producer-saved")
         post_save.connect(signals.category_saved, sender="catalog.Category", dispatch_uid="search-category-saved")
         products_changed.connect(signals.products_changed, dispatch_uid="search-products-changed")
-        # After migrate and after a flush (tests): the SQLite full-text tables are not Django models, so a flush
-        # leaves their rows behind; rows of products with no document would crowd the name index's LIMIT.
+        # After migrate and after a flush (tests): the SQLite full-text tables and PostgreSQL's name postings
+        # are not Django models, so a flush leaves their rows behind; rows of products with no document would
+        # crowd the name index's LIMIT.
         post_migrate.connect(signals.drop_orphaned_fts_rows, sender=self, dispatch_uid="search-fts-orphans")

@@ -162,7 +162,9 @@ def ranked_product_ids(
                     ids = _sqlite_newest(cursor, match, filters, found, count)
             else:
                 tsquery = _tsquery(terms, loose=loose)
-                if names_only:
+                if names_only and _walks(terms, filters):
+                    ids = _postgres_ranked_names(cursor, terms[0], head_forms, loose=loose, found=found, count=count)
+                elif names_only:
                     ids = _postgres_names(cursor, tsquery, head_forms, filters, found, count, prefix=terms[0].prefix)
                 else:
                     ids = _postgres_newest(cursor, tsquery, filters, found, count)
@@ -233,6 +235,70 @@ def _sqlite_newest(cursor, match: str, filters, found, count) -> list[int]:
         [match, *params, *found, count],
     )
     return [row[0] for row in cursor.fetchall()]
+
+
+def _posting_forms(term: QueryTerm, *, loose: bool) -> list[str]:
+    """The lexemes a term matches in a tier, as _tsquery asks for them."""
+    forms = [form.lower() for form in term.exact]
+    if loose:
+        forms += [LOOSE_MARK + form.lower() for form in term.loose]
+    return list(dict.fromkeys(forms))
+
+
+def _postgres_walk(cursor, forms: list[str], *, head: bool, check: list[str], found, count) -> list[int]:
+    """The listed products, best first, with a posting of these forms (head-word rows when head, else name
+    lexemes) and, when check is given, a name lexeme among check, up to count.
+
+    Each form is walked on its own from the index, already in rank order, and stops at count rows; the
+    walks are then merged. The check is one probe of the product's own postings per row (a subquery, so
+    that the walk stops at the page instead of joining every match).
+    """
+    tests, test_params = [], []
+    if check:
+        tests.append(
+            "(SELECT true FROM search_namepostings q WHERE q.product_id = w.product_id AND q.term = ANY(%s) "
+            "AND NOT q.is_head LIMIT 1)"
+        )
+        test_params.append(check)
+    if found:
+        tests.append("w.product_id <> ALL(%s)")
+        test_params.append(list(found))
+    checked = "".join(f" AND {test}" for test in tests)
+    parts, params = [], []
+    for form in forms:
+        parts.append(
+            "(SELECT w.name_words, w.product_id FROM search_namepostings w WHERE w.term = %s AND w.is_listed "
+            f"AND w.is_head = {'true' if head else 'false'}{checked} ORDER BY w.name_words, w.product_id LIMIT %s)"
+        )
+        params += [form, *test_params, count]
+    cursor.execute(
+        f"SELECT product_id FROM ({' UNION ALL '.join(parts)}) walks ORDER BY name_words, product_id", params
+    )
+    # A product found through two forms comes twice; each walk alone has count products, or all it has.
+    return list(dict.fromkeys(row[0] for row in cursor.fetchall()))[:count]
+
+
+def _walks(terms: list[QueryTerm], filters: SearchFilters) -> bool:
+    """Whether a PostgreSQL name tier walks the name postings: one whole word over the listed products.
+
+    Measured at 100,000 products: a prefix's range of terms has to be sorted whole, which cost more than
+    the GIN index; several words are left to GIN as _postgres_ranked_names says."""
+    return len(terms) == 1 and not terms[0].prefix and _only_listing(filters) and filters.listed_only
+
+
+def _postgres_ranked_names(cursor, term: QueryTerm, head_forms, *, loose: bool, found, count) -> list[int]:
+    """A name tier of one whole word over the listed products, from the name postings
+    (migration search 0009), in the order of _head_order: the names headed by the word, then the others,
+    each walked in rank order (fewer words, then older) up to the page, as SQLite walks its ranked name
+    index. Several words go to the GIN index (_postgres_names), which intersects their lists at once:
+    walking a common word in rank order for the few names that also have a rarer one reads every
+    posting of the common word."""
+    heads = list(dict.fromkeys(form.lower() for form in head_forms))
+    forms = _posting_forms(term, loose=loose)
+    ids = _postgres_walk(cursor, heads, head=True, check=forms, found=found, count=count)
+    if len(ids) < count:
+        ids += _postgres_walk(cursor, forms, head=False, check=[], found=[*found, *ids], count=count - len(ids))
+    return ids
 
 
 def _postgres_names(cursor, tsquery: str, head_forms, filters, found, count, *, prefix: bool) -> list[int]:

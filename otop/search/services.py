@@ -146,12 +146,30 @@ NAMES_VECTOR = (
 )
 
 
+# PostgreSQL's name postings (migration 0009): a row per lexeme of the listing entry's name vector and
+# one per form of its head word, each with the product's rank keys, for the ranked walk of a name tier.
+NAME_POSTINGS_FILL = (
+    "INSERT INTO search_namepostings (term, is_listed, is_head, name_words, product_id) "
+    "SELECT lexeme, e.is_listed, false, e.name_words, e.product_id "
+    "FROM search_listingentry e, unnest(tsvector_to_array(e.names)) lexeme WHERE e.product_id IN ({ids}) "
+    "UNION ALL SELECT DISTINCT head, e.is_listed, true, e.name_words, e.product_id "
+    "FROM search_listingentry e, unnest(string_to_array(btrim(e.name_head), ' ')) head "
+    "WHERE head <> '' AND e.product_id IN ({ids})"
+)
+
+
 def _write_listing(product_ids: list[int]) -> None:
-    """Copy the filter and sort values (and on PostgreSQL the name vector) of these documents to their
-    listing entries, in the database: the vector is built by the same function as the document's."""
+    """Copy the filter and sort values (and on PostgreSQL the name vector and the name postings) of these
+    documents to their listing entries, in the database: the vector is built by the same function as
+    the document's, and the postings from the vector."""
     ListingEntry.objects.filter(product_id__in=product_ids).delete()
     if not product_ids:
         return
+    postgres = connection.vendor == "postgresql"
+    marks = ", ".join(["%s"] * len(product_ids))
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM search_namepostings WHERE product_id IN ({marks})", product_ids)
     columns = (
         "product_id, is_listed, category_code, district_code, min_price, stars, sort_name, sort_name_en, "
         "name_head, name_words"
@@ -164,15 +182,17 @@ def _write_listing(product_ids: list[int]) -> None:
         f"d.product_id, d.is_listed, d.category_code, d.district_code, d.min_price, d.stars, {sort_name}, "
         f"{sort_name_en}, d.name_head, d.name_words"
     )
-    if connection.vendor == "postgresql":
+    if postgres:
         columns, values = f"{columns}, names", f"{values}, {NAMES_VECTOR}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO search_listingentry ({columns}) SELECT {values} "
             "FROM search_productdocument d JOIN catalog_product p ON p.id = d.product_id "
-            f"WHERE d.product_id IN ({', '.join(['%s'] * len(product_ids))})",
+            f"WHERE d.product_id IN ({marks})",
             [*sort_params, *sort_params_en, *product_ids],
         )
+        if postgres:
+            cursor.execute(NAME_POSTINGS_FILL.format(ids=marks), [*product_ids, *product_ids])
 
 
 @transaction.atomic
@@ -254,6 +274,9 @@ def rebuild_search_index() -> int:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts")
                 cursor.execute("DELETE FROM search_names")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE search_namepostings")
     ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
     total = 0
     for start in range(0, len(ids), BATCH * 5):

@@ -73,9 +73,17 @@ def category_saved(sender, instance, created: bool = False, update_fields=None, 
 
 
 def drop_orphaned_fts_rows(sender=None, using: str = "default", **kwargs) -> None:
-    """Delete SQLite full-text rows whose product has no search document (PostgreSQL keeps none apart)."""
+    """Delete SQLite full-text rows, and PostgreSQL name postings, whose product has no search document."""
     connection = connections[using]
-    if connection.vendor != "sqlite" or "search_names" not in connection.introspection.table_names():
+    tables = connection.introspection.table_names()
+    if connection.vendor == "postgresql" and "search_namepostings" in tables:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM search_namepostings p WHERE NOT EXISTS "
+                "(SELECT 1 FROM search_listingentry e WHERE e.product_id = p.product_id)"
+            )
+        return
+    if connection.vendor != "sqlite" or "search_names" not in tables:
         return
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT product_id FROM search_productdocument)")

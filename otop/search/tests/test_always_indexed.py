@@ -41,6 +41,7 @@ def test_a_csv_imported_by_the_command_is_found_by_a_word_of_its_description(
     assert skus("loom") == ["KK-101"]  # description, English
     assert skus("ตำสด") == ["KK-102"]
     assert ProductDocument.objects.count() == ListingEntry.objects.count() == 2
+    _assert_one_ranked_name_per_document()
 
     # Importing again with another description forgets the old words.
     path.write_text(CSV.replace("ทอด้วยกี่โบราณ ย้อมคราม", "ทอด้วยมือ"), encoding="utf-8")
@@ -48,6 +49,7 @@ def test_a_csv_imported_by_the_command_is_found_by_a_word_of_its_description(
         call_command("import_catalog", str(path))
     assert skus("ย้อมคราม") == []
     assert skus("ทอด้วยมือ") == ["KK-101"]
+    _assert_one_ranked_name_per_document()
 
 
 def _create(sku: str, name_th: str, **fields) -> Product:
@@ -84,7 +86,12 @@ def test_a_deleted_product_leaves_the_index(db, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=True):
         rice.delete()
     assert skus("หอมมะลิ") == []
+    assert skus("ข้าวหอมมะลิ") == []
     assert not ProductDocument.objects.exists() and not ListingEntry.objects.exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_namepostings")
+            assert cursor.fetchone()[0] == 0
 
 
 def test_renaming_a_producer_reindexes_its_products(db, django_capture_on_commit_callbacks):
@@ -138,6 +145,7 @@ def test_a_rename_that_changes_the_word_count_moves_the_product_in_the_ranked_na
     with django_capture_on_commit_callbacks(execute=True):
         catalog_services.update_product(product=long_name, actor=None, name_th="ข้าวหอมมะลิ")
     assert skus("หอมมะลิ") == ["LONG", "SHORT"]
+    assert skus("ข้าวหอมมะลิ") == ["LONG", "SHORT"]  # the head word: PostgreSQL walks its postings
     assert skus("ข้าวใหม่") == []
     _assert_one_ranked_name_per_document()
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,7 +155,24 @@ def test_a_rename_that_changes_the_word_count_moves_the_product_in_the_ranked_na
 
 
 def _assert_one_ranked_name_per_document() -> None:
-    """SQLite's ranked name index has one row per document, at its current rank."""
+    """SQLite's ranked name index has one row per document, at its current rank; PostgreSQL's name postings
+    are exactly the lexemes of each listing entry's name vector and the forms of its head word, each at
+    the entry's current rank and listed flag."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT term, is_listed, is_head, name_words, product_id FROM search_namepostings")
+            postings = sorted(cursor.fetchall())
+            cursor.execute(
+                "SELECT lexeme, is_listed, false, name_words, product_id "
+                "FROM search_listingentry, unnest(tsvector_to_array(names)) lexeme"
+            )
+            expected = cursor.fetchall()
+        for entry in ListingEntry.objects.all():
+            expected += [
+                (form, entry.is_listed, True, entry.name_words, entry.product_id) for form in entry.name_head.split()
+            ]
+        assert postings and postings == sorted(expected)
+        return
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
@@ -160,9 +185,21 @@ def _assert_one_ranked_name_per_document() -> None:
 def test_full_text_rows_left_by_a_flush_are_dropped_after_it(db):
     """A flush (between transactional tests) empties the document tables but not SQLite's FTS5 tables; the
     post-migrate sweep drops those rows, so a new product with a reused id is found by its own name only."""
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL keeps no full-text rows apart from the documents
     orphan = 987654
+    if connection.vendor == "postgresql":  # its name postings
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO search_namepostings (term, is_listed, is_head, name_words, product_id) "
+                "VALUES ('ผ้าไหม', true, true, 1, %s)",
+                [orphan],
+            )
+        signals.drop_orphaned_fts_rows(using="default")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_namepostings WHERE product_id = %s", [orphan])
+            assert cursor.fetchone()[0] == 0
+        return
+    if connection.vendor != "sqlite":
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO search_fts(rowid, name, body, name_loose, body_loose) VALUES (%s, 'x', '', '', '')", [orphan]
