@@ -3,7 +3,11 @@
 Sources (each a table of committed documents with increasing ids; `RollupCursor` keeps the last id seen):
 
 - ``till_sale``   pos.Sale: the counter and the tea corner (goods and menu items), net of line and bill discounts;
-- ``till_void``   pos.SaleVoid: a voided or refunded till sale, the whole sale back;
+- ``till_return`` pos.SaleReturn: a partial refund at the till, the units of some lines brought back, at what
+                  was paid back for them (the credit note's amounts) and the credit note's VAT;
+- ``till_void``   pos.SaleVoid: a voided or refunded till sale, what partial refunds left of it back (the whole
+                  sale's facts less its partial refunds' facts, so a sale, its returns and its void net to zero
+                  in every cell);
 - ``order_paid``  orders.OrderEvent to paid: web, API, LINE (and any other order channel);
 - ``order_refund`` orders.OrderEvent to refunded;
 - ``room``        payments.PaymentEvent confirming a payment for a workspace booking: a service, no goods.
@@ -27,7 +31,7 @@ import time as time_module
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import reduce
@@ -43,7 +47,7 @@ from otop.inventory.selectors import basket_recipes
 from otop.inventory.services.sales import split_price
 from otop.orders.models import Order, OrderEvent
 from otop.payments.models import Payment, PaymentEvent
-from otop.pos.models import Register, Sale, SaleLine, SaleVoid
+from otop.pos.models import Register, Sale, SaleLine, SaleReturn, SaleReturnLine, SaleVoid
 from otop.producers.models import Producer
 from otop.reports.models import (
     FIGURES_VERSION,
@@ -58,10 +62,11 @@ from otop.workspace.models import Booking
 
 TILL_SALE = "till_sale"
 TILL_VOID = "till_void"
+TILL_RETURN = "till_return"
 ORDER_PAID = "order_paid"
 ORDER_REFUND = "order_refund"
 ROOM = "room"
-SOURCES = [TILL_SALE, TILL_VOID, ORDER_PAID, ORDER_REFUND, ROOM]
+SOURCES = [TILL_SALE, TILL_RETURN, TILL_VOID, ORDER_PAID, ORDER_REFUND, ROOM]
 
 ROOM_CHANNEL = "room"
 FIGURES = FIGURES_VERSION
@@ -102,6 +107,7 @@ class Document:
     key: str
     day: date
     facts: list[Fact]
+    counted: bool = True  # False: a partial refund, which takes back units but no document
 
 
 # A raw line before baskets are split: (variant id or None, quantity, gross, net, vat).
@@ -183,18 +189,27 @@ class TillSale:
     bill_discount: Decimal
     total: Decimal
     vat: Decimal
-    lines: list[tuple[int | None, int, Decimal, Decimal]]  # (variant id, quantity, unit price, line total)
+    lines: list[tuple[int | None, int, Decimal, Decimal, int]]  # (variant id, quantity, unit price, total, line id)
+
+
+@dataclass(frozen=True)
+class TillReturn:
+    """A partial refund: the sale, the units of its lines brought back and what was paid back, the credit note's VAT."""
+
+    sale_id: int
+    vat: Decimal
+    lines: list[tuple[int, int, Decimal]]  # (sale line id, quantity, amount)
 
 
 def _till_sales(sale_ids: Iterable[int]) -> dict[int, TillSale]:
     sale_ids = list(sale_ids)
     lines: dict[int, list] = defaultdict(list)
-    for sale_id, variant_id, quantity, unit_price, total in (
+    for sale_id, variant_id, quantity, unit_price, total, line_id in (
         SaleLine.objects.filter(sale_id__in=sale_ids)
         .order_by("sale_id", "position", "pk")
-        .values_list("sale_id", "variant_id", "quantity", "unit_price", "total")
+        .values_list("sale_id", "variant_id", "quantity", "unit_price", "total", "pk")
     ):
-        lines[sale_id].append((variant_id, quantity, unit_price, total))
+        lines[sale_id].append((variant_id, quantity, unit_price, total, line_id))
     return {
         pk: TillSale("tea" if location == "tea" else "counter", bill_discount, total, vat, lines[pk])
         for pk, location, bill_discount, total, vat in Sale.objects.filter(pk__in=sale_ids).values_list(
@@ -203,27 +218,89 @@ def _till_sales(sale_ids: Iterable[int]) -> dict[int, TillSale]:
     }
 
 
+def _till_returns(*, return_ids: list[int], sale_ids: list[int]) -> dict[int, TillReturn]:
+    """These partial refunds and every partial refund of these sales, by id."""
+    if not return_ids and not sale_ids:
+        return {}
+    found = SaleReturn.objects.filter(Q(pk__in=return_ids) | Q(sale_id__in=sale_ids)).values_list(
+        "pk", "sale_id", "credit_note__vat"
+    )
+    heads = {pk: (sale_id, vat) for pk, sale_id, vat in found}
+    lines: dict[int, list] = defaultdict(list)
+    for return_id, line_id, quantity, amount in (
+        SaleReturnLine.objects.filter(sale_return_id__in=list(heads))
+        .order_by("sale_return_id", "sale_line__position", "pk")
+        .values_list("sale_return_id", "sale_line_id", "quantity", "amount")
+    ):
+        lines[return_id].append((line_id, quantity, amount))
+    return {pk: TillReturn(sale_id, vat, lines[pk]) for pk, (sale_id, vat) in heads.items()}
+
+
 def _till_lines(sale: TillSale) -> list[RawLine]:
-    totals = [total for _variant, _quantity, _price, total in sale.lines]
-    nets = totals if sale.bill_discount == 0 else split_price(sale.total, totals)
+    """The sale's lines, each net of its share of the bill discount as the tax invoice's lines are valued
+    (`tax.services.lines_left`: the discount split at the running total), so the units a partial refund
+    credits at their line's value come out of the same figure."""
+    totals = [total for _variant, _quantity, _price, total, _line in sale.lines]
+    nets = totals if sale.bill_discount == 0 else [
+        total - share for total, share in zip(totals, split_price(sale.bill_discount, totals), strict=True)
+    ]  # fmt: skip
     vats = split_price(sale.vat, nets)
     return [
         (variant_id, quantity, line_total(unit_price, quantity), net, vat)
-        for (variant_id, quantity, unit_price, _total), net, vat in zip(sale.lines, nets, vats, strict=True)
+        for (variant_id, quantity, unit_price, _total, _line), net, vat in zip(sale.lines, nets, vats, strict=True)
     ]
 
 
+def _return_lines(sale: TillSale, returned: TillReturn) -> list[RawLine]:
+    """A partial refund's lines: the units at their shelf price, what was paid back for them, the credit
+    note's VAT spread over those amounts."""
+    sold = {line_id: (variant_id, unit_price) for variant_id, _q, unit_price, _t, line_id in sale.lines}
+    vats = split_price(returned.vat, [amount for _line, _quantity, amount in returned.lines])
+    return [
+        (sold[line_id][0], quantity, line_total(sold[line_id][1], quantity), amount, vat)
+        for (line_id, quantity, amount), vat in zip(returned.lines, vats, strict=True)
+    ]
+
+
+def _negated(fact: Fact) -> Fact:
+    return replace(fact, quantity=-fact.quantity, gross=-fact.gross, discount=-fact.discount, net=-fact.net,
+                   vat=-fact.vat)  # fmt: skip
+
+
 def till_documents(rows: list[tuple[str, str, int, datetime, bool]]) -> list[Document]:
-    """(source, key, sale id, when, is_return) → documents."""
-    sales = _till_sales(sale_id for _source, _key, sale_id, _when, _return in rows)
-    raw = [(source, key, sales[sale_id], when, is_return) for source, key, sale_id, when, is_return in rows]
-    raw = [(*row, _till_lines(row[2])) for row in raw]
-    info, recipes = _item_info(line[0] for *_rest, lines in raw for line in lines if line[0])
+    """(source, key, sale id, when, is_return) → documents: a sale, a partial refund (its key the SaleReturn's
+    id) or a void, which takes back the whole sale less the facts of its partial refunds."""
+    sales = _till_sales({sale_id for _source, _key, sale_id, _when, _return in rows})
+    returns = _till_returns(
+        return_ids=[int(key) for source, key, *_rest in rows if source == TILL_RETURN],
+        sale_ids=[sale_id for source, _key, sale_id, *_rest in rows if source == TILL_VOID],
+    )
+    returns_of: dict[int, list[TillReturn]] = defaultdict(list)
+    for _pk, returned in sorted(returns.items()):
+        returns_of[returned.sale_id].append(returned)
+    raw = []
+    for source, key, sale_id, when, _return in rows:
+        sale = sales[sale_id]
+        if source == TILL_RETURN:
+            raw.append((source, key, sale, when, [_return_lines(sale, returns[int(key)])]))
+        elif source == TILL_VOID:
+            raw.append((source, key, sale, when, [_till_lines(sale)] + [
+                _return_lines(sale, returned) for returned in returns_of[sale_id]
+            ]))  # fmt: skip
+        else:
+            raw.append((source, key, sale, when, [_till_lines(sale)]))
+    info, recipes = _item_info(line[0] for *_rest, parts in raw for lines in parts for line in lines if line[0])
     documents = []
-    for source, key, sale, when, is_return, lines in raw:
+    for source, key, sale, when, (lines, *given_back) in raw:
         day = business_day(when)
+        is_return = source != TILL_SALE
         facts = _facts(lines, day=day, channel=sale.channel, is_return=is_return, info=info, recipes=recipes)
-        documents.append(Document(source, key, day, facts))
+        for returned_lines in given_back:
+            # Units a partial refund already took back: the void does not take them again.
+            facts += [_negated(fact) for fact in _facts(
+                returned_lines, day=day, channel=sale.channel, is_return=True, info=info, recipes=recipes
+            )]  # fmt: skip
+        documents.append(Document(source, key, day, facts, counted=source != TILL_RETURN))
     return documents
 
 
@@ -281,6 +358,8 @@ def _candidates(source: str):
         return Sale.objects.values_list("pk", "pk")
     if source == TILL_VOID:
         return SaleVoid.objects.values_list("pk", "pk")
+    if source == TILL_RETURN:
+        return SaleReturn.objects.values_list("pk", "pk")
     if source in (ORDER_PAID, ORDER_REFUND):
         status = Order.Status.PAID if source == ORDER_PAID else Order.Status.REFUNDED
         return OrderEvent.objects.filter(to_status=status).values_list("pk", "pk")
@@ -297,6 +376,9 @@ def _load(source: str, ids: list[int]) -> list:
     if source == TILL_VOID:
         voids = SaleVoid.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "sale_id", "done_at")
         return [(TILL_VOID, str(pk), sale_id, done_at, True) for pk, sale_id, done_at in voids]
+    if source == TILL_RETURN:
+        returns = SaleReturn.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "sale_id", "done_at")
+        return [(TILL_RETURN, str(pk), sale_id, done_at, True) for pk, sale_id, done_at in returns]
     if source in (ORDER_PAID, ORDER_REFUND):
         events = OrderEvent.objects.filter(pk__in=ids).select_related("order").prefetch_related("order__lines")
         return list(events.order_by("pk"))
@@ -304,7 +386,7 @@ def _load(source: str, ids: list[int]) -> list:
 
 
 def _documents(source: str, rows: list) -> list[Document]:
-    if source in (TILL_SALE, TILL_VOID):
+    if source in (TILL_SALE, TILL_VOID, TILL_RETURN):
         return till_documents(rows)
     if source == ROOM:
         return room_documents(rows)
@@ -416,7 +498,8 @@ class Sums:
                     sums["returns"] -= fact.net
                 if key not in counted:
                     counted.add(key)
-                    sums["documents"] += -1 if fact.is_return else 1
+                    if document.counted:
+                        sums["documents"] += -1 if fact.is_return else 1
                 self.add_product(
                     (fact.day.replace(day=1), fact.channel, fact.product_id),
                     (fact.producer_id, fact.district_code, fact.category_id),
@@ -599,7 +682,8 @@ def _add_till_in_sql(sums: Sums, source: str, ids: list[int], *, since: date | N
 
 def _documents_for_python(source: str, runs: list[tuple[int, int]]) -> list[tuple]:
     """`_load`'s rows of the till documents among these that need Python's rules: a bill discount, a gift
-    basket or a negative line, a subtotal of zero or less or too large for exact integer arithmetic in satang.
+    basket or a negative line, a subtotal of zero or less or too large for exact integer arithmetic in satang,
+    a void of a sale with partial refunds.
     One query; nearly always an empty answer."""
     baskets = Variant.objects.filter(product__is_basket=True).values("pk")
     if source == TILL_SALE:
@@ -609,16 +693,15 @@ def _documents_for_python(source: str, runs: list[tuple[int, int]]) -> list[tupl
     odd_lines = SaleLine.objects.filter(sale_id__in=documents.values(sale_id)).filter(
         Q(variant_id__in=baskets) | Q(total__lt=0)
     )
-    found = (
-        documents.filter(
-            ~Q(**{f"{sale}bill_discount": 0})
-            | Q(**{f"{sale}subtotal__lte": 0})
-            | Q(**{f"{sale}subtotal__gte": Decimal(SQL_SALE_LIMIT) / 100})
-            | Q(**{f"{sale_id}__in": odd_lines.values("sale_id")})
-        )
-        .order_by("pk")
-        .values_list("pk", sale_id, when)
+    odd = (
+        ~Q(**{f"{sale}bill_discount": 0})
+        | Q(**{f"{sale}subtotal__lte": 0})
+        | Q(**{f"{sale}subtotal__gte": Decimal(SQL_SALE_LIMIT) / 100})
+        | Q(**{f"{sale_id}__in": odd_lines.values("sale_id")})
     )
+    if source == TILL_VOID:
+        odd |= Q(sale_id__in=SaleReturn.objects.values("sale_id"))  # the void takes back only what is left
+    found = documents.filter(odd).order_by("pk").values_list("pk", sale_id, when)
     return [(source, str(pk), sale_pk, at, source == TILL_VOID) for pk, sale_pk, at in found]
 
 
@@ -795,6 +878,7 @@ def rebuild_sales_rollup(*, since: date | None = None) -> int:
     since_filters = {
         TILL_SALE: {"sold_at__gte": after},
         TILL_VOID: {"done_at__gte": after},
+        TILL_RETURN: {"done_at__gte": after},
         ORDER_PAID: {"at__gte": after},
         ORDER_REFUND: {"at__gte": after},
         ROOM: {"at__gte": after},

@@ -19,6 +19,7 @@ from otop.inventory import selectors as stock_selectors
 from otop.inventory import services as stock_services
 from otop.orders import services as orders
 from otop.orders.models import Order
+from otop.pos import selectors as pos_selectors
 from otop.pos import services as pos
 from otop.pos.models import Sale
 from otop.pos.tests.factories import MenuItemFactory, RegisterFactory, TeaRegisterFactory
@@ -122,8 +123,27 @@ class Shop:
         )
         return pos.record_sale(register=register, actor=self.cashier, data=data).sale
 
-    def void(self, sale: Sale) -> None:
-        pos.void_sale(sale=sale, reason="ลูกค้าเปลี่ยนใจ", manager_pin=PIN, actor=self.cashier)
+    def void(self, sale: Sale, *, now: datetime | None = None) -> None:
+        pos.void_sale(sale=sale, reason="ลูกค้าเปลี่ยนใจ", manager_pin=PIN, actor=self.cashier, now=now)
+
+    def partial_refund(self, sale: Sale, units: list[tuple[int, int]], *, now: datetime | None = None) -> bool:
+        """Bring back units of lines (by position from 0, wrapping) of a completed sale, at most what is left of
+        each; False when nothing could be brought back (the sale is no longer completed, or nothing is left)."""
+        sale = Sale.objects.get(pk=sale.pk)
+        if sale.status != Sale.Status.COMPLETED:
+            return False
+        lines = list(sale.lines.order_by("position"))
+        left = {line.pk: line.quantity - returned for line, returned in
+                ((line, pos_selectors.returned_quantities(sale).get(line.pk, 0)) for line in lines)}  # fmt: skip
+        wanted: dict[int, int] = {}
+        for index, quantity in units:
+            line = lines[index % len(lines)]
+            wanted[line.pk] = min(wanted.get(line.pk, 0) + quantity, left[line.pk])
+        returned = [pos.ReturnedUnits(line_id=pk, quantity=quantity) for pk, quantity in wanted.items() if quantity]
+        if not returned:
+            return False
+        pos.refund_sale_lines(sale=sale, lines=returned, reason="ชำรุด", manager_pin=PIN, actor=self.cashier, now=now)
+        return True
 
     def order(self, items: list[tuple[Variant, int]], *, channel: str = "web", now: datetime | None = None) -> Order:
         order = orders.place_order(
