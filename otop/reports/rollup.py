@@ -690,9 +690,9 @@ def _documents_for_python(source: str, runs: list[tuple[int, int]]) -> list[tupl
         documents, sale, sale_id, when = Sale.objects.filter(_ids_q("pk", runs)), "", "pk", "sold_at"
     else:
         documents, sale, sale_id, when = SaleVoid.objects.filter(_ids_q("pk", runs)), "sale__", "sale_id", "done_at"
-    odd_lines = SaleLine.objects.filter(sale_id__in=documents.values(sale_id)).filter(
-        Q(variant_id__in=baskets) | Q(total__lt=0)
-    )
+    # A sale's lines by the sale ids themselves (a range scan), a void's through its sales.
+    of_documents = _ids_q("sale__id", runs) if source == TILL_SALE else Q(sale_id__in=documents.values(sale_id))
+    odd_lines = SaleLine.objects.filter(of_documents).filter(Q(variant_id__in=baskets) | Q(total__lt=0))
     odd = (
         ~Q(**{f"{sale}bill_discount": 0})
         | Q(**{f"{sale}subtotal__lte": 0})
