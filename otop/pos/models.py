@@ -189,6 +189,13 @@ class SaleLine(models.Model):
     category_name = models.CharField(max_length=100, blank=True)
     producer_id = models.IntegerField(null=True, blank=True)
     producer_name = models.CharField(max_length=200, blank=True)
+    # What the sales reports group by, as sold (None / "" for the tea menu), and the line's share of the sale's
+    # VAT (the sale's VAT split over the lines' values less their bill-discount shares, `split_price`): the
+    # reports add a day of lines with one scan of their ids, no joins to the catalogue.
+    product_id = models.IntegerField(null=True, blank=True)
+    category_id = models.IntegerField(null=True, blank=True)
+    district_code = models.CharField(max_length=4, blank=True)
+    vat = models.DecimalField(_("VAT included"), default=Decimal("0.00"), **MONEY)
     shortfall_quantity = models.PositiveIntegerField(_("short in stock"), default=0)
 
     class Meta:

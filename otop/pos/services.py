@@ -23,6 +23,7 @@ from otop.core.money import MAX_AMOUNT, ZERO, InvalidAmount, line_total, parse_a
 from otop.core.services import record_audit_event
 from otop.inventory import selectors as stock_selectors
 from otop.inventory import services as stock_services
+from otop.inventory.services.sales import split_price
 from otop.notifications.services import notify_by_email
 from otop.payments import services as payment_services
 from otop.payments.models import Payment, Refund
@@ -443,6 +444,9 @@ def _price_lines(*, register: Register, data: SaleInput, now: datetime) -> tuple
             line.category_name = product.category.name_th
             line.producer_id = product.producer_id
             line.producer_name = product.producer.name_th
+            line.product_id = product.pk
+            line.category_id = product.category_id
+            line.district_code = product.producer.district_id or ""
             current_price = variant.price
             held_price = held.prices.get(f"v{variant.pk}") if held else None
             stock_items.append((variant.pk, item.quantity))
@@ -574,6 +578,7 @@ def _record_new_sale(
         raise InvalidSale(_("The bill discount must be between zero and the subtotal."))
     total = subtotal - bill_discount
     change = _check_payments(data.payments, total)
+    _share_vat(priced, bill_discount=bill_discount, vat=vat_included_in(total))
     gross = sum((line_total(entry.line.unit_price, entry.line.quantity) for entry in priced), ZERO)
     discount = gross - total
     # The limit holds online and offline alike: an offline sale without the PIN waits on the device
@@ -941,6 +946,17 @@ def _refund_sale_lines(
         data={"approved_by": approver.username, "reason": reason},
     )  # fmt: skip
     return record
+
+
+def _share_vat(priced: list, *, bill_discount: Decimal, vat: Decimal) -> None:
+    """Each line's share of the sale's VAT: split over the lines' values less their shares of the bill discount
+    (split at the running total, as the tax invoice values its lines), to the satang, adding up exactly."""
+    totals = [entry.line.total for entry in priced]
+    values = totals if bill_discount == 0 else [
+        total - share for total, share in zip(totals, split_price(bill_discount, totals), strict=True)
+    ]  # fmt: skip
+    for entry, share in zip(priced, split_price(vat, values), strict=True):
+        entry.line.vat = share
 
 
 def _pay_back_in_cash(*, sale: Sale, amount: Decimal, reason: str, actor: User | None, now: datetime) -> None:

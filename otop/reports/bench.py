@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -23,6 +24,21 @@ from otop.reports import rollup
 from otop.reports.generate import generate_lines
 from otop.reports.rollup import figures_changed, rebuild_sales_rollup
 from otop.reports.selectors import current_buddhist_year
+
+
+def _database_cpu_ms() -> float | None:
+    """CPU time so far of this connection's PostgreSQL backend, when it runs on this machine (/proc): the
+    database's own work, apart from the waiting a loaded machine adds to the wall time."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def timed_cases(context: Context) -> list[TimedCase]:
@@ -75,12 +91,16 @@ def timed_cases(context: Context) -> list[TimedCase]:
 
     def add_day(iteration: int) -> None:
         ids = state["days"][iteration % len(state["days"])]
-        started = time.process_time()
+        started, database_started = time.process_time(), _database_cpu_ms()
         with transaction.atomic():
             rollup.add_source_rows(rollup.TILL_SALE, ids)
             transaction.set_rollback(True)  # measured again next time, the rollup left as it was
         state["cpu"].append((time.process_time() - started) * 1000)
         info["this process's CPU ms (median)"] = round(sorted(state["cpu"])[len(state["cpu"]) // 2], 1)
+        if database_started is not None:
+            state.setdefault("database cpu", []).append(_database_cpu_ms() - database_started)
+            spent = sorted(state["database cpu"])
+            info["PostgreSQL backend CPU ms (median, 10 ms ticks)"] = spent[len(spent) // 2]
         info["load average at the end"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
 
     def add_minute(_iteration: int) -> None:

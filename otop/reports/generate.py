@@ -17,6 +17,7 @@ from django.utils import timezone
 from otop.accounts.models import User
 from otop.catalog.models import Product, Variant
 from otop.core.money import VAT_RATE, line_total, vat_included_in
+from otop.inventory.services.sales import split_price
 from otop.pos.models import Register, Sale, SaleLine, Shift
 
 LINES_PER_SALE = 3
@@ -39,11 +40,15 @@ def generate_till_lines(*, lines: int, days: int, until: date | None = None, see
     """Write about `lines` sold lines (3 a sale) over `days` days ending the day before `until`."""
     until = until or timezone.localdate()
     rng = random.Random(seed)
-    items = list(
-        Variant.objects.filter(product__status=Product.Status.LISTED, product__is_basket=False).values_list(
-            "pk", "price", "product__name_th"
+    items = [
+        (pk, price, name, keys)
+        for pk, price, name, *keys in Variant.objects.filter(
+            product__status=Product.Status.LISTED, product__is_basket=False
+        ).values_list(
+            "pk", "price", "product__name_th", "product_id", "product__category_id", "product__producer_id",
+            "product__producer__district_id",
         )
-    )
+    ]  # fmt: skip
     if not items:
         raise ValueError("no listed items to sell: seed the demo first")
     register, shift, cashier = _register_and_shift()
@@ -60,8 +65,8 @@ def generate_till_lines(*, lines: int, days: int, until: date | None = None, see
             day = first_day + timedelta(days=(written + index) * days // sales_wanted)
             sold_at = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 17), rng.randint(0, 59))))
             chosen = [items[min(int(rng.expovariate(0.002)), len(items) - 1)] for _line in range(LINES_PER_SALE)]
-            priced = [(pk, rng.randint(1, 3), price, name) for pk, price, name in chosen]
-            total = sum((line_total(price, quantity) for _pk, quantity, price, _name in priced), Decimal(0))
+            priced = [(pk, rng.randint(1, 3), price, name, keys) for pk, price, name, keys in chosen]
+            total = sum((line_total(price, quantity) for _pk, quantity, price, _name, _keys in priced), Decimal(0))
             sale = Sale(
                 device_sale_id=uuid.uuid4(), register=register, shift=shift, cashier=cashier,
                 receipt_number=next_number, sold_at=sold_at, subtotal=total, total=total, vat=vat_included_in(total),
@@ -81,14 +86,26 @@ def generate_till_lines(*, lines: int, days: int, until: date | None = None, see
                         quantity=quantity,
                         unit_price=price,
                         total=line_total(price, quantity),
+                        product_id=product_id,
+                        category_id=category_id,
+                        producer_id=producer_id,
+                        district_code=district or "",
+                        vat=vat,
                     )  # fmt: skip
                     for sale, priced in zip(sales, sale_lines, strict=True)
-                    for position, (pk, quantity, price, name) in enumerate(priced, start=1)
+                    for position, (
+                        (pk, quantity, price, name, (product_id, category_id, producer_id, district)),
+                        vat,
+                    ) in enumerate(zip(priced, _vat_shares(sale.vat, priced), strict=True), start=1)
                 ],
                 batch_size=2000,
             )
         written += count
     return written * LINES_PER_SALE
+
+
+def _vat_shares(vat: Decimal, priced: list) -> list[Decimal]:
+    return split_price(vat, [line_total(price, quantity) for _pk, quantity, price, _name, _keys in priced])
 
 
 def generate_till_lines_in_postgresql(*, lines: int, days: int, until: date | None = None, seed: int = 1) -> int:
@@ -105,8 +122,10 @@ def generate_till_lines_in_postgresql(*, lines: int, days: int, until: date | No
         cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
         cursor.execute(
             "CREATE TEMPORARY TABLE bench_items ON COMMIT DROP AS "
-            "SELECT row_number() OVER (ORDER BY v.id) AS n, v.id, v.price, left(p.name_th, 300) AS name "
+            "SELECT row_number() OVER (ORDER BY v.id) AS n, v.id, v.price, left(p.name_th, 300) AS name, "
+            "p.id AS product_id, p.category_id, p.producer_id, COALESCE(m.district_id, '') AS district_code "
             "FROM catalog_variant v JOIN catalog_product p ON p.id = v.product_id "
+            "LEFT JOIN producers_producer m ON m.id = p.producer_id "
             "WHERE p.status = %s AND NOT p.is_basket",
             [Product.Status.LISTED],
         )
@@ -125,8 +144,10 @@ def generate_till_lines_in_postgresql(*, lines: int, days: int, until: date | No
         )
         cursor.execute(
             "INSERT INTO pos_saleline (position, name, modifiers, quantity, unit_price, discount, total, category_name,"
-            " producer_name, shortfall_quantity, sale_id, variant_id) "
-            "SELECT position, i.name, '{}'::jsonb, q, i.price, 0, i.price * q, '', '', 0, s.id, i.id "
+            " producer_name, shortfall_quantity, sale_id, variant_id, product_id, category_id, producer_id,"
+            " district_code, vat) "
+            "SELECT position, i.name, '{}'::jsonb, q, i.price, 0, i.price * q, '', '', 0, s.id, i.id, i.product_id,"
+            " i.category_id, i.producer_id, i.district_code, 0 "
             "FROM (SELECT s.id, position, 1 + floor(random() * 3)::int AS q,"
             "             1 + least(floor(-ln(1 - random()) / 0.002)::bigint, %s - 1) AS n"
             "      FROM pos_sale s CROSS JOIN generate_series(1, %s) position WHERE s.id > %s) s "
@@ -138,6 +159,19 @@ def generate_till_lines_in_postgresql(*, lines: int, days: int, until: date | No
             "FROM (SELECT sale_id, sum(total) AS total FROM pos_saleline WHERE sale_id > %s GROUP BY sale_id) t "
             "WHERE pos_sale.id = t.sale_id",
             [VAT_RATE, VAT_RATE, before],
+        )
+        # Each line's share of its sale's VAT, as `split_price` gives it (rounded half up at the running total).
+        cursor.execute(
+            "UPDATE pos_saleline SET vat = x.part / 100.0 FROM ("
+            " SELECT id, COALESCE((2 * v * running + weight) / NULLIF(2 * weight, 0)"
+            "  - (2 * v * (running - n) + weight) / NULLIF(2 * weight, 0), 0) AS part FROM ("
+            "  SELECT l.id, round(l.total * 100)::bigint AS n, round(s.vat * 100)::bigint AS v,"
+            "   (sum(round(l.total * 100)::bigint) OVER (PARTITION BY l.sale_id ORDER BY l.position, l.id))::bigint"
+            "    AS running,"
+            "   (sum(round(l.total * 100)::bigint) OVER (PARTITION BY l.sale_id))::bigint AS weight"
+            "  FROM pos_saleline l JOIN pos_sale s ON s.id = l.sale_id WHERE l.sale_id > %s AND s.id > %s) y"
+            ") x WHERE pos_saleline.id = x.id",
+            [before, before],
         )
     return sales_wanted * LINES_PER_SALE
 

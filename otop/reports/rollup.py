@@ -41,14 +41,13 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from otop.catalog.models import Product, Variant
+from otop.catalog.models import Variant
 from otop.core.money import ZERO, line_total, vat_included_in
 from otop.inventory.selectors import basket_recipes
 from otop.inventory.services.sales import split_price
 from otop.orders.models import Order, OrderEvent
 from otop.payments.models import Payment, PaymentEvent
 from otop.pos.models import Register, Sale, SaleLine, SaleReturn, SaleReturnLine, SaleVoid
-from otop.producers.models import Producer
 from otop.reports.models import (
     FIGURES_VERSION,
     DailySales,
@@ -110,8 +109,12 @@ class Document:
     counted: bool = True  # False: a partial refund, which takes back units but no document
 
 
-# A raw line before baskets are split: (variant id or None, quantity, gross, net, vat).
-RawLine = tuple[int | None, int, Decimal, Decimal, Decimal]
+# A raw line before baskets are split: (variant id or None, quantity, gross, net, vat), and for a till line the
+# keys it was sold under (`pos.SaleLine`), which win over the catalogue's current ones, as in the database's sums.
+RawLine = (
+    tuple[int | None, int, Decimal, Decimal, Decimal]
+    | tuple[int | None, int, Decimal, Decimal, Decimal, ItemInfo | None]
+)
 CENTER_ITEM = ItemInfo(product_id=0, category_id=0, producer_id=0, district_code="", price=ZERO)
 
 
@@ -144,7 +147,7 @@ def _facts(
 ) -> list[Fact]:
     sign = -1 if is_return else 1
     facts = []
-    for variant_id, quantity, gross, net, vat in lines:
+    for variant_id, quantity, gross, net, vat, *sold_as in lines:
         recipe = recipes.get(variant_id) if variant_id else None
         if recipe:
             weights = [info[component].price * per_basket for component, per_basket in recipe]
@@ -159,6 +162,8 @@ def _facts(
             parts = [(variant_id, quantity, gross, net, vat)]
         for part_variant, part_quantity, part_gross, part_net, part_vat in parts:
             item = info.get(part_variant, CENTER_ITEM) if part_variant else CENTER_ITEM
+            if not recipe and sold_as and sold_as[0] is not None:
+                item = sold_as[0]
             facts.append(
                 Fact(
                     day=day,
@@ -189,7 +194,8 @@ class TillSale:
     bill_discount: Decimal
     total: Decimal
     vat: Decimal
-    lines: list[tuple[int | None, int, Decimal, Decimal, int]]  # (variant id, quantity, unit price, total, line id)
+    # (variant id, quantity, unit price, total, line id, the keys it was sold under or None)
+    lines: list[tuple[int | None, int, Decimal, Decimal, int, ItemInfo | None]]
 
 
 @dataclass(frozen=True)
@@ -204,12 +210,18 @@ class TillReturn:
 def _till_sales(sale_ids: Iterable[int]) -> dict[int, TillSale]:
     sale_ids = list(sale_ids)
     lines: dict[int, list] = defaultdict(list)
-    for sale_id, variant_id, quantity, unit_price, total, line_id in (
+    for sale_id, variant_id, quantity, unit_price, total, line_id, product_id, category_id, producer_id, district in (
         SaleLine.objects.filter(sale_id__in=sale_ids)
         .order_by("sale_id", "position", "pk")
-        .values_list("sale_id", "variant_id", "quantity", "unit_price", "total", "pk")
-    ):
-        lines[sale_id].append((variant_id, quantity, unit_price, total, line_id))
+        .values_list(
+            "sale_id", "variant_id", "quantity", "unit_price", "total", "pk", "product_id", "category_id",
+            "producer_id", "district_code",
+        )
+    ):  # fmt: skip
+        sold_as = None
+        if variant_id and product_id:
+            sold_as = ItemInfo(product_id, category_id or 0, producer_id or 0, district, unit_price)
+        lines[sale_id].append((variant_id, quantity, unit_price, total, line_id, sold_as))
     return {
         pk: TillSale("tea" if location == "tea" else "counter", bill_discount, total, vat, lines[pk])
         for pk, location, bill_discount, total, vat in Sale.objects.filter(pk__in=sale_ids).values_list(
@@ -240,24 +252,28 @@ def _till_lines(sale: TillSale) -> list[RawLine]:
     """The sale's lines, each net of its share of the bill discount as the tax invoice's lines are valued
     (`tax.services.lines_left`: the discount split at the running total), so the units a partial refund
     credits at their line's value come out of the same figure."""
-    totals = [total for _variant, _quantity, _price, total, _line in sale.lines]
+    totals = [total for _variant, _quantity, _price, total, _line, _sold_as in sale.lines]
     nets = totals if sale.bill_discount == 0 else [
         total - share for total, share in zip(totals, split_price(sale.bill_discount, totals), strict=True)
     ]  # fmt: skip
     vats = split_price(sale.vat, nets)
     return [
-        (variant_id, quantity, line_total(unit_price, quantity), net, vat)
-        for (variant_id, quantity, unit_price, _total, _line), net, vat in zip(sale.lines, nets, vats, strict=True)
+        (variant_id, quantity, line_total(unit_price, quantity), net, vat, sold_as)
+        for (variant_id, quantity, unit_price, _total, _line, sold_as), net, vat in zip(
+            sale.lines, nets, vats, strict=True
+        )
     ]
 
 
 def _return_lines(sale: TillSale, returned: TillReturn) -> list[RawLine]:
     """A partial refund's lines: the units at their shelf price, what was paid back for them, the credit
     note's VAT spread over those amounts."""
-    sold = {line_id: (variant_id, unit_price) for variant_id, _q, unit_price, _t, line_id in sale.lines}
+    sold = {
+        line_id: (variant_id, unit_price, sold_as) for variant_id, _q, unit_price, _t, line_id, sold_as in sale.lines
+    }
     vats = split_price(returned.vat, [amount for _line, _quantity, amount in returned.lines])
     return [
-        (sold[line_id][0], quantity, line_total(sold[line_id][1], quantity), amount, vat)
+        (sold[line_id][0], quantity, line_total(sold[line_id][1], quantity), amount, vat, sold[line_id][2])
         for (line_id, quantity, amount), vat in zip(returned.lines, vats, strict=True)
     ]
 
@@ -727,18 +743,18 @@ def _satang(column: str) -> str:
     return f"CAST(ROUND({column} * 100) AS BIGINT)"
 
 
-FACTS_TABLE = "reports_till_day_facts"
+CELLS_TABLE = "reports_till_day_cells"
 
 
 def _till_sums_in_sql(sums: Sums, source: str, runs: list[tuple[int, int]], *, day: date) -> None:
     """Add one day's simple till sales (or their voids) to the rollup inside the database, in whole satang.
 
-    The lines are summed per channel × category × district × producer × product into a temporary table,
-    which three INSERT … SELECT … ON CONFLICT DO UPDATE statements add to the day, month and product-month
-    rows. Each line's VAT share is `split_price(sale VAT, line totals)`: the VAT up to a line is the sale's
-    VAT times the running line total over the sale's total, rounded half up, and the share is the step from
-    the line before — the same parts, to the satang, as the Python path gives. Every operand is a BIGINT, so
-    `/` divides whole numbers on both databases (PostgreSQL's SUM of BIGINT is NUMERIC: cast back).
+    Each sold line carries what the rollup groups by (product, category, producer and district as sold) and
+    its share of the sale's VAT (`pos.SaleLine`), so adding a day is a scan of the day's lines by their
+    sale ids and a GROUP BY, with no joins to the catalogue and no window functions: once per cell (channel ×
+    category × district × producer, the sales counted with COUNT(DISTINCT)) into a temporary table, which
+    INSERT … ON CONFLICT DO UPDATE adds to the day and month rows, and once per product straight into the
+    product-month rows. Every operand is a BIGINT of satang, so the sums are exact on both databases.
     """
     is_return = source == TILL_VOID
     if is_return:
@@ -750,75 +766,54 @@ def _till_sums_in_sql(sums: Sums, source: str, runs: list[tuple[int, int]], *, d
         on_lines, line_params = _ids_sql("l.sale_id", runs)
         documents, params = f"{on_sales} AND {on_lines}", sale_params + line_params
         chosen = f"{_table(Sale)} s"
-    net = _satang("l.total")
-    facts = connection.ops.quote_name(FACTS_TABLE)
-    select_facts = f"""
-        SELECT channel, category_id, district_code, producer_id, product_id,
-               SUM(quantity) AS quantity, SUM(gross) AS gross, SUM(net) AS net, SUM(vat_part) AS vat,
-               SUM(first_in_cell) AS firsts
-        FROM (
-            SELECT x.*,
-                   (2 * x.vat * x.running + x.weight) / NULLIF(2 * x.weight, 0)
-                   - (2 * x.vat * (x.running - x.net) + x.weight) / NULLIF(2 * x.weight, 0) AS vat_part,
-                   CASE WHEN ROW_NUMBER() OVER (
-                       PARTITION BY x.sale_id, x.category_id, x.district_code, x.producer_id ORDER BY x.line_id
-                   ) = 1 THEN 1 ELSE 0 END AS first_in_cell
-            FROM (
-                SELECT l.sale_id, l.id AS line_id,
-                       CASE WHEN r.location_code = 'tea' THEN 'tea' ELSE 'counter' END AS channel,
-                       COALESCE(p.category_id, 0) AS category_id,
-                       COALESCE(m.district_id, '') AS district_code,
-                       COALESCE(p.producer_id, 0) AS producer_id,
-                       COALESCE(v.product_id, 0) AS product_id,
-                       l.quantity AS quantity,
-                       {_satang("l.unit_price")} * l.quantity AS gross,
-                       {net} AS net,
-                       {_satang("s.vat")} AS vat,
-                       CAST(SUM({net}) OVER (PARTITION BY l.sale_id ORDER BY l.position, l.id
-                                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS running,
-                       CAST(SUM({net}) OVER (PARTITION BY l.sale_id) AS BIGINT) AS weight
-                FROM {chosen}
-                JOIN {_table(SaleLine)} l ON l.sale_id = s.id
-                JOIN {_table(Register)} r ON r.id = s.register_id
-                LEFT JOIN {_table(Variant)} v ON v.id = l.variant_id
-                LEFT JOIN {_table(Product)} p ON p.id = v.product_id
-                LEFT JOIN {_table(Producer)} m ON m.id = p.producer_id
-                WHERE {documents}
-            ) x
-        ) y
-        GROUP BY channel, category_id, district_code, producer_id, product_id
+    lines = f"""
+        SELECT CASE WHEN r.location_code = 'tea' THEN 'tea' ELSE 'counter' END AS channel,
+               COALESCE(l.category_id, 0) AS category_id, l.district_code AS district_code,
+               COALESCE(l.producer_id, 0) AS producer_id, COALESCE(l.product_id, 0) AS product_id,
+               l.sale_id AS sale_id, l.quantity AS quantity, {_satang("l.unit_price")} * l.quantity AS gross,
+               {_satang("l.total")} AS net, {_satang("l.vat")} AS vat
+        FROM {chosen}
+        JOIN {_table(SaleLine)} l ON l.sale_id = s.id
+        JOIN {_table(Register)} r ON r.id = s.register_id
+        WHERE {documents}
     """  # noqa: S608 - table names only; the ids are parameters
-    sign = "-" if is_return else ""
-    returns = "SUM(net) / 100.0" if is_return else "0"  # noqa: S105 - SQL, not a secret (given back: positive)
-    counted = f"{sign}SUM(firsts)"
     cell = "channel, category_id, district_code, producer_id"
+    cells = connection.ops.quote_name(CELLS_TABLE)
+    sign = "-" if is_return else ""
+    returns = "net / 100.0" if is_return else "0"  # noqa: S105 - SQL, not a secret (given back: positive)
+    money = f"{sign}quantity, {sign}gross / 100.0, {sign}(gross - net) / 100.0, {sign}net / 100.0, "
+    money += f"{sign}vat / 100.0, {returns}, {sign}documents"
     day_value = connection.ops.adapt_datefield_value(day)
     month_value = connection.ops.adapt_datefield_value(day.replace(day=1))
-    money = f"{sign}SUM(quantity), {sign}SUM(gross) / 100.0, {sign}SUM(gross - net) / 100.0, {sign}SUM(net) / 100.0, "
-    money += f"{sign}SUM(vat) / 100.0, {returns}, {counted}"
     with connection.cursor() as cursor:
         # One temporary table per connection, emptied each time: a table made and dropped per day would hold a
         # lock each until the transaction ends, and a rebuild (one transaction) runs out of them on PostgreSQL.
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {facts} AS SELECT * FROM ({select_facts}) f LIMIT 0",
-                       params)  # fmt: skip
-        cursor.execute(f"DELETE FROM {facts}")  # noqa: S608 - a name only
-        cursor.execute(f"INSERT INTO {facts} {select_facts}", params)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {cells} (channel VARCHAR(12), category_id BIGINT, "
+            "district_code VARCHAR(4), producer_id BIGINT, quantity BIGINT, gross BIGINT, net BIGINT, vat BIGINT, "
+            "documents BIGINT)"
+        )
+        cursor.execute(f"DELETE FROM {cells}")  # noqa: S608 - a name only
+        cursor.execute(
+            f"INSERT INTO {cells} SELECT {cell}, SUM(quantity), SUM(gross), SUM(net), SUM(vat), "  # noqa: S608
+            f"COUNT(DISTINCT sale_id) FROM ({lines}) f GROUP BY {cell}",
+            params,
+        )
         for model, key, when in ((DailySales, DAILY_KEY, day_value), (MonthlySales, MONTHLY_KEY, month_value)):
             cursor.execute(
                 f"INSERT INTO {_table(model)} ({_quoted((*key, *DAILY_SUMS))}) "  # noqa: S608 - names only
-                f"SELECT %s, {cell}, {money} FROM {facts} WHERE 1 = 1 GROUP BY {cell} "
+                f"SELECT %s, {cell}, {money} FROM {cells} WHERE 1 = 1 "
                 f"ON CONFLICT ({_quoted(key)}) DO UPDATE SET {_raise_sums(model, DAILY_SUMS)}",
                 [when],
             )
         cursor.execute(
             f"INSERT INTO {_table(ProductMonthSales)} ({_quoted((*MONTH_KEY, *MONTH_ATTRIBUTES, *MONTH_SUMS))}) "  # noqa: S608
             f"SELECT %s, channel, product_id, MIN(producer_id), MIN(district_code), MIN(category_id), "
-            f"{sign}SUM(quantity), {sign}SUM(net) / 100.0, {sign}SUM(vat) / 100.0 FROM {facts} WHERE 1 = 1 "
+            f"{sign}SUM(quantity), {sign}SUM(net) / 100.0, {sign}SUM(vat) / 100.0 FROM ({lines}) f WHERE 1 = 1 "
             f"GROUP BY channel, product_id "
             f"ON CONFLICT ({_quoted(MONTH_KEY)}) DO UPDATE SET {_raise_sums(ProductMonthSales, MONTH_SUMS)}",
-            [month_value],
+            [month_value, *params],
         )
-        cursor.execute(f"DELETE FROM {facts}")  # noqa: S608 - a name only
     sums.rolled_in_sql.append((source, runs, day))
     sums.document_count += sum(last - first + 1 for first, last in runs)
 

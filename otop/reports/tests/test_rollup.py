@@ -14,6 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from otop.catalog.models import Category, Product
 from otop.core.periodic import all_jobs
 from otop.inventory.models import SoldItem
 from otop.pos.models import Sale, SaleReturn
@@ -300,3 +301,31 @@ def test_a_sale_and_its_voids_added_to_one_cell_leave_exactly_zero():
     assert DailySales.objects.get().net == 0
     add("1370.55")
     assert DailySales.objects.aggregate(n=Sum("net"))["n"] == Decimal("1370.55")
+
+
+def test_a_line_counts_under_the_product_producer_and_district_it_was_sold_under(shop):
+    plain = shop.till_sale([(shop.rice, 3, Decimal("0")), (shop.lamp, 1, Decimal("0"))])  # summed by the database
+    discounted = shop.till_sale(
+        [(shop.rice, 2, Decimal("0")), (shop.silk, 1, Decimal("0"))], bill_discount=Decimal("9")
+    )
+    for sale in (plain, discounted):
+        lines = list(sale.lines.all())
+        assert sum(line.vat for line in lines) == sale.vat  # each line's share of the sale's VAT, adding up
+    rice = plain.lines.get(variant=shop.rice)
+    producer = shop.rice.product.producer
+    assert (rice.product_id, rice.category_id, rice.producer_id, rice.district_code) == (
+        shop.rice.product_id, shop.rice.product.category_id, producer.pk, producer.district_id,
+    )  # fmt: skip
+    # The rice moves to another producer and category after it was sold: what was sold stays where it was.
+    Product.objects.filter(pk=shop.rice.product_id).update(
+        producer=producer_in(9), category=Category.objects.get(code="herbal")
+    )
+    roll_up_new_documents()
+    rows = _every_rollup_row()
+    rice_rows = DailySales.objects.filter(producer_id=producer.pk)
+    assert rice_rows.aggregate(q=Sum("quantity"))["q"] == 5
+    assert set(rice_rows.values_list("category_id", "district_code")) == {
+        (shop.rice.product.category_id, producer.district_id)
+    }  # fmt: skip
+    call_command("rebuild_sales_rollup")
+    assert _every_rollup_row() == rows
