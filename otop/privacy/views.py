@@ -102,6 +102,14 @@ def my_data_download(request: HttpRequest, file_format: str = "json") -> HttpRes
     return _pdf_download(data, filename) if file_format == "pdf" else _json_download(data, filename)
 
 
+def _say_request_sent(request: HttpRequest, made: DataRequest) -> None:
+    messages.success(
+        request,
+        _("Request %(reference)s was sent. We answer by %(date)s.")
+        % {"reference": made.reference, "date": format_date(made.due_at)},
+    )
+
+
 @require_POST
 @login_required
 def my_data_request(request: HttpRequest) -> HttpResponse:
@@ -115,11 +123,7 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Request %(reference)s was sent. We answer by %(date)s.")
-                % {"reference": made.reference, "date": format_date(made.due_at)},
-            )
+            _say_request_sent(request, made)
             return redirect("privacy:mine")
     subjects = consent.subjects_for(user_id=request.user.pk, email=request.user.email)
     return render(
@@ -505,11 +509,7 @@ def guest_request(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Request %(reference)s was sent. We answer by %(date)s.")
-                % {"reference": made.reference, "date": format_date(made.due_at)},
-            )
+            _say_request_sent(request, made)
             return redirect("privacy:guest-data")
     return _guest_data_page(request, contact=contact, form=form, status=400)
 
